@@ -1,0 +1,293 @@
+// The hidden-check runtime, compiled into every level's harness. Std only, so a
+// learner's first check builds fast.
+//
+// Protocol: `harness --list` prints the test ids, one a line.
+// `harness run <id> <result-file>` runs one test and writes one JSON record to
+// the result file. The grader runs each test in its own process, so a panic,
+// an abort or an endless loop in one test never hides another's result.
+
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+use std::hint::black_box;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub type CheckResult = Result<(), String>;
+
+pub enum Body {
+    /// A correctness check.
+    Check(fn() -> CheckResult),
+    /// A performance check: measures a candidate against a baseline in the
+    /// same process and reports the ratio; the grader applies the budget.
+    Perf(fn() -> Result<Measurement, String>),
+}
+
+pub struct Test {
+    pub id: &'static str,
+    pub body: Body,
+}
+
+impl Test {
+    pub const fn check(id: &'static str, f: fn() -> CheckResult) -> Test {
+        Test { id, body: Body::Check(f) }
+    }
+    pub const fn perf(id: &'static str, f: fn() -> Result<Measurement, String>) -> Test {
+        Test { id, body: Body::Perf(f) }
+    }
+}
+
+/// Fails the check with a message unless `cond` holds.
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+/// Fails the check with "what / expected / actual" unless the two are equal.
+macro_rules! ensure_eq {
+    ($actual:expr, $expected:expr, $($what:tt)+) => {{
+        let actual = $actual;
+        let expected = $expected;
+        if actual != expected {
+            return Err(format!(
+                "{}\n  expected: {:?}\n  actual:   {:?}",
+                format!($($what)+),
+                expected,
+                actual
+            ));
+        }
+    }};
+}
+
+/// Unwraps an `Ok`, or fails the check saying what was being done.
+pub fn ok<T, E: Debug>(result: Result<T, E>, doing: &str) -> Result<T, String> {
+    result.map_err(|e| format!("{doing}: expected Ok, got Err({e:?})"))
+}
+
+/// Unwraps a `Some`, or fails the check saying what was missing.
+pub fn some<T>(value: Option<T>, what: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("{what}: expected Some, got None"))
+}
+
+// ---------------------------------------------------------------------------
+// Performance: paired measurement against a baseline in the same run
+// ---------------------------------------------------------------------------
+
+/// What a performance check measured. Times are medians per call.
+pub struct Measurement {
+    pub baseline: String,
+    pub candidate: String,
+    pub baseline_ns: f64,
+    pub candidate_ns: f64,
+    /// Median of the paired candidate/baseline ratios.
+    pub ratio: f64,
+    /// Median ratio of the baseline against itself: how noisy the machine was.
+    pub null_ratio: f64,
+    pub rounds: usize,
+}
+
+const TARGET_BLOCK: Duration = Duration::from_millis(2);
+const ROUNDS: usize = 15;
+
+/// Runs `f` `iters` times and returns the elapsed time.
+fn block(f: &mut dyn FnMut(), iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed()
+}
+
+/// How many calls of `f` fill one timing block (at least one).
+fn calibrate(f: &mut dyn FnMut()) -> u64 {
+    let mut iters = 1u64;
+    loop {
+        let t = block(f, iters);
+        if t >= TARGET_BLOCK || iters >= 1 << 24 {
+            return iters;
+        }
+        // Aim a little past the target, but never more than 10x at once.
+        let scale = (TARGET_BLOCK.as_secs_f64() * 1.5 / t.as_secs_f64().max(1e-9)).clamp(2.0, 10.0);
+        iters = ((iters as f64) * scale).ceil() as u64;
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = values.len();
+    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
+}
+
+/// ABBA rounds: each round times A, B, B, A blocks, so slow drifts of the
+/// machine hit both sides alike; the verdict is the median paired ratio.
+fn abba(a: &mut dyn FnMut(), b: &mut dyn FnMut(), iters_a: u64, iters_b: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let (mut ratios, mut per_a, mut per_b) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let a1 = block(a, iters_a).as_secs_f64() / iters_a as f64;
+        let b1 = block(b, iters_b).as_secs_f64() / iters_b as f64;
+        let b2 = block(b, iters_b).as_secs_f64() / iters_b as f64;
+        let a2 = block(a, iters_a).as_secs_f64() / iters_a as f64;
+        ratios.push((b1 + b2) / (a1 + a2).max(1e-12));
+        per_a.push((a1 + a2) / 2.0);
+        per_b.push((b1 + b2) / 2.0);
+    }
+    (ratios, per_a, per_b)
+}
+
+/// Measures `candidate` against `baseline`, both called repeatedly. Each
+/// closure should do one unit of work and hand its result to `black_box`.
+pub fn compare(
+    baseline_label: &str,
+    baseline: &mut dyn FnMut(),
+    candidate_label: &str,
+    candidate: &mut dyn FnMut(),
+) -> Measurement {
+    // Warm-up: caches, allocator and branch predictors settle.
+    let iters_a = calibrate(baseline);
+    let iters_b = calibrate(candidate);
+    block(baseline, iters_a);
+    block(candidate, iters_b);
+
+    // The null pair times the baseline against itself (A A A A read as ABBA):
+    // far from 1.0 means the machine is too noisy to trust the ratio.
+    let mut null_ratios = Vec::new();
+    for _ in 0..5 {
+        let a1 = block(baseline, iters_a).as_secs_f64();
+        let a2 = block(baseline, iters_a).as_secs_f64();
+        let a3 = block(baseline, iters_a).as_secs_f64();
+        let a4 = block(baseline, iters_a).as_secs_f64();
+        null_ratios.push((a2 + a3) / (a1 + a4).max(1e-12));
+    }
+    let (mut ratios, mut per_a, mut per_b) = abba(baseline, candidate, iters_a, iters_b);
+    Measurement {
+        baseline: baseline_label.to_string(),
+        candidate: candidate_label.to_string(),
+        baseline_ns: median(&mut per_a) * 1e9,
+        candidate_ns: median(&mut per_b) * 1e9,
+        ratio: median(&mut ratios),
+        null_ratio: median(&mut null_ratios),
+        rounds: ROUNDS,
+    }
+}
+
+/// Keeps a value alive and opaque to the optimizer.
+pub fn keep<T>(value: T) {
+    black_box(value);
+}
+
+// ---------------------------------------------------------------------------
+// Running one test and reporting it
+// ---------------------------------------------------------------------------
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn json_number(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { "null".to_string() }
+}
+
+fn record(id: &str, status: &str, message: &str, elapsed: Duration, perf: Option<&Measurement>) -> String {
+    let mut out = format!(
+        "{{\"id\":{},\"status\":{},\"message\":{},\"duration_ms\":{}",
+        json_string(id),
+        json_string(status),
+        json_string(message),
+        json_number(elapsed.as_secs_f64() * 1e3)
+    );
+    if let Some(m) = perf {
+        out.push_str(&format!(
+            ",\"perf\":{{\"baseline\":{},\"candidate\":{},\"baseline_ns\":{},\"candidate_ns\":{},\"ratio\":{},\"null_ratio\":{},\"rounds\":{}}}",
+            json_string(&m.baseline),
+            json_string(&m.candidate),
+            json_number(m.baseline_ns),
+            json_number(m.candidate_ns),
+            json_number(m.ratio),
+            json_number(m.null_ratio),
+            m.rounds
+        ));
+    }
+    out.push('}');
+    out
+}
+
+/// The harness entry point: `harness::main(checks::TESTS)`.
+pub fn main(tests: &[Test]) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["--list"] => {
+            for t in tests {
+                println!("{}", t.id);
+            }
+        }
+        ["run", id, result_file] => {
+            let Some(test) = tests.iter().find(|t| t.id == *id) else {
+                eprintln!("harness: no test named {id}");
+                std::process::exit(2);
+            };
+            let line = run_one(test);
+            if let Err(e) = std::fs::write(result_file, line) {
+                eprintln!("harness: cannot write {result_file}: {e}");
+                std::process::exit(2);
+            }
+        }
+        _ => {
+            eprintln!("usage: harness --list | harness run <test-id> <result-file>");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run_one(test: &Test) -> String {
+    // The hook records the panic message and where it happened; the default
+    // hook would print a backtrace hint that means nothing to a learner.
+    let panic_note: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let note = Arc::clone(&panic_note);
+    panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        *note.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{msg}{at}"));
+    }));
+
+    let start = Instant::now();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| match &test.body {
+        Body::Check(f) => f().map(|()| None),
+        Body::Perf(f) => f().map(Some),
+    }));
+    let elapsed = start.elapsed();
+    match outcome {
+        Ok(Ok(perf)) => record(test.id, "pass", "", elapsed, perf.as_ref()),
+        Ok(Err(message)) => record(test.id, "fail", &message, elapsed, None),
+        Err(_) => {
+            let note = panic_note.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let message = note.unwrap_or_else(|| "panicked".to_string());
+            record(test.id, "panic", &message, elapsed, None)
+        }
+    }
+}
