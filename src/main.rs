@@ -1,3 +1,34 @@
-fn main() {
-    println!("Hello, world!");
+//! `workshop`: parse the command line, run it, map the outcome to an exit code.
+//! 0: every check passed (or the command succeeded); 1: a check failed;
+//! 2: a usage or environment error; 130: interrupted.
+
+mod cli;
+mod commands;
+mod course;
+mod embedded;
+mod fixture;
+mod grade;
+mod progress;
+mod report;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    report::style::init();
+    grade::run::install_interrupt_handler();
+    match commands::dispatch(cli.command) {
+        Ok(code) => code,
+        Err(_) if grade::run::interrupted() => {
+            eprintln!("{}", grade::INTERRUPTED);
+            ExitCode::from(130)
+        }
+        Err(e) => {
+            eprintln!("{} {e:#}", report::style::error_label());
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,210 @@
+//! `workshop dev check`: the course author's proof that each available level
+//! grades as intended, through the very pipeline `workshop check` uses:
+//! the stub fails every check, the reference solution passes every check,
+//! and each wrong fixture is rejected by exactly the items it names.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+use super::{available, level_named};
+use crate::course::{CheckKind, Course, Level};
+use crate::embedded;
+use crate::fixture::Fixture;
+use crate::grade::{self, Grade, harness};
+use crate::report::style::{dim, fail, heading, pass};
+use crate::workspace::Workspace;
+
+pub fn check(course: &Course, only: Option<&str>) -> Result<ExitCode> {
+    let levels: Vec<&Level> = match only {
+        Some(id) => vec![available(course, level_named(course, id)?)?],
+        None => course.levels.iter().filter(|l| l.is_available()).collect(),
+    };
+    let mut problems = 0;
+    for level in levels {
+        problems += check_level(level)?;
+    }
+    if problems == 0 {
+        println!("{} every level grades as intended.", pass());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} {problems} problem(s) found.", fail());
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Failing items of a grade; a build failure counts as the item "build".
+fn failing_items(grade: &Grade) -> BTreeSet<String> {
+    match grade {
+        Grade::BuildFailed(_) => BTreeSet::from(["build".to_string()]),
+        Grade::Graded(results) => results
+            .iter()
+            .filter(|r| !r.passed())
+            .map(|r| r.item.clone())
+            .collect(),
+    }
+}
+
+fn write_files(ws: &Workspace, level: &Level, files: &[(String, String)]) -> Result<()> {
+    let dir = ws.level_dir(&level.id);
+    for (path, text) in files {
+        let path = dir.join(path);
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn report(ok: bool, what: &str, detail: &str) -> usize {
+    let mark = if ok { pass() } else { fail() };
+    println!("  {mark} {what:<44} {}", dim(detail));
+    usize::from(!ok)
+}
+
+fn check_level(level: &Level) -> Result<usize> {
+    println!("{}", heading(&format!("{} ({})", level.name, level.id)));
+    let tmp = tempfile::tempdir().context("cannot create a temporary workspace")?;
+    let ws = Workspace::create(tmp.path())?;
+    ws.scaffold(level)?;
+    let options = grade::Options { color: false };
+    let quiet = |_: &str| {};
+    let mut problems = 0;
+
+    // The stub: it must build, and fail every check.
+    let stub = grade::grade(&ws, level, &options, &quiet)?;
+    problems += match &stub {
+        Grade::Graded(results) => {
+            let passing: Vec<&str> = results
+                .iter()
+                .filter(|r| r.passed())
+                .map(|r| r.id.as_str())
+                .collect();
+            report(
+                passing.is_empty(),
+                "stub fails every check",
+                &if passing.is_empty() {
+                    format!("0/{} pass", results.len())
+                } else {
+                    format!("passes: {}", passing.join(", "))
+                },
+            )
+        }
+        Grade::BuildFailed(_) => {
+            report(false, "stub fails every check", "the stub does not compile")
+        }
+    };
+
+    // The reference solution: every check passes.
+    let solution: Vec<(String, String)> = embedded::solution(&level.id)
+        .iter()
+        .map(|f| {
+            Ok((
+                f.path.clone(),
+                String::from_utf8(f.contents.to_vec()).context("solution is UTF-8")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    if solution.is_empty() {
+        bail!("solutions/{} is empty", level.id);
+    }
+    write_files(&ws, level, &solution)?;
+    let graded = grade::grade(&ws, level, &options, &quiet)?;
+    problems += match &graded {
+        Grade::Graded(results) => {
+            let bad: Vec<String> = results
+                .iter()
+                .filter(|r| !r.passed())
+                .map(|r| format!("{} ({})", r.id, r.message.lines().next().unwrap_or("")))
+                .collect();
+            report(
+                bad.is_empty(),
+                "solution passes every check",
+                &if bad.is_empty() {
+                    format!("{}/{} pass", results.len(), results.len())
+                } else {
+                    bad.join("; ")
+                },
+            )
+        }
+        Grade::BuildFailed(f) => report(
+            false,
+            "solution passes every check",
+            &format!("does not compile: {:?}", f.learner_errors),
+        ),
+    };
+
+    problems += check_harness_lists_every_check(&ws, level)?;
+
+    // Each wrong fixture: rejected by exactly the items it names.
+    let fixtures = embedded::fixtures(&level.id);
+    problems += report(
+        !fixtures.is_empty(),
+        "has wrong-solution fixtures",
+        &format!("{} fixtures", fixtures.len()),
+    );
+    for (name, text) in fixtures {
+        let fixture = Fixture::parse(&name, text)?;
+        let files = fixture.apply(&name, &embedded::solution(&level.id))?;
+        write_files(&ws, level, &files)?;
+        let got = failing_items(&grade::grade(&ws, level, &options, &quiet)?);
+        let ok = got == fixture.rejected_by;
+        let detail = if ok {
+            format!("rejected by {}", join(&got))
+        } else {
+            format!(
+                "expected rejection by {}, got {}",
+                join(&fixture.rejected_by),
+                if got.is_empty() {
+                    "none: it passes!".to_string()
+                } else {
+                    join(&got)
+                }
+            )
+        };
+        problems += report(ok, &format!("fixture {name}"), &detail);
+        if !ok {
+            println!("      {}", dim(&fixture.description));
+        }
+    }
+    println!();
+    Ok(problems)
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    set.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// The harness's own list of tests must match levels.toml's test and perf checks.
+fn check_harness_lists_every_check(ws: &Workspace, level: &Level) -> Result<usize> {
+    let exe = ws
+        .target_dir()
+        .join(harness::PROFILE)
+        .join(format!("workshop-checks-{}", level.id));
+    let out = Command::new(&exe)
+        .arg("--list")
+        .output()
+        .with_context(|| format!("cannot run {}", exe.display()))?;
+    let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let declared: BTreeSet<String> = level
+        .checks
+        .iter()
+        .filter(|c| c.kind != CheckKind::CompileFail)
+        .map(|c| c.id.clone())
+        .collect();
+    let only_harness: Vec<_> = listed.difference(&declared).cloned().collect();
+    let only_toml: Vec<_> = declared.difference(&listed).cloned().collect();
+    let ok = only_harness.is_empty() && only_toml.is_empty();
+    Ok(report(
+        ok,
+        "harness and levels.toml list the same checks",
+        &if ok {
+            format!("{} harness tests", listed.len())
+        } else {
+            format!("only in the harness: {only_harness:?}; only in levels.toml: {only_toml:?}")
+        },
+    ))
+}

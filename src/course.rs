@@ -1,0 +1,346 @@
+//! The curriculum model: levels.toml, parsed and validated.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The levels.toml format this binary understands.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    pub format: u32,
+    pub title: String,
+    pub tagline: String,
+    pub levels: Vec<Level>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelStatus {
+    Available,
+    Planned,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: String,
+    /// The short name learners know it by ("Babel Fish").
+    pub name: String,
+    pub title: String,
+    pub difficulty: String,
+    pub duration: String,
+    pub status: LevelStatus,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    pub summary: String,
+    pub objectives: Vec<String>,
+    pub reflection: Vec<String>,
+    pub extension: String,
+    #[serde(default)]
+    pub limits: Limits,
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// What one hidden test may use before it is stopped.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default = "Limits::default_timeout")]
+    pub timeout_secs: u64,
+    #[serde(default = "Limits::default_memory")]
+    pub memory_mb: u64,
+}
+
+impl Limits {
+    fn default_timeout() -> u64 {
+        10
+    }
+    fn default_memory() -> u64 {
+        2048
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout_secs: Self::default_timeout(),
+            memory_mb: Self::default_memory(),
+        }
+    }
+}
+
+/// A mastery-checklist item.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub bonus: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub files: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    Test,
+    Perf,
+    CompileFail,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    pub item: String,
+    pub step: String,
+    #[serde(default = "Check::default_kind")]
+    pub kind: CheckKind,
+    pub summary: String,
+    /// Highest candidate/baseline ratio a perf check allows.
+    #[serde(default)]
+    pub budget: Option<f64>,
+    /// The seed's absolute budget, shown beside the ratio.
+    #[serde(default)]
+    pub seed_budget: Option<String>,
+}
+
+impl Check {
+    fn default_kind() -> CheckKind {
+        CheckKind::Test
+    }
+}
+
+impl Course {
+    /// Parses and validates levels.toml; errors name the key at fault.
+    pub fn parse(text: &str) -> Result<Course> {
+        let course: Course = toml::from_str(text).context("levels.toml is not valid")?;
+        course.validate()?;
+        Ok(course)
+    }
+
+    /// The course compiled into this binary.
+    pub fn embedded() -> Course {
+        // `workshop dev check` and the test suite prove this parses.
+        Course::parse(crate::embedded::LEVELS_TOML).expect("the embedded levels.toml is valid")
+    }
+
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.levels.iter().map(|l| l.id.as_str())
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.format != FORMAT {
+            bail!(
+                "levels.toml: `format` is {}, but this workshop reads format {FORMAT}",
+                self.format
+            );
+        }
+        let mut level_ids = HashSet::new();
+        for (i, level) in self.levels.iter().enumerate() {
+            let at = format!("levels[{i}] ({})", level.id);
+            if !is_slug(&level.id) {
+                bail!("levels.toml: {at}.id must be lowercase letters, digits and dashes");
+            }
+            if !level_ids.insert(level.id.as_str()) {
+                bail!("levels.toml: {at}.id is used twice");
+            }
+            for req in &level.requires {
+                if !self.levels[..i].iter().any(|l| &l.id == req) {
+                    bail!(
+                        "levels.toml: {at}.requires names `{req}`, which is not an earlier level"
+                    );
+                }
+            }
+            if level.items.is_empty() {
+                bail!("levels.toml: {at}.items is empty: every level needs its mastery checklist");
+            }
+            level.validate(&at)?;
+        }
+        Ok(())
+    }
+}
+
+impl Level {
+    pub fn is_available(&self) -> bool {
+        self.status == LevelStatus::Available
+    }
+
+    /// The Rust crate name of the level's folder (`babel-fish` -> `babel_fish`).
+    pub fn crate_name(&self) -> String {
+        self.id.replace('-', "_")
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn checks_for<'a>(&'a self, item: &'a str) -> impl Iterator<Item = &'a Check> {
+        self.checks.iter().filter(move |c| c.item == item)
+    }
+
+    fn validate(&self, at: &str) -> Result<()> {
+        let mut seen = HashSet::new();
+        for item in &self.items {
+            if !seen.insert(item.id.as_str()) {
+                bail!("levels.toml: {at}.items: `{}` is used twice", item.id);
+            }
+        }
+        let mut seen = HashSet::new();
+        for step in &self.steps {
+            if !seen.insert(step.id.as_str()) {
+                bail!("levels.toml: {at}.steps: `{}` is used twice", step.id);
+            }
+            if step.hints.is_empty() {
+                bail!(
+                    "levels.toml: {at}.steps.{}.hints is empty: every step needs a hint",
+                    step.id
+                );
+            }
+            if step.files.is_empty() {
+                bail!("levels.toml: {at}.steps.{}.files is empty", step.id);
+            }
+        }
+        let mut seen = HashSet::new();
+        for check in &self.checks {
+            let c = format!("{at}.checks.{}", check.id);
+            if !seen.insert(check.id.as_str()) {
+                bail!("levels.toml: {c} is used twice");
+            }
+            if self.item(&check.item).is_none() {
+                bail!(
+                    "levels.toml: {c}.item names `{}`, which is not one of this level's items",
+                    check.item
+                );
+            }
+            if self.step(&check.step).is_none() {
+                bail!(
+                    "levels.toml: {c}.step names `{}`, which is not one of this level's steps",
+                    check.step
+                );
+            }
+            match (check.kind, check.budget) {
+                (CheckKind::Perf, None) => {
+                    bail!("levels.toml: {c}.budget is missing: a perf check needs a ratio budget")
+                }
+                (CheckKind::Perf, Some(b)) if !(b.is_finite() && b >= 1.0) => {
+                    bail!("levels.toml: {c}.budget must be a ratio of at least 1.0, not {b}")
+                }
+                (CheckKind::Test | CheckKind::CompileFail, Some(_)) => {
+                    bail!("levels.toml: {c}.budget is only for kind = \"perf\"")
+                }
+                _ => {}
+            }
+        }
+        if self.is_available() {
+            if self.steps.is_empty() || self.checks.is_empty() {
+                bail!("levels.toml: {at} is available but has no steps or no checks");
+            }
+            for item in &self.items {
+                if self.checks_for(&item.id).next().is_none() {
+                    bail!(
+                        "levels.toml: {at}.items.{} has no check that proves it",
+                        item.id
+                    );
+                }
+            }
+        }
+        if self.limits.timeout_secs == 0 || self.limits.memory_mb < 64 {
+            bail!("levels.toml: {at}.limits: timeout_secs must be > 0 and memory_mb at least 64");
+        }
+        Ok(())
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_course_is_valid() {
+        let course = Course::parse(crate::embedded::LEVELS_TOML).unwrap();
+        let ids: Vec<_> = course.ids().collect();
+        assert_eq!(
+            ids,
+            ["towel", "babel-fish", "improbability-drive", "deep-thought"]
+        );
+        assert!(course.level("towel").unwrap().is_available());
+    }
+
+    #[test]
+    fn every_level_has_the_four_seed_items() {
+        let course = Course::embedded();
+        for level in &course.levels {
+            assert_eq!(
+                level.items.iter().filter(|i| !i.bonus).count(),
+                4,
+                "{}",
+                level.id
+            );
+        }
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let text = crate::embedded::LEVELS_TOML.replacen(
+            "item = \"schema-design\"",
+            "item = \"schema-desing\"",
+            1,
+        );
+        let err = Course::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("checks.schema.from-entities.item"), "{err}");
+        assert!(err.contains("schema-desing"), "{err}");
+
+        let text = crate::embedded::LEVELS_TOML.replacen("format = 1", "format = 7", 1);
+        let err = Course::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("`format` is 7"), "{err}");
+
+        let text = crate::embedded::LEVELS_TOML.replacen("budget = 3.0", "", 1);
+        let err = format!("{:#}", Course::parse(&text).unwrap_err());
+        assert!(err.contains("budget is missing"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let text = crate::embedded::LEVELS_TOML.replacen(
+            "difficulty = \"Beginner\"",
+            "dificulty = \"Beginner\"",
+            1,
+        );
+        let err = format!("{:#}", Course::parse(&text).unwrap_err());
+        assert!(err.contains("dificulty"), "{err}");
+    }
+}

@@ -1,0 +1,185 @@
+//! Builds the harness (and with it the learner's crate) with cargo, and turns
+//! cargo's JSON messages into either the built artifacts or the diagnostics a
+//! learner needs to read.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use super::harness::{HarnessCrate, PROFILE};
+
+pub const NO_CARGO: &str = "`cargo` was not found on your PATH.\n\
+    workshop compiles your code with Rust's own tools. Install Rust with rustup \
+    (https://rustup.rs), open a new terminal, and run the command again.";
+
+pub struct Built {
+    pub harness_exe: PathBuf,
+    /// The learner's compiled library, for the compile-fail checks.
+    pub learner_rlib: PathBuf,
+    pub deps_dir: PathBuf,
+}
+
+pub enum BuildOutcome {
+    Built(Built),
+    /// The learner's code (or the checks against it) did not compile.
+    Failed(BuildFailure),
+}
+
+pub struct BuildFailure {
+    /// Rendered compiler errors in the learner's own files.
+    pub learner_errors: Vec<String>,
+    /// Errors in the hidden checks: the learner changed the public API.
+    pub harness_errors: Vec<String>,
+    /// Cargo's own complaint when no compiler message explains the failure.
+    pub cargo_stderr: String,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    #[serde(default)]
+    target: Option<Target>,
+    #[serde(default)]
+    filenames: Vec<PathBuf>,
+    #[serde(default)]
+    executable: Option<PathBuf>,
+    #[serde(default)]
+    message: Option<Diagnostic>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    kind: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    level: String,
+    rendered: Option<String>,
+}
+
+/// Runs `cargo build` on the harness; `phase` hears which crate compiles.
+pub fn build(
+    harness: &HarnessCrate,
+    target_dir: &Path,
+    color: bool,
+    phase: &dyn Fn(&str),
+) -> Result<BuildOutcome> {
+    let format = if color {
+        "json-diagnostic-rendered-ansi"
+    } else {
+        "json"
+    };
+    let mut child = Command::new(cargo())
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(&harness.manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .args([
+            "--profile",
+            PROFILE,
+            "--message-format",
+            format,
+            "--color",
+            "never",
+        ])
+        .current_dir(&harness.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => anyhow::anyhow!(NO_CARGO),
+            _ => anyhow::Error::new(e).context("cannot start cargo"),
+        })?;
+
+    // Cargo's stderr carries "Compiling ..." lines: feed the spinner, keep the text.
+    let stderr = child.stderr.take().context("cargo's stderr")?;
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = BufReader::new(stderr)
+            .take(1 << 20)
+            .read_to_string(&mut text);
+        text
+    });
+
+    let mut exe = None;
+    let mut rlib = None;
+    let mut learner_errors = Vec::new();
+    let mut harness_errors = Vec::new();
+    let stdout = child.stdout.take().context("cargo's stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("cannot read cargo's output")?;
+        let Ok(msg) = serde_json::from_str::<Message>(&line) else {
+            continue;
+        };
+        // Only two crates build: the harness binary and the learner's library.
+        let is_harness = msg
+            .target
+            .as_ref()
+            .is_some_and(|t| t.kind.iter().any(|k| k == "bin"));
+        match msg.reason.as_str() {
+            "compiler-artifact" => {
+                if is_harness {
+                    exe = msg.executable.or(exe);
+                } else {
+                    rlib = msg
+                        .filenames
+                        .into_iter()
+                        .find(|f| f.extension().is_some_and(|e| e == "rlib"));
+                    phase("compiling the hidden checks");
+                }
+            }
+            "compiler-message" => {
+                let Some(diag) = msg.message else { continue };
+                if diag.level != "error" {
+                    continue;
+                }
+                let Some(text) = diag.rendered else { continue };
+                // "aborting due to N previous errors" adds nothing a learner needs.
+                if text.starts_with("error: aborting due to") {
+                    continue;
+                }
+                if is_harness {
+                    harness_errors.push(text)
+                } else {
+                    learner_errors.push(text)
+                }
+            }
+            _ => {}
+        }
+    }
+    let status = child.wait().context("cannot wait for cargo")?;
+    let cargo_stderr = stderr_reader.join().unwrap_or_default();
+
+    if !status.success() || exe.is_none() {
+        if super::run::interrupted() {
+            bail!(super::INTERRUPTED);
+        }
+        return Ok(BuildOutcome::Failed(BuildFailure {
+            learner_errors,
+            harness_errors,
+            cargo_stderr,
+        }));
+    }
+    let harness_exe = exe.context("cargo built no harness executable")?;
+    let learner_rlib = rlib.context("cargo reported no library for your crate")?;
+    let deps_dir = learner_rlib
+        .parent()
+        .context("the library has no folder")?
+        .to_path_buf();
+    Ok(BuildOutcome::Built(Built {
+        harness_exe,
+        learner_rlib,
+        deps_dir,
+    }))
+}
+
+/// The cargo to run: `$CARGO` when set (as under `cargo run`), else `cargo`.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}

@@ -1,0 +1,190 @@
+//! Runs one hidden test in its own process, with a wall-clock timeout, a
+//! memory limit and capped output. The child leads its own process group, so
+//! a timeout or Ctrl-C kills everything it started, not just the child.
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+/// Output kept from each stream of a test; the rest is counted and dropped.
+pub const OUTPUT_CAP: usize = 16 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    pub memory_bytes: u64,
+}
+
+/// How the test process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Exited(i32),
+    Signalled(i32),
+    TimedOut,
+}
+
+pub struct Captured {
+    pub text: String,
+    pub dropped: usize,
+}
+
+pub struct RawRun {
+    pub exit: Exit,
+    /// The harness's JSON record, if it got as far as writing one.
+    pub record: Option<String>,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub elapsed: Duration,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C: kill every running test's process group and remember it, so
+/// the check stops without touching progress. Cargo, in our own process
+/// group, gets the terminal's SIGINT by itself.
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        for pgid in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            kill_group(*pgid);
+        }
+    });
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+fn kill_group(pgid: i32) {
+    // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
+}
+
+fn set_memory_limit(bytes: u64) -> std::io::Result<()> {
+    let limit = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: setrlimit is async-signal-safe and only reads `limit`.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Captured> {
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut dropped = 0;
+        let mut buf = [0u8; 8192];
+        // Keep draining past the cap, or a chatty test would block on a full pipe.
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let room = OUTPUT_CAP.saturating_sub(kept.len());
+            kept.extend_from_slice(&buf[..n.min(room)]);
+            dropped += n.saturating_sub(room);
+        }
+        Captured {
+            text: String::from_utf8_lossy(&kept).into_owned(),
+            dropped,
+        }
+    })
+}
+
+/// Runs `harness run <id> <record>` and waits for it, at most `limits.timeout`.
+pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Result<RawRun> {
+    let record_path = scratch.join(format!("{id}.json"));
+    let _ = std::fs::remove_file(&record_path);
+    let memory = limits.memory_bytes;
+
+    let mut command = Command::new(harness);
+    command
+        .arg("run")
+        .arg(id)
+        .arg(&record_path)
+        .current_dir(scratch)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || set_memory_limit(memory));
+    }
+
+    let start = Instant::now();
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start {}", harness.display()))?;
+    let pgid = child.id() as i32;
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+    let stdout = capture(child.stdout.take().context("test stdout")?);
+    let stderr = capture(child.stderr.take().context("test stderr")?);
+
+    let waited = wait_with_timeout(&mut child, limits.timeout);
+    // Whatever happened, nothing the test started outlives it.
+    kill_group(pgid);
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|p| *p != pgid);
+    let exit = match waited? {
+        Some(status) => exit_of(status),
+        None => {
+            let _ = child.wait();
+            Exit::TimedOut
+        }
+    };
+    let elapsed = start.elapsed();
+    let record = std::fs::read_to_string(&record_path).ok();
+    Ok(RawRun {
+        exit,
+        record,
+        stdout: stdout.join().unwrap_or(Captured {
+            text: String::new(),
+            dropped: 0,
+        }),
+        stderr: stderr.join().unwrap_or(Captured {
+            text: String::new(),
+            dropped: 0,
+        }),
+        elapsed,
+    })
+}
+
+/// Polls with a short, growing sleep: most tests end within a millisecond.
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + timeout;
+    let mut nap = Duration::from_micros(50);
+    loop {
+        if let Some(status) = child.try_wait().context("cannot wait for a test")? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline || interrupted() {
+            return Ok(None);
+        }
+        thread::sleep(nap);
+        nap = (nap * 2).min(Duration::from_millis(5));
+    }
+}
+
+fn exit_of(status: ExitStatus) -> Exit {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Exited(code),
+        (None, Some(sig)) => Exit::Signalled(sig),
+        (None, None) => Exit::Exited(-1),
+    }
+}

@@ -1,0 +1,237 @@
+//! Turns what a test process did into a verdict a learner can act on.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::run::{Exit, Limits, RawRun};
+use crate::course::Check;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The learner's code panicked (a `todo!()` counts).
+    Panic,
+    TimedOut,
+    OutOfMemory,
+    Crashed,
+    /// A performance check ran over its budget.
+    TooSlow,
+}
+
+impl Status {
+    pub fn passed(self) -> bool {
+        self == Status::Pass
+    }
+}
+
+/// What the harness measured for a performance check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Perf {
+    pub baseline: String,
+    pub candidate: String,
+    pub baseline_ns: f64,
+    pub candidate_ns: f64,
+    pub ratio: f64,
+    pub null_ratio: f64,
+    pub rounds: u32,
+}
+
+impl Perf {
+    /// A null pair this far from 1.0 means the machine was busy.
+    pub fn noisy(&self) -> bool {
+        (self.null_ratio - 1.0).abs() > 0.10
+    }
+}
+
+/// The harness's JSON record of one test.
+#[derive(Debug, Deserialize)]
+struct Record {
+    status: String,
+    message: String,
+    duration_ms: f64,
+    #[serde(default)]
+    perf: Option<Perf>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub item: String,
+    pub step: String,
+    pub status: Status,
+    pub message: String,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perf: Option<Perf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_budget: Option<String>,
+    /// What the test printed, capped; shown when it failed.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e4).round() / 10.0)
+}
+
+impl CheckResult {
+    pub fn new(check: &Check, status: Status, message: String, duration: Duration) -> CheckResult {
+        CheckResult {
+            id: check.id.clone(),
+            item: check.item.clone(),
+            step: check.step.clone(),
+            status,
+            message,
+            duration,
+            perf: None,
+            budget: check.budget,
+            seed_budget: check.seed_budget.clone(),
+            output: String::new(),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.status.passed()
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes / (1024 * 1024))
+}
+
+/// Judges one harness run of `check`.
+pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
+    let stderr = &run.stderr.text;
+    let mut output = String::new();
+    if !run.stdout.text.is_empty() {
+        output.push_str(&run.stdout.text);
+    }
+    let dropped = run.stdout.dropped + run.stderr.dropped;
+    if dropped > 0 {
+        output.push_str(&format!("\n[… {dropped} more bytes of output were cut]"));
+    }
+
+    let record = run
+        .record
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<Record>(r).ok());
+    let (status, message, perf, duration) = match (run.exit, record) {
+        (Exit::TimedOut, _) => (
+            Status::TimedOut,
+            format!(
+                "timed out: still running after {} s and stopped. Look for a loop that never ends, \
+                 or work that grows much faster than the input.",
+                limits.timeout.as_secs()
+            ),
+            None,
+            run.elapsed,
+        ),
+        (_, Some(rec)) => {
+            let duration = Duration::from_secs_f64(rec.duration_ms.max(0.0) / 1e3);
+            match rec.status.as_str() {
+                "pass" => (Status::Pass, String::new(), rec.perf, duration),
+                "panic" => (Status::Panic, describe_panic(&rec.message), None, duration),
+                _ => (Status::Fail, rec.message, None, duration),
+            }
+        }
+        (exit, None) => {
+            let (status, message) = if stderr.contains("memory allocation of") {
+                (
+                    Status::OutOfMemory,
+                    format!(
+                        "ran out of memory (limit {}). Something allocates far more than the data needs: \
+                         an ever-growing collection, or a copy made inside a loop.",
+                        mib(limits.memory_bytes)
+                    ),
+                )
+            } else if stderr.contains("has overflowed its stack") {
+                (
+                    Status::Crashed,
+                    "overflowed the stack: probably a recursion that never stops.".to_string(),
+                )
+            } else {
+                let how = match exit {
+                    Exit::Signalled(sig) => format!("was killed by signal {sig}"),
+                    Exit::Exited(code) => format!("exited with status {code} before reporting"),
+                    Exit::TimedOut => unreachable!("handled above"),
+                };
+                (
+                    Status::Crashed,
+                    format!("the test process {how}.\n{}", tail(stderr, 12)),
+                )
+            };
+            (status, message, None, run.elapsed)
+        }
+    };
+
+    let mut result = CheckResult::new(check, status, message, duration);
+    result.output = output;
+    if let (Some(perf), Some(budget)) = (perf.as_ref(), check.budget) {
+        if perf.ratio > budget {
+            result.status = Status::TooSlow;
+            result.message = format!(
+                "too slow: {} took {:.1}x as long as {} (budget {budget}x).",
+                perf.candidate, perf.ratio, perf.baseline
+            );
+            if perf.noisy() {
+                result.message.push_str(&format!(
+                    "\nThe machine was busy during the measurement (baseline against itself: {:.2}x), \
+                     so close other programs and check again before you hunt for the cause.",
+                    perf.null_ratio
+                ));
+            }
+        }
+    }
+    result.perf = perf;
+    result
+}
+
+/// `todo!()` is the common case and deserves a friendlier line.
+fn describe_panic(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("not yet implemented") {
+        let rest = rest.trim_start_matches(':').trim();
+        let (what, at) = match rest.rfind(" at ") {
+            Some(i) => (&rest[..i], &rest[i + 4..]),
+            None => (rest, ""),
+        };
+        let mut out = String::from("not implemented yet: a todo!() was reached");
+        if !at.is_empty() {
+            out.push_str(&format!(" at {at}"));
+        }
+        if !what.is_empty() {
+            out.push_str(&format!(" ({what})"));
+        }
+        out
+    } else {
+        format!("panicked: {message}")
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn todo_panics_read_as_unfinished_work() {
+        let m = describe_panic("not yet implemented: look the post up at src/lib.rs:97");
+        assert_eq!(
+            m,
+            "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)"
+        );
+        assert_eq!(
+            describe_panic("boom at src/lib.rs:3"),
+            "panicked: boom at src/lib.rs:3"
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The progress file: what the learner has started and mastered.
+//!
+//! It is TOML with a schema version. Saving writes a temp file in the same
+//! folder, syncs it and renames it over the old one, so a crash, a full disk
+//! or Ctrl-C leaves either the old file or the new one, never half of one. A
+//! file that does not parse is reported and kept; nothing resets it silently.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub schema: u32,
+    /// The level most recently started: `workshop check` checks it by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_level: Option<String>,
+    #[serde(default)]
+    pub levels: BTreeMap<String, LevelProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelProgress {
+    pub started: String,
+    /// Checklist item id -> when it was first mastered. Mastery is kept even
+    /// if a later edit breaks a check: it records what the learner achieved.
+    #[serde(default)]
+    pub mastered: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_check: Option<LastCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LastCheck {
+    pub at: String,
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            schema: SCHEMA,
+            last_level: None,
+            levels: BTreeMap::new(),
+        }
+    }
+}
+
+/// The current time as an RFC 3339 timestamp (UTC, whole seconds).
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// The date part of a timestamp written by `now`.
+pub fn date_of(timestamp: &str) -> &str {
+    timestamp.get(..10).unwrap_or(timestamp)
+}
+
+impl Progress {
+    /// Reads the progress file; a missing file is an empty progress.
+    pub fn load(path: &Path) -> Result<Progress> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Progress::default()),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the progress file {}", path.display()));
+            }
+        };
+        Progress::parse(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "the progress file {} is damaged: {e:#}\n\
+                 It was left exactly as it is. Fix it by hand, or move it aside to start a fresh record.",
+                path.display()
+            )
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Progress> {
+        let progress: Progress = toml::from_str(text)?;
+        if progress.schema != SCHEMA {
+            bail!(
+                "`schema` is {}, but this workshop reads schema {SCHEMA}",
+                progress.schema
+            );
+        }
+        for (id, level) in &progress.levels {
+            check_timestamp(&format!("levels.{id}.started"), &level.started)?;
+            for (item, at) in &level.mastered {
+                check_timestamp(&format!("levels.{id}.mastered.{item}"), at)?;
+            }
+            if let Some(last) = &level.last_check {
+                check_timestamp(&format!("levels.{id}.last_check.at"), &last.at)?;
+                if last.passed > last.total {
+                    bail!(
+                        "levels.{id}.last_check: passed ({}) is more than total ({})",
+                        last.passed,
+                        last.total
+                    );
+                }
+            }
+        }
+        Ok(progress)
+    }
+
+    /// Writes the file atomically: temp file, fsync, rename, fsync the folder.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().context("the progress file has no folder")?;
+        let text = toml::to_string(self).context("cannot serialize progress")?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".progress-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        tmp.write_all(text.as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("cannot write progress to {}", tmp.path().display()))?;
+        tmp.persist(path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        // Make the rename itself durable.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    pub fn level_mut(&mut self, id: &str) -> &mut LevelProgress {
+        self.levels
+            .entry(id.to_string())
+            .or_insert_with(|| LevelProgress {
+                started: now(),
+                ..Default::default()
+            })
+    }
+
+    pub fn is_mastered(&self, level: &str, item: &str) -> bool {
+        self.levels
+            .get(level)
+            .is_some_and(|l| l.mastered.contains_key(item))
+    }
+}
+
+fn check_timestamp(key: &str, value: &str) -> Result<()> {
+    humantime::parse_rfc3339(value)
+        .map(|_| ())
+        .with_context(|| format!("{key} = {value:?} is not a timestamp"))
+}
+
+/// Where the progress file lives inside a workspace's `.workshop/` folder.
+pub fn path_in(meta_dir: &Path) -> PathBuf {
+    meta_dir.join("progress.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Progress {
+        let mut p = Progress::default();
+        p.last_level = Some("towel".into());
+        let level = p.level_mut("towel");
+        level.mastered.insert("schema-design".into(), now());
+        level.last_check = Some(LastCheck {
+            at: now(),
+            passed: 3,
+            total: 5,
+        });
+        p
+    }
+
+    #[test]
+    fn round_trips_through_an_atomic_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.toml");
+        let p = sample();
+        p.save(&path).unwrap();
+        assert_eq!(Progress::load(&path).unwrap(), p);
+        // No temp file is left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["progress.toml"]);
+    }
+
+    #[test]
+    fn a_missing_file_is_empty_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Progress::load(&dir.path().join("progress.toml")).unwrap(),
+            Progress::default()
+        );
+    }
+
+    #[test]
+    fn a_damaged_file_is_named_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.toml");
+        fs::write(
+            &path,
+            "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n",
+        )
+        .unwrap();
+        let err = format!("{:#}", Progress::load(&path).unwrap_err());
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(err.contains("levels.towel.started"), "{err}");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n"
+        );
+    }
+
+    #[test]
+    fn a_future_schema_is_refused() {
+        let err = format!("{:#}", Progress::parse("schema = 2\n").unwrap_err());
+        assert!(err.contains("schema 1"), "{err}");
+    }
+}

@@ -1,0 +1,56 @@
+//! `workshop check --json`: one JSON document, level first, then the tests
+//! in order, then a summary.
+
+use serde_json::{Value, json};
+
+use crate::course::Level;
+use crate::grade::Grade;
+use crate::progress::Progress;
+
+pub fn render(level: &Level, grade: &Grade, progress: &Progress) -> String {
+    let doc = match grade {
+        Grade::BuildFailed(f) => json!({
+            "level": level.id,
+            "status": "build-failed",
+            "build_errors": if f.learner_errors.is_empty() { &f.harness_errors } else { &f.learner_errors },
+            "tests": [],
+            "summary": { "passed": 0, "failed": 0, "total": 0, "items": items(level, &[], progress) },
+        }),
+        Grade::Graded(results) => {
+            let passed = results.iter().filter(|r| r.passed()).count();
+            json!({
+                "level": level.id,
+                "status": if passed == results.len() { "pass" } else { "fail" },
+                "tests": results,
+                "summary": {
+                    "passed": passed,
+                    "failed": results.len() - passed,
+                    "total": results.len(),
+                    "items": items(level, results, progress),
+                },
+            })
+        }
+    };
+    serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
+}
+
+fn items(
+    level: &Level,
+    results: &[crate::grade::verdict::CheckResult],
+    progress: &Progress,
+) -> Vec<Value> {
+    level
+        .items
+        .iter()
+        .map(|item| {
+            let mine: Vec<_> = results.iter().filter(|r| r.item == item.id).collect();
+            json!({
+                "id": item.id,
+                "title": item.title,
+                "bonus": item.bonus,
+                "passed": !mine.is_empty() && mine.iter().all(|r| r.passed()),
+                "mastered": progress.levels.get(&level.id).and_then(|l| l.mastered.get(&item.id)),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,381 @@
+//! Calm terminal text: what passed, what failed and why, what to do next.
+
+use std::fmt::Write;
+
+use super::style::{dim, fail, heading, pass, warn};
+use crate::course::{CheckKind, Course, Level};
+use crate::grade::Grade;
+use crate::grade::cargo::BuildFailure;
+use crate::grade::verdict::CheckResult;
+use crate::progress::{self, Progress};
+use crate::workspace::{Scaffold, Workspace};
+
+/// Lines of a failure message shown before it is cut.
+const MESSAGE_LINES: usize = 12;
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines().map(|l| format!("{by}{l}\n")).collect()
+}
+
+fn clip(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    if all.len() <= lines {
+        return text.trim_end().to_string();
+    }
+    format!(
+        "{}\n… ({} more lines)",
+        all[..lines].join("\n"),
+        all.len() - lines
+    )
+}
+
+fn title_line(level: &Level) -> String {
+    format!("{} · {}", level.name, level.title)
+}
+
+pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", heading(&title_line(level)));
+    let _ = writeln!(out, "{} · {}\n", level.difficulty, level.duration);
+    let _ = writeln!(out, "{}\n", level.summary);
+    let _ = writeln!(out, "You will:");
+    for o in &level.objectives {
+        let _ = writeln!(out, "  • {o}");
+    }
+    let rel = |p: &std::path::Path| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string();
+    if !scaffold.created.is_empty() {
+        let _ = writeln!(out, "\nCreated:");
+        for p in &scaffold.created {
+            let _ = writeln!(out, "  {}", rel(p));
+        }
+    }
+    if !scaffold.kept.is_empty() {
+        let _ = writeln!(out, "\nKept your existing files (nothing was overwritten):");
+        for p in &scaffold.kept {
+            let _ = writeln!(out, "  {}", rel(p));
+        }
+    }
+    if !unmet.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} this level builds on {}, which you have not mastered yet. You can go on anyway.",
+            warn("Note:"),
+            unmet.join(" and ")
+        );
+    }
+    let _ = writeln!(out, "\nBonus: {}", level.extension);
+    let _ = writeln!(out, "\nNext:");
+    let _ = writeln!(
+        out,
+        "  1. Read {}/README.md: the challenge, step by step.",
+        level.id
+    );
+    let _ = writeln!(out, "  2. Fill in the todo!()s in {}/src/lib.rs.", level.id);
+    let _ = writeln!(
+        out,
+        "  3. Run `workshop check` to grade your work; run it as often as you like."
+    );
+    out
+}
+
+pub fn graded(level: &Level, grade: &Grade, progress: &Progress, newly: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", heading(&title_line(level)));
+    match grade {
+        Grade::BuildFailed(failure) => build_failed(&mut out, level, failure),
+        Grade::Graded(results) => results_by_item(&mut out, level, results, progress, newly),
+    }
+    out
+}
+
+fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
+    let _ = writeln!(
+        out,
+        "{} Your code does not compile yet, so no check ran. Progress is unchanged.\n",
+        fail()
+    );
+    if !failure.learner_errors.is_empty() {
+        for e in &failure.learner_errors {
+            let _ = writeln!(out, "{}", e.trim_end());
+        }
+    } else if !failure.harness_errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "Your crate compiles, but the hidden checks cannot use it: a public name, field or signature \
+             they rely on was changed. Compare with the stub's declarations in {}/src/lib.rs.\n",
+            level.id
+        );
+        for e in failure.harness_errors.iter().take(3) {
+            let _ = writeln!(out, "{}", clip(e, MESSAGE_LINES));
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "cargo said:\n{}",
+            indent(&clip(&failure.cargo_stderr, 20), "  ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nFix the first error, then run `workshop check` again."
+    );
+}
+
+fn results_by_item(
+    out: &mut String,
+    level: &Level,
+    results: &[CheckResult],
+    progress: &Progress,
+    newly: &[String],
+) {
+    for item in &level.items {
+        let mine: Vec<&CheckResult> = results.iter().filter(|r| r.item == item.id).collect();
+        let passed = mine.iter().filter(|r| r.passed()).count();
+        let mark = if passed == mine.len() { pass() } else { fail() };
+        let bonus = if item.bonus { " (bonus)" } else { "" };
+        let _ = writeln!(
+            out,
+            "{mark} {}{bonus}  {}",
+            heading(&item.title),
+            dim(&format!("{passed}/{}", mine.len()))
+        );
+        let _ = writeln!(out, "    {}", dim(&item.text));
+        if let Some(note) = &item.note {
+            let _ = writeln!(out, "    {}", dim(note));
+        }
+        for r in mine {
+            let summary = level
+                .checks
+                .iter()
+                .find(|c| c.id == r.id)
+                .map_or("", |c| c.summary.as_str());
+            if r.passed() {
+                let _ = writeln!(out, "  {} {}", pass(), summary);
+            } else {
+                let _ = writeln!(out, "  {} {}  {}", fail(), summary, dim(&r.id));
+                let _ = write!(
+                    out,
+                    "{}",
+                    indent(&clip(&r.message, MESSAGE_LINES), "      ")
+                );
+                if !r.output.trim().is_empty() {
+                    let _ = writeln!(out, "      {}", dim("it printed:"));
+                    let _ = write!(out, "{}", indent(&clip(&r.output, 6), "      │ "));
+                }
+            }
+        }
+        let _ = writeln!(out);
+    }
+
+    perf_table(out, level, results);
+
+    let passed = results.iter().filter(|r| r.passed()).count();
+    let _ = writeln!(out, "{passed}/{} checks pass.", results.len());
+    if !newly.is_empty() {
+        let names: Vec<&str> = newly
+            .iter()
+            .filter_map(|id| level.item(id))
+            .map(|i| i.title.as_str())
+            .collect();
+        let _ = writeln!(out, "{} Mastered now: {}.", pass(), names.join(", "));
+    }
+    let core_done = level
+        .items
+        .iter()
+        .filter(|i| !i.bonus)
+        .all(|i| progress.is_mastered(&level.id, &i.id));
+    if passed == results.len() {
+        let _ = writeln!(
+            out,
+            "Every check passes. Before you move on, think these over:"
+        );
+        for (i, q) in level.reflection.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {q}", i + 1);
+        }
+        let _ = writeln!(out, "`workshop progress` shows the whole galaxy.");
+        return;
+    }
+    if core_done {
+        let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
+    }
+    // The first failing check's step leads; show its first hint.
+    if let Some(step) = results
+        .iter()
+        .find(|r| !r.passed())
+        .and_then(|r| level.step(&r.step))
+    {
+        let _ = writeln!(out, "\nNext: {}", heading(&step.title));
+        let _ = writeln!(out, "{}", indent(&format!("Hint: {}", step.hints[0]), "  "));
+    }
+}
+
+fn fmt_ns(ns: f64) -> String {
+    match ns {
+        n if n < 1e3 => format!("{n:.0} ns"),
+        n if n < 1e6 => format!("{:.1} µs", n / 1e3),
+        n if n < 1e9 => format!("{:.1} ms", n / 1e6),
+        n => format!("{:.2} s", n / 1e9),
+    }
+}
+
+fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
+    let perf: Vec<&CheckResult> = results
+        .iter()
+        .filter(|r| {
+            level
+                .checks
+                .iter()
+                .any(|c| c.id == r.id && c.kind == CheckKind::Perf)
+        })
+        .collect();
+    if perf.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", heading("Performance"));
+    let _ = writeln!(
+        out,
+        "  {}",
+        dim("measured against a baseline in this same run; the verdict is the median ratio")
+    );
+    for r in perf {
+        let mark = if r.passed() { pass() } else { fail() };
+        match &r.perf {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "  {mark} {:<36} {:>6.2}x  (budget ≤ {}x)",
+                    r.id,
+                    p.ratio,
+                    r.budget.unwrap_or(f64::NAN)
+                );
+                let _ = writeln!(
+                    out,
+                    "      {}: {}   {}: {}",
+                    p.baseline,
+                    fmt_ns(p.baseline_ns),
+                    p.candidate,
+                    fmt_ns(p.candidate_ns)
+                );
+                if let Some(seed) = &r.seed_budget {
+                    let _ = writeln!(out, "      {}", dim(&format!("seed budget: {seed}")));
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  {mark} {:<36} not measured: the check failed first",
+                    r.id
+                );
+            }
+        }
+    }
+    let _ = writeln!(out);
+}
+
+pub fn progress(course: &Course, progress: &Progress) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        heading(&format!("{} · your progress", course.title))
+    );
+    let _ = writeln!(out, "{}\n", dim(&course.tagline));
+    let mut mastered_items = 0;
+    let mut total_items = 0;
+    let mut next: Option<String> = None;
+    for level in &course.levels {
+        let record = progress.levels.get(&level.id);
+        let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
+        let done = core
+            .iter()
+            .filter(|i| progress.is_mastered(&level.id, &i.id))
+            .count();
+        total_items += core.len();
+        mastered_items += done;
+        let state = if !level.is_available() {
+            "not yet available".to_string()
+        } else if record.is_none() {
+            "not started".to_string()
+        } else if done == core.len() {
+            "mastered".to_string()
+        } else {
+            format!("in progress, {done}/{} mastered", core.len())
+        };
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            heading(&title_line(level)),
+            dim(&format!("{} · {}", level.difficulty, state))
+        );
+        for item in &level.items {
+            let when = record.and_then(|r| r.mastered.get(&item.id));
+            let mark = if when.is_some() {
+                pass().to_string()
+            } else if level.is_available() {
+                fail().to_string()
+            } else {
+                dim("·").to_string()
+            };
+            let bonus = if item.bonus { " (bonus)" } else { "" };
+            let date = when
+                .map(|w| format!("  mastered {}", progress::date_of(w)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {mark} {}{bonus}: {}{}",
+                item.title,
+                item.text,
+                dim(&date)
+            );
+        }
+        if let Some(last) = record.and_then(|r| r.last_check.as_ref()) {
+            let _ = writeln!(
+                out,
+                "  {}",
+                dim(&format!(
+                    "last check {}: {}/{} checks passed",
+                    progress::date_of(&last.at),
+                    last.passed,
+                    last.total
+                ))
+            );
+        }
+        if next.is_none() && level.is_available() && done < core.len() {
+            next = Some(match record {
+                None => format!("run `workshop start {}`", level.id),
+                Some(_) => format!(
+                    "keep going with {}: `workshop check {}`",
+                    level.name, level.id
+                ),
+            });
+        }
+        let _ = writeln!(out);
+    }
+    let levels_done = course
+        .levels
+        .iter()
+        .filter(|l| {
+            l.items
+                .iter()
+                .filter(|i| !i.bonus)
+                .all(|i| progress.is_mastered(&l.id, &i.id))
+        })
+        .count();
+    let _ = writeln!(
+        out,
+        "Overall: {mastered_items} of {total_items} checklist items mastered; {levels_done} of {} levels mastered.",
+        course.levels.len()
+    );
+    match next {
+        Some(n) => {
+            let _ = writeln!(out, "Next: {n}.");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Every available level is mastered. More of the galaxy is on its way."
+            );
+        }
+    }
+    out
+}
