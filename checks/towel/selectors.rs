@@ -9,28 +9,58 @@ use towel::*;
 // post is missing instead of answering None.
 pub fn select_post_found_or_none() -> CheckResult {
     let posts = vec![post("p1", "alice"), post("p2", "bob"), post("p3", "alice")];
-    let state = build(vec![user("alice", "Alice"), user("bob", "Bob")], posts.clone(), vec![])?;
+    let state = build(
+        vec![user("alice", "Alice"), user("bob", "Bob")],
+        posts.clone(),
+        vec![],
+    )?;
     for p in &posts {
-        ensure_eq!(select_post(&state, &p.id), Some(p), "select_post({:?}) on a blog with posts p1, p2, p3", p.id);
+        ensure_eq!(
+            select_post(&state, &p.id),
+            Some(p),
+            "select_post({:?}) on a blog with posts p1, p2, p3",
+            p.id
+        );
     }
-    ensure_eq!(select_post(&state, &pid("p9")), None, "select_post(\"p9\"), a post that does not exist");
+    ensure_eq!(
+        select_post(&state, &pid("p9")),
+        None,
+        "select_post(\"p9\"), a post that does not exist"
+    );
     Ok(())
 }
 
 // Catches: the same mistakes for users.
 pub fn select_user_found_or_none() -> CheckResult {
-    let users = vec![user("alice", "Alice"), user("bob", "Bob"), user("carol", "Carol")];
+    let users = vec![
+        user("alice", "Alice"),
+        user("bob", "Bob"),
+        user("carol", "Carol"),
+    ];
     let state = build(users.clone(), vec![post("p1", "bob")], vec![])?;
     for u in &users {
-        ensure_eq!(select_user(&state, &u.id), Some(u), "select_user({:?}) on a blog with users alice, bob, carol", u.id);
+        ensure_eq!(
+            select_user(&state, &u.id),
+            Some(u),
+            "select_user({:?}) on a blog with users alice, bob, carol",
+            u.id
+        );
     }
-    ensure_eq!(select_user(&state, &uid("zaphod")), None, "select_user(\"zaphod\"), a user who does not exist");
+    ensure_eq!(
+        select_user(&state, &uid("zaphod")),
+        None,
+        "select_user(\"zaphod\"), a user who does not exist"
+    );
     Ok(())
 }
 
 /// alice and bob, posts pa and pb, no comments yet.
 fn two_posts() -> Result<BlogState, String> {
-    build(vec![user("alice", "Alice"), user("bob", "Bob")], vec![post("pa", "alice"), post("pb", "bob")], vec![])
+    build(
+        vec![user("alice", "Alice"), user("bob", "Bob")],
+        vec![post("pa", "alice"), post("pb", "bob")],
+        vec![],
+    )
 }
 
 // Catches: comment ids kept in a set or a HashMap (order lost), or comments
@@ -47,7 +77,10 @@ pub fn post_comments_in_order() -> CheckResult {
         comment("a2", "pa", "alice"),
     ];
     for c in &added {
-        state = ok(add_comment(&state, c.clone()), &format!("add_comment({:?} on {:?})", c.id, c.post_id))?;
+        state = ok(
+            add_comment(&state, c.clone()),
+            &format!("add_comment({:?} on {:?})", c.id, c.post_id),
+        )?;
     }
     let got = select_post_comments(&state, &pid("pa"));
     ensure_eq!(
@@ -55,8 +88,16 @@ pub fn post_comments_in_order() -> CheckResult {
         cids(&["a3", "a1", "a4", "a2"]),
         "added comments a3 (pa), b1 (pb), a1 (pa), a4 (pa), b2 (pb), a2 (pa) with add_comment, then select_post_comments(\"pa\"): pa's comments in the order they were added"
     );
-    let expected: Vec<Comment> = added.iter().filter(|c| c.post_id == pid("pa")).cloned().collect();
-    ensure_eq!(owned(got), expected, "select_post_comments(\"pa\") should return the comments exactly as they were added");
+    let expected: Vec<Comment> = added
+        .iter()
+        .filter(|c| c.post_id == pid("pa"))
+        .cloned()
+        .collect();
+    ensure_eq!(
+        owned(got),
+        expected,
+        "select_post_comments(\"pa\") should return the comments exactly as they were added"
+    );
     Ok(())
 }
 
@@ -64,20 +105,44 @@ pub fn post_comments_in_order() -> CheckResult {
 // post nobody has commented on yet.
 pub fn post_comments_only_this_post() -> CheckResult {
     let posts = vec![post("pa", "alice"), post("pb", "bob"), post("pc", "alice")];
-    let comments = vec![comment("c1", "pa", "bob"), comment("c2", "pb", "alice"), comment("c3", "pa", "alice"), comment("c4", "pb", "bob")];
-    let state = build(vec![user("alice", "Alice"), user("bob", "Bob")], posts, comments)?;
+    let comments = vec![
+        comment("c1", "pa", "bob"),
+        comment("c2", "pb", "alice"),
+        comment("c3", "pa", "alice"),
+        comment("c4", "pb", "bob"),
+    ];
+    let state = build(
+        vec![user("alice", "Alice"), user("bob", "Bob")],
+        posts,
+        comments,
+    )?;
 
     ensure_eq!(
         comment_ids(select_post_comments(&state, &pid("pb"))),
         cids(&["c2", "c4"]),
         "select_post_comments(\"pb\") when pa has comments c1, c3 and pb has c2, c4: only pb's"
     );
-    ensure_eq!(comment_ids(select_post_comments(&state, &pid("pc"))), cids(&[]), "select_post_comments(\"pc\"), a post from from_entities with no comments");
-    ensure_eq!(comment_ids(select_post_comments(&state, &pid("nowhere"))), cids(&[]), "select_post_comments(\"nowhere\"), a post that does not exist");
+    ensure_eq!(
+        comment_ids(select_post_comments(&state, &pid("pc"))),
+        cids(&[]),
+        "select_post_comments(\"pc\"), a post from from_entities with no comments"
+    );
+    ensure_eq!(
+        comment_ids(select_post_comments(&state, &pid("nowhere"))),
+        cids(&[]),
+        "select_post_comments(\"nowhere\"), a post that does not exist"
+    );
 
     // A post added later has never been commented on either.
-    let state = ok(add_post(&state, post("pd", "bob")), "add_post(\"pd\" by bob)")?;
-    ensure_eq!(comment_ids(select_post_comments(&state, &pid("pd"))), cids(&[]), "select_post_comments(\"pd\"), a post just added with add_post");
+    let state = ok(
+        add_post(&state, post("pd", "bob")),
+        "add_post(\"pd\" by bob)",
+    )?;
+    ensure_eq!(
+        comment_ids(select_post_comments(&state, &pid("pd"))),
+        cids(&[]),
+        "select_post_comments(\"pd\"), a post just added with add_post"
+    );
     Ok(())
 }
 
@@ -85,17 +150,49 @@ pub fn post_comments_only_this_post() -> CheckResult {
 // `user_posts[id]` that panics for an unknown user.
 pub fn user_posts_in_order() -> CheckResult {
     let mut state = BlogState::default();
-    for u in [user("alice", "Alice"), user("bob", "Bob"), user("carol", "Carol")] {
-        state = ok(add_user(&state, u.clone()), &format!("add_user({:?})", u.id))?;
+    for u in [
+        user("alice", "Alice"),
+        user("bob", "Bob"),
+        user("carol", "Carol"),
+    ] {
+        state = ok(
+            add_user(&state, u.clone()),
+            &format!("add_user({:?})", u.id),
+        )?;
     }
-    for (p, author) in [("p3", "alice"), ("p1", "bob"), ("p2", "alice"), ("p5", "bob"), ("p4", "alice")] {
-        state = ok(add_post(&state, post(p, author)), &format!("add_post({p:?} by {author})"))?;
+    for (p, author) in [
+        ("p3", "alice"),
+        ("p1", "bob"),
+        ("p2", "alice"),
+        ("p5", "bob"),
+        ("p4", "alice"),
+    ] {
+        state = ok(
+            add_post(&state, post(p, author)),
+            &format!("add_post({p:?} by {author})"),
+        )?;
     }
     let added = "added posts p3 (alice), p1 (bob), p2 (alice), p5 (bob), p4 (alice) with add_post";
-    ensure_eq!(post_ids(select_user_posts(&state, &uid("alice"))), pids(&["p3", "p2", "p4"]), "{added}, then select_user_posts(\"alice\")");
-    ensure_eq!(post_ids(select_user_posts(&state, &uid("bob"))), pids(&["p1", "p5"]), "{added}, then select_user_posts(\"bob\")");
-    ensure_eq!(post_ids(select_user_posts(&state, &uid("carol"))), pids(&[]), "select_user_posts(\"carol\"), a user who wrote nothing");
-    ensure_eq!(post_ids(select_user_posts(&state, &uid("zaphod"))), pids(&[]), "select_user_posts(\"zaphod\"), a user who does not exist");
+    ensure_eq!(
+        post_ids(select_user_posts(&state, &uid("alice"))),
+        pids(&["p3", "p2", "p4"]),
+        "{added}, then select_user_posts(\"alice\")"
+    );
+    ensure_eq!(
+        post_ids(select_user_posts(&state, &uid("bob"))),
+        pids(&["p1", "p5"]),
+        "{added}, then select_user_posts(\"bob\")"
+    );
+    ensure_eq!(
+        post_ids(select_user_posts(&state, &uid("carol"))),
+        pids(&[]),
+        "select_user_posts(\"carol\"), a user who wrote nothing"
+    );
+    ensure_eq!(
+        post_ids(select_user_posts(&state, &uid("zaphod"))),
+        pids(&[]),
+        "select_user_posts(\"zaphod\"), a user who does not exist"
+    );
     Ok(())
 }
 
@@ -111,12 +208,28 @@ pub fn seed_scenario() -> CheckResult {
         created_at: "2024-01-01".to_string(),
         updated_at: "2024-01-01".to_string(),
     };
-    let user1 = User { id: uid("user1"), name: "Alice".to_string(), email: "alice@example.com".to_string() };
+    let user1 = User {
+        id: uid("user1"),
+        name: "Alice".to_string(),
+        email: "alice@example.com".to_string(),
+    };
     let initial = build(vec![user1], vec![post1], vec![])?;
-    ensure_eq!(owned(select_post_comments(&initial, &pid("post1"))), Vec::<Comment>::new(), "select_post_comments(\"post1\") before any comment");
+    ensure_eq!(
+        owned(select_post_comments(&initial, &pid("post1"))),
+        Vec::<Comment>::new(),
+        "select_post_comments(\"post1\") before any comment"
+    );
 
-    let comment1 = Comment { id: cid("comment1"), content: "Great post!".to_string(), author_id: uid("user1"), post_id: pid("post1") };
-    let updated = ok(add_comment(&initial, comment1.clone()), "add_comment(comment1 \"Great post!\" by user1 on post1)")?;
+    let comment1 = Comment {
+        id: cid("comment1"),
+        content: "Great post!".to_string(),
+        author_id: uid("user1"),
+        post_id: pid("post1"),
+    };
+    let updated = ok(
+        add_comment(&initial, comment1.clone()),
+        "add_comment(comment1 \"Great post!\" by user1 on post1)",
+    )?;
     ensure_eq!(
         owned(select_post_comments(&updated, &pid("post1"))),
         vec![comment1],
@@ -134,7 +247,11 @@ fn comments_state(total: usize) -> Result<BlogState, String> {
     let every = total / 5;
     for i in 0..total {
         // The target's comments are spread through the list, not bunched.
-        let on = if i % every == every / 2 { "target".to_string() } else { format!("p{}", 1 + i % 99) };
+        let on = if i % every == every / 2 {
+            "target".to_string()
+        } else {
+            format!("p{}", 1 + i % 99)
+        };
         comments.push(comment(&format!("c{i}"), &on, &format!("u{}", i % 10)));
     }
     build(users, posts, comments)
@@ -143,7 +260,9 @@ fn comments_state(total: usize) -> Result<BlogState, String> {
 /// The ids of the target's comments in a `comments_state(total)`.
 fn target_comments(total: usize) -> Vec<CommentId> {
     let every = total / 5;
-    (0..5).map(|k| cid(&format!("c{}", k * every + every / 2))).collect()
+    (0..5)
+        .map(|k| cid(&format!("c{}", k * every + every / 2)))
+        .collect()
 }
 
 // Catches: a select_post_comments that filters the whole comments table

@@ -61,10 +61,7 @@ pub fn grade(
     let scratch = harness.dir.join("run");
     std::fs::create_dir_all(&scratch)
         .with_context(|| format!("cannot create {}", scratch.display()))?;
-    let limits = run::Limits {
-        timeout: Duration::from_secs(level.limits.timeout_secs),
-        memory_bytes: level.limits.memory_mb * 1024 * 1024,
-    };
+    let limits = limits(level)?;
 
     let tests: Vec<_> = level
         .checks
@@ -172,6 +169,22 @@ pub fn grade(
         ordered.push(r);
     }
     Ok(Grade::Graded(ordered))
+}
+
+/// The level's limits, unless `WORKSHOP_TIMEOUT_SECS` / `WORKSHOP_MEMORY_MB` override them.
+fn limits(level: &Level) -> Result<run::Limits> {
+    fn env(name: &str, default: u64) -> Result<u64> {
+        match std::env::var(name) {
+            Ok(v) => v.trim().parse::<u64>().ok().filter(|n| *n > 0).with_context(|| {
+                format!("{name}={v:?} is not a positive whole number; unset it or give e.g. {name}={default}")
+            }),
+            Err(_) => Ok(default),
+        }
+    }
+    Ok(run::Limits {
+        timeout: Duration::from_secs(env("WORKSHOP_TIMEOUT_SECS", level.limits.timeout_secs)?),
+        memory_bytes: env("WORKSHOP_MEMORY_MB", level.limits.memory_mb)? * 1024 * 1024,
+    })
 }
 
 fn run_compile_fail(
