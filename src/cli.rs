@@ -11,11 +11,7 @@ Examples:
   workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected";
 
 #[derive(Parser)]
-#[command(
-    name = "workshop",
-    version,
-    about = "Redux Galaxy: a graded workshop on state management, in Rust."
-)]
+#[command(name = "workshop", version, about = "Redux Galaxy: a graded workshop on state management, in Rust.")]
 #[command(after_help = EXAMPLES, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]

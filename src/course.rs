@@ -70,10 +70,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            timeout_secs: Self::default_timeout(),
-            memory_mb: Self::default_memory(),
-        }
+        Limits { timeout_secs: Self::default_timeout(), memory_mb: Self::default_memory() }
     }
 }
 
@@ -154,10 +151,7 @@ impl Course {
 
     fn validate(&self) -> Result<()> {
         if self.format != FORMAT {
-            bail!(
-                "levels.toml: `format` is {}, but this workshop reads format {FORMAT}",
-                self.format
-            );
+            bail!("levels.toml: `format` is {}, but this workshop reads format {FORMAT}", self.format);
         }
         let mut level_ids = HashSet::new();
         for (i, level) in self.levels.iter().enumerate() {
@@ -170,9 +164,7 @@ impl Course {
             }
             for req in &level.requires {
                 if !self.levels[..i].iter().any(|l| &l.id == req) {
-                    bail!(
-                        "levels.toml: {at}.requires names `{req}`, which is not an earlier level"
-                    );
+                    bail!("levels.toml: {at}.requires names `{req}`, which is not an earlier level");
                 }
             }
             if level.items.is_empty() {
@@ -219,10 +211,7 @@ impl Level {
                 bail!("levels.toml: {at}.steps: `{}` is used twice", step.id);
             }
             if step.hints.is_empty() {
-                bail!(
-                    "levels.toml: {at}.steps.{}.hints is empty: every step needs a hint",
-                    step.id
-                );
+                bail!("levels.toml: {at}.steps.{}.hints is empty: every step needs a hint", step.id);
             }
             if step.files.is_empty() {
                 bail!("levels.toml: {at}.steps.{}.files is empty", step.id);
@@ -235,16 +224,10 @@ impl Level {
                 bail!("levels.toml: {c} is used twice");
             }
             if self.item(&check.item).is_none() {
-                bail!(
-                    "levels.toml: {c}.item names `{}`, which is not one of this level's items",
-                    check.item
-                );
+                bail!("levels.toml: {c}.item names `{}`, which is not one of this level's items", check.item);
             }
             if self.step(&check.step).is_none() {
-                bail!(
-                    "levels.toml: {c}.step names `{}`, which is not one of this level's steps",
-                    check.step
-                );
+                bail!("levels.toml: {c}.step names `{}`, which is not one of this level's steps", check.step);
             }
             match (check.kind, check.budget) {
                 (CheckKind::Perf, None) => {
@@ -265,10 +248,7 @@ impl Level {
             }
             for item in &self.items {
                 if self.checks_for(&item.id).next().is_none() {
-                    bail!(
-                        "levels.toml: {at}.items.{} has no check that proves it",
-                        item.id
-                    );
+                    bail!("levels.toml: {at}.items.{} has no check that proves it", item.id);
                 }
             }
         }
@@ -280,9 +260,7 @@ impl Level {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]
@@ -293,10 +271,7 @@ mod tests {
     fn embedded_course_is_valid() {
         let course = Course::parse(crate::embedded::LEVELS_TOML).unwrap();
         let ids: Vec<_> = course.ids().collect();
-        assert_eq!(
-            ids,
-            ["towel", "babel-fish", "improbability-drive", "deep-thought"]
-        );
+        assert_eq!(ids, ["towel", "babel-fish", "improbability-drive", "deep-thought"]);
         assert!(course.level("towel").unwrap().is_available());
     }
 
@@ -304,22 +279,13 @@ mod tests {
     fn every_level_has_the_four_seed_items() {
         let course = Course::embedded();
         for level in &course.levels {
-            assert_eq!(
-                level.items.iter().filter(|i| !i.bonus).count(),
-                4,
-                "{}",
-                level.id
-            );
+            assert_eq!(level.items.iter().filter(|i| !i.bonus).count(), 4, "{}", level.id);
         }
     }
 
     #[test]
     fn errors_name_the_key() {
-        let text = crate::embedded::LEVELS_TOML.replacen(
-            "item = \"schema-design\"",
-            "item = \"schema-desing\"",
-            1,
-        );
+        let text = crate::embedded::LEVELS_TOML.replacen("item = \"schema-design\"", "item = \"schema-desing\"", 1);
         let err = Course::parse(&text).unwrap_err().to_string();
         assert!(err.contains("checks.schema.from-entities.item"), "{err}");
         assert!(err.contains("schema-desing"), "{err}");
@@ -335,11 +301,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        let text = crate::embedded::LEVELS_TOML.replacen(
-            "difficulty = \"Beginner\"",
-            "dificulty = \"Beginner\"",
-            1,
-        );
+        let text = crate::embedded::LEVELS_TOML.replacen("difficulty = \"Beginner\"", "dificulty = \"Beginner\"", 1);
         let err = format!("{:#}", Course::parse(&text).unwrap_err());
         assert!(err.contains("dificulty"), "{err}");
     }

@@ -34,14 +34,8 @@ fn files_under(root: &'static Dir<'static>, level: &str) -> Vec<File> {
 
 fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut Vec<File>) {
     for file in dir.files() {
-        let rel = file
-            .path()
-            .strip_prefix(prefix)
-            .expect("embedded paths nest");
-        out.push(File {
-            path: rel.to_string_lossy().into_owned(),
-            contents: file.contents(),
-        });
+        let rel = file.path().strip_prefix(prefix).expect("embedded paths nest");
+        out.push(File { path: rel.to_string_lossy().into_owned(), contents: file.contents() });
     }
     for sub in dir.dirs() {
         collect(sub, prefix, out);
@@ -70,10 +64,7 @@ pub fn fixtures(level: &str) -> Vec<(String, &'static str)> {
         .filter(|f| f.path.ends_with(".toml"))
         .map(|f| {
             let name = f.path.trim_end_matches(".toml").to_string();
-            (
-                name,
-                std::str::from_utf8(f.contents).expect("fixtures are UTF-8"),
-            )
+            (name, std::str::from_utf8(f.contents).expect("fixtures are UTF-8"))
         })
         .collect()
 }

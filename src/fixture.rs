@@ -42,8 +42,7 @@ pub struct Edit {
 
 impl Fixture {
     pub fn parse(name: &str, text: &str) -> Result<Fixture> {
-        let f: Fixture =
-            toml::from_str(text).with_context(|| format!("fixture {name} is not valid"))?;
+        let f: Fixture = toml::from_str(text).with_context(|| format!("fixture {name} is not valid"))?;
         if f.edits.is_empty() || f.rejected_by.is_empty() {
             bail!("fixture {name}: needs at least one [[edit]] and one item in rejected_by");
         }
@@ -54,20 +53,11 @@ impl Fixture {
     pub fn apply(&self, name: &str, solution: &[File]) -> Result<Vec<(String, String)>> {
         let mut files: Vec<(String, String)> = solution
             .iter()
-            .map(|f| {
-                Ok((
-                    f.path.clone(),
-                    String::from_utf8(f.contents.to_vec()).context("solution files are UTF-8")?,
-                ))
-            })
+            .map(|f| Ok((f.path.clone(), String::from_utf8(f.contents.to_vec()).context("solution files are UTF-8")?)))
             .collect::<Result<_>>()?;
         for (i, edit) in self.edits.iter().enumerate() {
             let Some((_, text)) = files.iter_mut().find(|(p, _)| *p == edit.file) else {
-                bail!(
-                    "fixture {name}, edit {}: the solution has no file {}",
-                    i + 1,
-                    edit.file
-                );
+                bail!("fixture {name}, edit {}: the solution has no file {}", i + 1, edit.file);
             };
             match text.matches(&edit.find).count() {
                 1 => *text = text.replacen(&edit.find, &edit.replace, 1),
@@ -89,10 +79,7 @@ mod tests {
     const SOLUTION: &str = "fn a() { 1 }\nfn b() { 2 }\n";
 
     fn solution() -> Vec<File> {
-        vec![File {
-            path: "src/lib.rs".into(),
-            contents: SOLUTION.as_bytes(),
-        }]
+        vec![File { path: "src/lib.rs".into(), contents: SOLUTION.as_bytes() }]
     }
 
     #[test]
@@ -112,11 +99,7 @@ mod tests {
             let text = format!(
                 "description = \"d\"\nrejected_by = [\"i\"]\n[[edit]]\nfile = \"src/lib.rs\"\nfind = \"{find}\"\nreplace = \"\"\n"
             );
-            let err = Fixture::parse("x", &text)
-                .unwrap()
-                .apply("x", &solution())
-                .unwrap_err()
-                .to_string();
+            let err = Fixture::parse("x", &text).unwrap().apply("x", &solution()).unwrap_err().to_string();
             assert!(err.contains("it must occur once"), "{err}");
         }
     }

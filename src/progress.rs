@@ -49,11 +49,7 @@ pub struct LastCheck {
 
 impl Default for Progress {
     fn default() -> Self {
-        Progress {
-            schema: SCHEMA,
-            last_level: None,
-            levels: BTreeMap::new(),
-        }
+        Progress { schema: SCHEMA, last_level: None, levels: BTreeMap::new() }
     }
 }
 
@@ -74,8 +70,7 @@ impl Progress {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Progress::default()),
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read the progress file {}", path.display()));
+                return Err(e).with_context(|| format!("cannot read the progress file {}", path.display()));
             }
         };
         Progress::parse(&text).map_err(|e| {
@@ -90,10 +85,7 @@ impl Progress {
     pub fn parse(text: &str) -> Result<Progress> {
         let progress: Progress = toml::from_str(text)?;
         if progress.schema != SCHEMA {
-            bail!(
-                "`schema` is {}, but this workshop reads schema {SCHEMA}",
-                progress.schema
-            );
+            bail!("`schema` is {}, but this workshop reads schema {SCHEMA}", progress.schema);
         }
         for (id, level) in &progress.levels {
             check_timestamp(&format!("levels.{id}.started"), &level.started)?;
@@ -103,11 +95,7 @@ impl Progress {
             if let Some(last) = &level.last_check {
                 check_timestamp(&format!("levels.{id}.last_check.at"), &last.at)?;
                 if last.passed > last.total {
-                    bail!(
-                        "levels.{id}.last_check: passed ({}) is more than total ({})",
-                        last.passed,
-                        last.total
-                    );
+                    bail!("levels.{id}.last_check: passed ({}) is more than total ({})", last.passed, last.total);
                 }
             }
         }
@@ -126,8 +114,7 @@ impl Progress {
         tmp.write_all(text.as_bytes())
             .and_then(|()| tmp.as_file().sync_all())
             .with_context(|| format!("cannot write progress to {}", tmp.path().display()))?;
-        tmp.persist(path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
+        tmp.persist(path).with_context(|| format!("cannot replace {}", path.display()))?;
         // Make the rename itself durable.
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
@@ -136,25 +123,16 @@ impl Progress {
     }
 
     pub fn level_mut(&mut self, id: &str) -> &mut LevelProgress {
-        self.levels
-            .entry(id.to_string())
-            .or_insert_with(|| LevelProgress {
-                started: now(),
-                ..Default::default()
-            })
+        self.levels.entry(id.to_string()).or_insert_with(|| LevelProgress { started: now(), ..Default::default() })
     }
 
     pub fn is_mastered(&self, level: &str, item: &str) -> bool {
-        self.levels
-            .get(level)
-            .is_some_and(|l| l.mastered.contains_key(item))
+        self.levels.get(level).is_some_and(|l| l.mastered.contains_key(item))
     }
 }
 
 fn check_timestamp(key: &str, value: &str) -> Result<()> {
-    humantime::parse_rfc3339(value)
-        .map(|_| ())
-        .with_context(|| format!("{key} = {value:?} is not a timestamp"))
+    humantime::parse_rfc3339(value).map(|_| ()).with_context(|| format!("{key} = {value:?} is not a timestamp"))
 }
 
 /// Where the progress file lives inside a workspace's `.workshop/` folder.
@@ -171,11 +149,7 @@ mod tests {
         p.last_level = Some("towel".into());
         let level = p.level_mut("towel");
         level.mastered.insert("schema-design".into(), now());
-        level.last_check = Some(LastCheck {
-            at: now(),
-            passed: 3,
-            total: 5,
-        });
+        level.last_check = Some(LastCheck { at: now(), passed: 3, total: 5 });
         p
     }
 
@@ -187,38 +161,25 @@ mod tests {
         p.save(&path).unwrap();
         assert_eq!(Progress::load(&path).unwrap(), p);
         // No temp file is left behind.
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["progress.toml"]);
     }
 
     #[test]
     fn a_missing_file_is_empty_progress() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            Progress::load(&dir.path().join("progress.toml")).unwrap(),
-            Progress::default()
-        );
+        assert_eq!(Progress::load(&dir.path().join("progress.toml")).unwrap(), Progress::default());
     }
 
     #[test]
     fn a_damaged_file_is_named_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("progress.toml");
-        fs::write(
-            &path,
-            "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n",
-        )
-        .unwrap();
+        fs::write(&path, "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n").unwrap();
         let err = format!("{:#}", Progress::load(&path).unwrap_err());
         assert!(err.contains(&path.display().to_string()), "{err}");
         assert!(err.contains("levels.towel.started"), "{err}");
-        assert_eq!(
-            fs::read_to_string(&path).unwrap(),
-            "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n"
-        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n");
     }
 
     #[test]

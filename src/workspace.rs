@@ -30,11 +30,7 @@ pub struct Scaffold {
 impl Workspace {
     /// The workspace that contains `from`, looking upwards.
     pub fn find(from: &Path) -> Option<Workspace> {
-        from.ancestors()
-            .find(|dir| dir.join(META_DIR).is_dir())
-            .map(|root| Workspace {
-                root: root.to_path_buf(),
-            })
+        from.ancestors().find(|dir| dir.join(META_DIR).is_dir()).map(|root| Workspace { root: root.to_path_buf() })
     }
 
     /// Makes `root` a workspace (idempotent).
@@ -43,9 +39,7 @@ impl Workspace {
         fs::create_dir_all(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
         fs::write(meta.join(".gitignore"), "build/\ntarget/\nlock\n")
             .with_context(|| format!("cannot write {}", meta.join(".gitignore").display()))?;
-        Ok(Workspace {
-            root: root.to_path_buf(),
-        })
+        Ok(Workspace { root: root.to_path_buf() })
     }
 
     pub fn meta_dir(&self) -> PathBuf {
@@ -91,11 +85,8 @@ impl Workspace {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                eprintln!(
-                    "Another workshop command is running in this workspace; waiting for it to finish…"
-                );
-                file.lock()
-                    .with_context(|| format!("cannot lock {}", path.display()))?;
+                eprintln!("Another workshop command is running in this workspace; waiting for it to finish…");
+                file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
             }
             Err(TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", path.display()));
@@ -105,11 +96,7 @@ impl Workspace {
     }
 
     /// The level whose folder contains `dir`, if any.
-    pub fn level_containing<'a>(
-        &self,
-        dir: &Path,
-        ids: impl IntoIterator<Item = &'a str>,
-    ) -> Option<&'a str> {
+    pub fn level_containing<'a>(&self, dir: &Path, ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
         let rel = dir.strip_prefix(&self.root).ok()?;
         let first = rel.components().next()?.as_os_str().to_str()?;
         ids.into_iter().find(|id| *id == first)
@@ -118,10 +105,7 @@ impl Workspace {
     /// Writes the level's stub files; an existing file is never overwritten.
     pub fn scaffold(&self, level: &Level) -> Result<Scaffold> {
         let dir = self.level_dir(&level.id);
-        let mut result = Scaffold {
-            created: Vec::new(),
-            kept: Vec::new(),
-        };
+        let mut result = Scaffold { created: Vec::new(), kept: Vec::new() };
         for file in embedded::exercise(&level.id) {
             let path = dir.join(&file.path);
             if path.exists() {
@@ -129,8 +113,7 @@ impl Workspace {
                 continue;
             }
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
+                fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
             }
             // create_new: a file that appeared meanwhile is still not overwritten.
             let mut out = File::options()

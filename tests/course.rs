@@ -17,9 +17,7 @@ fn dev_check_proves_every_available_level() {
         .success()
         .stdout(predicate::str::contains("✓ stub fails every check"))
         .stdout(predicate::str::contains("✓ solution passes every check"))
-        .stdout(predicate::str::contains(
-            "✓ harness and levels.toml list the same checks",
-        ))
+        .stdout(predicate::str::contains("✓ harness and levels.toml list the same checks"))
         .stdout(predicate::str::contains("✓ every level grades as intended"))
         .stdout(predicate::str::contains("✗").not());
 }

@@ -1,7 +1,7 @@
 //! Extension (bonus): join a post with its author when reading, borrowing
 //! both from the state.
 
-use super::fixtures::*;
+use super::data::*;
 use crate::harness::*;
 use towel::*;
 

@@ -9,7 +9,7 @@ use crate::harness::*;
 use towel::*;
 
 mod extension;
-mod fixtures;
+mod data;
 mod schema;
 mod selectors;
 mod updates;

@@ -2,7 +2,7 @@
 //! relationship maps, refuses broken references, and a user lives in one
 //! place only, so renaming them is one cheap change.
 
-use super::fixtures::*;
+use super::data::*;
 use crate::harness::*;
 use towel::*;
 

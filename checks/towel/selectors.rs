@@ -1,7 +1,7 @@
 //! Basic selectors: look entities up by id, and follow the relationship maps
 //! in the order things were added.
 
-use super::fixtures::*;
+use super::data::*;
 use crate::harness::*;
 use towel::*;
 

@@ -2,7 +2,7 @@
 //! should, keeps the relationship maps in step with the tables, and refuses
 //! what would break them.
 
-use super::fixtures::*;
+use super::data::*;
 use crate::harness::*;
 use towel::*;
 

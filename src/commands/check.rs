@@ -20,10 +20,8 @@ pub fn run(course: &Course, id: Option<&str>, as_json: bool) -> Result<ExitCode>
 
     let missing = ws.missing_files(level);
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .map(|p| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string())
-            .collect();
+        let names: Vec<String> =
+            missing.iter().map(|p| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string()).collect();
         return Err(anyhow!(
             "{} is missing from your {} crate.\nRun `workshop start {}` to put back the missing stub files; \
              files you still have are never overwritten.",
@@ -34,12 +32,8 @@ pub fn run(course: &Course, id: Option<&str>, as_json: bool) -> Result<ExitCode>
     }
 
     let spinner = style::spinner(!as_json);
-    let options = grade::Options {
-        color: style::diagnostics_color(),
-    };
-    let grade = grade::grade(&ws, level, &options, &|phase| {
-        spinner.set_message(phase.to_string())
-    });
+    let options = grade::Options { color: style::diagnostics_color() };
+    let grade = grade::grade(&ws, level, &options, &|phase| spinner.set_message(phase.to_string()));
     spinner.finish_and_clear();
     let grade = grade?;
 
@@ -55,25 +49,13 @@ pub fn run(course: &Course, id: Option<&str>, as_json: bool) -> Result<ExitCode>
     if as_json {
         println!("{}", json::render(level, &grade, &progress));
     } else {
-        print!(
-            "{}",
-            terminal::graded(level, &grade, &progress, &newly_mastered)
-        );
+        print!("{}", terminal::graded(level, &grade, &progress, &newly_mastered));
     }
-    Ok(if grade.all_passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if grade.all_passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// The named level, else the level folder we stand in, else the last started.
-fn pick_level<'c>(
-    course: &'c Course,
-    ws: &Workspace,
-    progress: &Progress,
-    id: Option<&str>,
-) -> Result<&'c Level> {
+fn pick_level<'c>(course: &'c Course, ws: &Workspace, progress: &Progress, id: Option<&str>) -> Result<&'c Level> {
     if let Some(id) = id {
         return level_named(course, id);
     }
@@ -81,18 +63,12 @@ fn pick_level<'c>(
     let by_folder = ws.level_containing(&here, course.ids());
     match by_folder.or(progress.last_level.as_deref()) {
         Some(id) => level_named(course, id),
-        None => Err(anyhow!(
-            "no level has been started here yet. Run `workshop start towel` first."
-        )),
+        None => Err(anyhow!("no level has been started here yet. Run `workshop start towel` first.")),
     }
 }
 
 /// Marks newly mastered items; returns their ids. Mastery is never taken back.
-fn record(
-    progress: &mut Progress,
-    level: &Level,
-    results: &[grade::verdict::CheckResult],
-) -> Vec<String> {
+fn record(progress: &mut Progress, level: &Level, results: &[grade::verdict::CheckResult]) -> Vec<String> {
     let now = progress::now();
     let entry = progress.level_mut(&level.id);
     let mut newly = Vec::new();
@@ -104,10 +80,7 @@ fn record(
             newly.push(item.id.clone());
         }
     }
-    entry.last_check = Some(LastCheck {
-        at: now,
-        passed: results.iter().filter(|r| r.passed()).count(),
-        total: results.len(),
-    });
+    entry.last_check =
+        Some(LastCheck { at: now, passed: results.iter().filter(|r| r.passed()).count(), total: results.len() });
     newly
 }

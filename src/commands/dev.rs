@@ -39,11 +39,7 @@ pub fn check(course: &Course, only: Option<&str>) -> Result<ExitCode> {
 fn failing_items(grade: &Grade) -> BTreeSet<String> {
     match grade {
         Grade::BuildFailed(_) => BTreeSet::from(["build".to_string()]),
-        Grade::Graded(results) => results
-            .iter()
-            .filter(|r| !r.passed())
-            .map(|r| r.item.clone())
-            .collect(),
+        Grade::Graded(results) => results.iter().filter(|r| !r.passed()).map(|r| r.item.clone()).collect(),
     }
 }
 
@@ -75,11 +71,7 @@ fn check_level(level: &Level) -> Result<usize> {
     let stub = grade::grade(&ws, level, &options, &quiet)?;
     problems += match &stub {
         Grade::Graded(results) => {
-            let passing: Vec<&str> = results
-                .iter()
-                .filter(|r| r.passed())
-                .map(|r| r.id.as_str())
-                .collect();
+            let passing: Vec<&str> = results.iter().filter(|r| r.passed()).map(|r| r.id.as_str()).collect();
             report(
                 passing.is_empty(),
                 "stub fails every check",
@@ -90,20 +82,13 @@ fn check_level(level: &Level) -> Result<usize> {
                 },
             )
         }
-        Grade::BuildFailed(_) => {
-            report(false, "stub fails every check", "the stub does not compile")
-        }
+        Grade::BuildFailed(_) => report(false, "stub fails every check", "the stub does not compile"),
     };
 
     // The reference solution: every check passes.
     let solution: Vec<(String, String)> = embedded::solution(&level.id)
         .iter()
-        .map(|f| {
-            Ok((
-                f.path.clone(),
-                String::from_utf8(f.contents.to_vec()).context("solution is UTF-8")?,
-            ))
-        })
+        .map(|f| Ok((f.path.clone(), String::from_utf8(f.contents.to_vec()).context("solution is UTF-8")?)))
         .collect::<Result<_>>()?;
     if solution.is_empty() {
         bail!("solutions/{} is empty", level.id);
@@ -120,29 +105,19 @@ fn check_level(level: &Level) -> Result<usize> {
             report(
                 bad.is_empty(),
                 "solution passes every check",
-                &if bad.is_empty() {
-                    format!("{}/{} pass", results.len(), results.len())
-                } else {
-                    bad.join("; ")
-                },
+                &if bad.is_empty() { format!("{}/{} pass", results.len(), results.len()) } else { bad.join("; ") },
             )
         }
-        Grade::BuildFailed(f) => report(
-            false,
-            "solution passes every check",
-            &format!("does not compile: {:?}", f.learner_errors),
-        ),
+        Grade::BuildFailed(f) => {
+            report(false, "solution passes every check", &format!("does not compile: {:?}", f.learner_errors))
+        }
     };
 
     problems += check_harness_lists_every_check(&ws, level)?;
 
     // Each wrong fixture: rejected by exactly the items it names.
     let fixtures = embedded::fixtures(&level.id);
-    problems += report(
-        !fixtures.is_empty(),
-        "has wrong-solution fixtures",
-        &format!("{} fixtures", fixtures.len()),
-    );
+    problems += report(!fixtures.is_empty(), "has wrong-solution fixtures", &format!("{} fixtures", fixtures.len()));
     for (name, text) in fixtures {
         let fixture = Fixture::parse(&name, text)?;
         let files = fixture.apply(&name, &embedded::solution(&level.id))?;
@@ -155,11 +130,7 @@ fn check_level(level: &Level) -> Result<usize> {
             format!(
                 "expected rejection by {}, got {}",
                 join(&fixture.rejected_by),
-                if got.is_empty() {
-                    "none: it passes!".to_string()
-                } else {
-                    join(&got)
-                }
+                if got.is_empty() { "none: it passes!".to_string() } else { join(&got) }
             )
         };
         problems += report(ok, &format!("fixture {name}"), &detail);
@@ -177,24 +148,11 @@ fn join(set: &BTreeSet<String>) -> String {
 
 /// The harness's own list of tests must match levels.toml's test and perf checks.
 fn check_harness_lists_every_check(ws: &Workspace, level: &Level) -> Result<usize> {
-    let exe = ws
-        .target_dir()
-        .join(harness::PROFILE)
-        .join(format!("workshop-checks-{}", level.id));
-    let out = Command::new(&exe)
-        .arg("--list")
-        .output()
-        .with_context(|| format!("cannot run {}", exe.display()))?;
-    let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let declared: BTreeSet<String> = level
-        .checks
-        .iter()
-        .filter(|c| c.kind != CheckKind::CompileFail)
-        .map(|c| c.id.clone())
-        .collect();
+    let exe = ws.target_dir().join(harness::PROFILE).join(format!("workshop-checks-{}", level.id));
+    let out = Command::new(&exe).arg("--list").output().with_context(|| format!("cannot run {}", exe.display()))?;
+    let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+    let declared: BTreeSet<String> =
+        level.checks.iter().filter(|c| c.kind != CheckKind::CompileFail).map(|c| c.id.clone()).collect();
     let only_harness: Vec<_> = listed.difference(&declared).cloned().collect();
     let only_toml: Vec<_> = declared.difference(&listed).cloned().collect();
     let ok = only_harness.is_empty() && only_toml.is_empty();

@@ -50,10 +50,7 @@ fn level_named<'c>(course: &'c Course, id: &str) -> Result<&'c Level> {
         .filter(|(d, _)| *d <= 3)
         .map(|(_, c)| format!(" Did you mean `{c}`?"))
         .unwrap_or_default();
-    Err(anyhow!(
-        "there is no level called `{id}`.{closest}\nThe levels are: {}.",
-        ids.join(", ")
-    ))
+    Err(anyhow!("there is no level called `{id}`.{closest}\nThe levels are: {}.", ids.join(", ")))
 }
 
 /// Refuses a level whose checks are not written yet, saying what exists.
@@ -61,12 +58,7 @@ fn available<'c>(course: &'c Course, level: &'c Level) -> Result<&'c Level> {
     if level.is_available() {
         return Ok(level);
     }
-    let ready: Vec<&str> = course
-        .levels
-        .iter()
-        .filter(|l| l.is_available())
-        .map(|l| l.id.as_str())
-        .collect();
+    let ready: Vec<&str> = course.levels.iter().filter(|l| l.is_available()).map(|l| l.id.as_str()).collect();
     Err(anyhow!(
         "{} ({}) is not available yet: its checks are still being written.\nAvailable now: {}.",
         level.name,

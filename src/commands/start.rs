@@ -24,12 +24,7 @@ pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
         .requires
         .iter()
         .filter_map(|req| course.level(req))
-        .filter(|req| {
-            req.items
-                .iter()
-                .filter(|i| !i.bonus)
-                .any(|i| !progress.is_mastered(&req.id, &i.id))
-        })
+        .filter(|req| req.items.iter().filter(|i| !i.bonus).any(|i| !progress.is_mastered(&req.id, &i.id)))
         .map(|req| req.name.as_str())
         .collect();
 

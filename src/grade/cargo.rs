@@ -62,31 +62,15 @@ struct Diagnostic {
 }
 
 /// Runs `cargo build` on the harness; `phase` hears which crate compiles.
-pub fn build(
-    harness: &HarnessCrate,
-    target_dir: &Path,
-    color: bool,
-    phase: &dyn Fn(&str),
-) -> Result<BuildOutcome> {
-    let format = if color {
-        "json-diagnostic-rendered-ansi"
-    } else {
-        "json"
-    };
+pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn Fn(&str)) -> Result<BuildOutcome> {
+    let format = if color { "json-diagnostic-rendered-ansi" } else { "json" };
     let mut child = Command::new(cargo())
         .arg("build")
         .arg("--manifest-path")
         .arg(&harness.manifest)
         .arg("--target-dir")
         .arg(target_dir)
-        .args([
-            "--profile",
-            PROFILE,
-            "--message-format",
-            format,
-            "--color",
-            "never",
-        ])
+        .args(["--profile", PROFILE, "--message-format", format, "--color", "never"])
         .current_dir(&harness.dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -101,9 +85,7 @@ pub fn build(
     let stderr = child.stderr.take().context("cargo's stderr")?;
     let stderr_reader = std::thread::spawn(move || {
         let mut text = String::new();
-        let _ = BufReader::new(stderr)
-            .take(1 << 20)
-            .read_to_string(&mut text);
+        let _ = BufReader::new(stderr).take(1 << 20).read_to_string(&mut text);
         text
     });
 
@@ -118,19 +100,13 @@ pub fn build(
             continue;
         };
         // Only two crates build: the harness binary and the learner's library.
-        let is_harness = msg
-            .target
-            .as_ref()
-            .is_some_and(|t| t.kind.iter().any(|k| k == "bin"));
+        let is_harness = msg.target.as_ref().is_some_and(|t| t.kind.iter().any(|k| k == "bin"));
         match msg.reason.as_str() {
             "compiler-artifact" => {
                 if is_harness {
                     exe = msg.executable.or(exe);
                 } else {
-                    rlib = msg
-                        .filenames
-                        .into_iter()
-                        .find(|f| f.extension().is_some_and(|e| e == "rlib"));
+                    rlib = msg.filenames.into_iter().find(|f| f.extension().is_some_and(|e| e == "rlib"));
                     phase("compiling the hidden checks");
                 }
             }
@@ -144,11 +120,7 @@ pub fn build(
                 if text.starts_with("error: aborting due to") {
                     continue;
                 }
-                if is_harness {
-                    harness_errors.push(text)
-                } else {
-                    learner_errors.push(text)
-                }
+                if is_harness { harness_errors.push(text) } else { learner_errors.push(text) }
             }
             _ => {}
         }
@@ -160,23 +132,12 @@ pub fn build(
         if super::run::interrupted() {
             bail!(super::INTERRUPTED);
         }
-        return Ok(BuildOutcome::Failed(BuildFailure {
-            learner_errors,
-            harness_errors,
-            cargo_stderr,
-        }));
+        return Ok(BuildOutcome::Failed(BuildFailure { learner_errors, harness_errors, cargo_stderr }));
     }
     let harness_exe = exe.context("cargo built no harness executable")?;
     let learner_rlib = rlib.context("cargo reported no library for your crate")?;
-    let deps_dir = learner_rlib
-        .parent()
-        .context("the library has no folder")?
-        .to_path_buf();
-    Ok(BuildOutcome::Built(Built {
-        harness_exe,
-        learner_rlib,
-        deps_dir,
-    }))
+    let deps_dir = learner_rlib.parent().context("the library has no folder")?.to_path_buf();
+    Ok(BuildOutcome::Built(Built { harness_exe, learner_rlib, deps_dir }))
 }
 
 /// The cargo to run: `$CARGO` when set (as under `cargo run`), else `cargo`.

@@ -41,11 +41,7 @@ pub fn sections(source: &str) -> Vec<Section> {
         if let Some(prev) = out.last_mut() {
             prev.last_line = line_no - 1;
         }
-        out.push(Section {
-            id,
-            first_line: line_no,
-            last_line: total,
-        });
+        out.push(Section { id, first_line: line_no, last_line: total });
     }
     out
 }
@@ -96,23 +92,8 @@ pub fn run(
     scratch: &Path,
 ) -> Result<Outcome> {
     let output = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
-        .args([
-            "--edition",
-            "2021",
-            "--crate-type",
-            "lib",
-            "--crate-name",
-            "workshop_compile_fail",
-        ])
-        .args([
-            "--emit",
-            "metadata",
-            "--error-format",
-            "json",
-            "-A",
-            "warnings",
-            "-o",
-        ])
+        .args(["--edition", "2021", "--crate-type", "lib", "--crate-name", "workshop_compile_fail"])
+        .args(["--emit", "metadata", "--error-format", "json", "-A", "warnings", "-o"])
         .arg(scratch.join("compile_fail.rmeta"))
         .arg("--extern")
         .arg(format!("{crate_name}={}", rlib.display()))
@@ -137,10 +118,7 @@ pub fn run(
         let Some(span) = diag.spans.iter().find(|s| s.is_primary) else {
             continue;
         };
-        if let Some(i) = sections
-            .iter()
-            .position(|s| (s.first_line..=s.last_line).contains(&span.line_start))
-        {
+        if let Some(i) = sections.iter().position(|s| (s.first_line..=s.last_line).contains(&span.line_start)) {
             per_section[i].push((diag.code.map(|c| c.code), diag.rendered.unwrap_or_default()));
         }
     }
@@ -153,28 +131,16 @@ pub fn run(
             Some(id) => {
                 let verdict = if errors.is_empty() {
                     Verdict::Compiled
-                } else if errors
-                    .iter()
-                    .any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES))
-                {
+                } else if errors.iter().any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES)) {
                     Verdict::Rejected
                 } else {
-                    Verdict::OtherError(
-                        errors
-                            .into_iter()
-                            .map(|(_, t)| t)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
+                    Verdict::OtherError(errors.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n"))
                 };
                 verdicts.push((id.clone(), verdict));
             }
         }
     }
-    Ok(Outcome {
-        verdicts,
-        control_errors,
-    })
+    Ok(Outcome { verdicts, control_errors })
 }
 
 #[cfg(test)]
@@ -183,27 +149,14 @@ mod tests {
 
     #[test]
     fn sections_split_on_markers() {
-        let src =
-            "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n";
+        let src = "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n";
         let s = sections(src);
         assert_eq!(
             s,
             vec![
-                Section {
-                    id: None,
-                    first_line: 2,
-                    last_line: 3
-                },
-                Section {
-                    id: Some("one".into()),
-                    first_line: 4,
-                    last_line: 6
-                },
-                Section {
-                    id: Some("two".into()),
-                    first_line: 7,
-                    last_line: 8
-                },
+                Section { id: None, first_line: 2, last_line: 3 },
+                Section { id: Some("one".into()), first_line: 4, last_line: 6 },
+                Section { id: Some("two".into()), first_line: 7, last_line: 8 },
             ]
         );
     }

@@ -45,6 +45,11 @@ inherits = "release"
 incremental = true
 debug = false
 codegen-units = 256
+
+# The checks themselves need no optimizing: the learner's crate is what gets
+# measured. This halves the cold first check (4.4 s -> 2.3 s here).
+[profile.{PROFILE}.package.workshop-checks-{id}]
+opt-level = 0
 "#,
         id = level.id,
         krate = level.crate_name(),
@@ -68,34 +73,22 @@ pub fn prepare(ws: &Workspace, level: &Level) -> Result<HarnessCrate> {
     let learner_rel = format!("../../../{}", level.id);
 
     let mut wanted: Vec<(PathBuf, Vec<u8>)> = vec![
-        (
-            dir.join("Cargo.toml"),
-            manifest(level, &learner_rel).into_bytes(),
-        ),
+        (dir.join("Cargo.toml"), manifest(level, &learner_rel).into_bytes()),
         (dir.join("src/main.rs"), MAIN_RS.as_bytes().to_vec()),
-        (
-            dir.join("src/harness.rs"),
-            embedded::HARNESS_RUNTIME.as_bytes().to_vec(),
-        ),
+        (dir.join("src/harness.rs"), embedded::HARNESS_RUNTIME.as_bytes().to_vec()),
     ];
     for file in embedded::checks(&level.id) {
         if file.path == embedded::COMPILE_FAIL_FILE {
             continue;
         }
-        wanted.push((
-            dir.join("src/checks").join(&file.path),
-            file.contents.to_vec(),
-        ));
+        wanted.push((dir.join("src/checks").join(&file.path), file.contents.to_vec()));
     }
 
     for (path, contents) in &wanted {
         write_if_changed(path, contents)?;
     }
     remove_strays(&dir.join("src"), &wanted)?;
-    Ok(HarnessCrate {
-        manifest: dir.join("Cargo.toml"),
-        dir,
-    })
+    Ok(HarnessCrate { manifest: dir.join("Cargo.toml"), dir })
 }
 
 fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
@@ -103,8 +96,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -115,9 +107,7 @@ fn remove_strays(src: &Path, wanted: &[(PathBuf, Vec<u8>)]) -> Result<()> {
         return Ok(());
     };
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot list {}", src.display()))?
-            .path();
+        let path = entry.with_context(|| format!("cannot list {}", src.display()))?.path();
         if path.is_dir() {
             remove_strays(&path, wanted)?;
         } else if !wanted.iter().any(|(p, _)| *p == path) {

@@ -20,8 +20,7 @@ use crate::embedded;
 use crate::workspace::Workspace;
 use verdict::{CheckResult, Status};
 
-pub const INTERRUPTED: &str =
-    "Interrupted. Your files and progress are as they were before this check.";
+pub const INTERRUPTED: &str = "Interrupted. Your files and progress are as they were before this check.";
 
 /// A perf check over budget on a noisy machine is measured again this often.
 const NOISY_RETRIES: usize = 2;
@@ -45,12 +44,7 @@ pub struct Options {
 }
 
 /// Grades `level` in `ws`. `phase` hears what is happening, for a spinner.
-pub fn grade(
-    ws: &Workspace,
-    level: &Level,
-    options: &Options,
-    phase: &dyn Fn(&str),
-) -> Result<Grade> {
+pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&str)) -> Result<Grade> {
     phase(&format!("compiling {}", level.id));
     let harness = harness::prepare(ws, level)?;
     let built = match cargo::build(&harness, &ws.target_dir(), options.color, phase)? {
@@ -59,36 +53,21 @@ pub fn grade(
     };
 
     let scratch = harness.dir.join("run");
-    std::fs::create_dir_all(&scratch)
-        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
     let limits = limits(level)?;
 
-    let tests: Vec<_> = level
-        .checks
-        .iter()
-        .filter(|c| c.kind == CheckKind::Test)
-        .collect();
-    let perfs: Vec<_> = level
-        .checks
-        .iter()
-        .filter(|c| c.kind == CheckKind::Perf)
-        .collect();
-    let has_compile_fail = level
-        .checks
-        .iter()
-        .any(|c| c.kind == CheckKind::CompileFail);
+    let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test).collect();
+    let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf).collect();
+    let has_compile_fail = level.checks.iter().any(|c| c.kind == CheckKind::CompileFail);
 
     // Correctness tests and the type check share the cores; perf checks then
     // run alone, so nothing of ours competes with their measurements.
     phase(&format!("running {} checks", tests.len()));
     let results: Mutex<Vec<(String, CheckResult)>> = Mutex::new(Vec::new());
     let next = Mutex::new(0usize);
-    let workers = thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(tests.len().max(1));
+    let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(tests.len().max(1));
     let compile_fail = thread::scope(|s| -> Result<Option<compile_fail::Outcome>> {
-        let cf =
-            has_compile_fail.then(|| s.spawn(|| run_compile_fail(level, &built, &harness.dir)));
+        let cf = has_compile_fail.then(|| s.spawn(|| run_compile_fail(level, &built, &harness.dir)));
         let mut handles = Vec::new();
         for _ in 0..workers {
             handles.push(s.spawn(|| -> Result<()> {
@@ -104,22 +83,14 @@ pub fn grade(
                     };
                     let raw = run::run_test(&built.harness_exe, &check.id, &scratch, limits)?;
                     let result = verdict::judge(check, &raw, limits);
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((check.id.clone(), result));
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push((check.id.clone(), result));
                 }
             }));
         }
         for h in handles {
-            h.join()
-                .map_err(|_| anyhow::anyhow!("a test runner thread panicked"))??;
+            h.join().map_err(|_| anyhow::anyhow!("a test runner thread panicked"))??;
         }
-        cf.map(|h| {
-            h.join()
-                .map_err(|_| anyhow::anyhow!("the type checker thread panicked"))?
-        })
-        .transpose()
+        cf.map(|h| h.join().map_err(|_| anyhow::anyhow!("the type checker thread panicked"))?).transpose()
     })?;
     if run::interrupted() {
         bail!(INTERRUPTED);
@@ -145,11 +116,7 @@ pub fn grade(
     }
 
     if let Some(outcome) = compile_fail {
-        for check in level
-            .checks
-            .iter()
-            .filter(|c| c.kind == CheckKind::CompileFail)
-        {
+        for check in level.checks.iter().filter(|c| c.kind == CheckKind::CompileFail) {
             results.push((check.id.clone(), compile_fail_result(check, &outcome)));
         }
     }
@@ -159,10 +126,7 @@ pub fn grade(
     let mut ordered = Vec::new();
     for check in &level.checks {
         let Some(pos) = results.iter().position(|(id, _)| *id == check.id) else {
-            bail!(
-                "no result for check {}: the course and its checks disagree",
-                check.id
-            );
+            bail!("no result for check {}: the course and its checks disagree", check.id);
         };
         let (_, mut r) = results.swap_remove(pos);
         r.message = r.message.replace(&prefix, "");
@@ -187,40 +151,20 @@ fn limits(level: &Level) -> Result<run::Limits> {
     })
 }
 
-fn run_compile_fail(
-    level: &Level,
-    built: &cargo::Built,
-    build_dir: &Path,
-) -> Result<compile_fail::Outcome> {
+fn run_compile_fail(level: &Level, built: &cargo::Built, build_dir: &Path) -> Result<compile_fail::Outcome> {
     let source = embedded::checks(&level.id)
         .into_iter()
         .find(|f| f.path == embedded::COMPILE_FAIL_FILE)
-        .with_context(|| {
-            format!(
-                "checks/{}/{} is missing from this build",
-                level.id,
-                embedded::COMPILE_FAIL_FILE
-            )
-        })?;
+        .with_context(|| format!("checks/{}/{} is missing from this build", level.id, embedded::COMPILE_FAIL_FILE))?;
     let source = std::str::from_utf8(source.contents).context("compile_fail.rs is not UTF-8")?;
     let dir = build_dir.join("types");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join(embedded::COMPILE_FAIL_FILE);
     std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
-    compile_fail::run(
-        &file,
-        source,
-        &level.crate_name(),
-        &built.learner_rlib,
-        &built.deps_dir,
-        &dir,
-    )
+    compile_fail::run(&file, source, &level.crate_name(), &built.learner_rlib, &built.deps_dir, &dir)
 }
 
-fn compile_fail_result(
-    check: &crate::course::Check,
-    outcome: &compile_fail::Outcome,
-) -> CheckResult {
+fn compile_fail_result(check: &crate::course::Check, outcome: &compile_fail::Outcome) -> CheckResult {
     use compile_fail::Verdict;
     let (status, message) = if !outcome.control_errors.is_empty() {
         (
@@ -232,30 +176,18 @@ fn compile_fail_result(
             ),
         )
     } else {
-        match outcome
-            .verdicts
-            .iter()
-            .find(|(id, _)| *id == check.id)
-            .map(|(_, v)| v)
-        {
+        match outcome.verdicts.iter().find(|(id, _)| *id == check.id).map(|(_, v)| v) {
             Some(Verdict::Rejected) => (Status::Pass, String::new()),
             Some(Verdict::Compiled) => (
                 Status::Fail,
-                format!(
-                    "this mistake compiled, so the compiler cannot catch it for you: {}",
-                    check.summary
-                ),
+                "this mix-up compiled, so the compiler cannot catch it for you. \
+                 Make each kind of id its own type."
+                    .to_string(),
             ),
-            Some(Verdict::OtherError(text)) => (
-                Status::Fail,
-                format!(
-                    "this case failed to compile for a reason other than a type mismatch:\n{text}"
-                ),
-            ),
-            None => (
-                Status::Fail,
-                format!("compile_fail.rs has no `// check: {}` section", check.id),
-            ),
+            Some(Verdict::OtherError(text)) => {
+                (Status::Fail, format!("this case failed to compile for a reason other than a type mismatch:\n{text}"))
+            }
+            None => (Status::Fail, format!("compile_fail.rs has no `// check: {}` section", check.id)),
         }
     };
     CheckResult::new(check, status, message, Duration::ZERO)

@@ -71,16 +71,9 @@ fn kill_group(pgid: i32) {
 }
 
 fn set_memory_limit(bytes: u64) -> std::io::Result<()> {
-    let limit = libc::rlimit {
-        rlim_cur: bytes as libc::rlim_t,
-        rlim_max: bytes as libc::rlim_t,
-    };
+    let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
     // SAFETY: setrlimit is async-signal-safe and only reads `limit`.
-    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
 fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Captured> {
@@ -97,10 +90,7 @@ fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Capture
             kept.extend_from_slice(&buf[..n.min(room)]);
             dropped += n.saturating_sub(room);
         }
-        Captured {
-            text: String::from_utf8_lossy(&kept).into_owned(),
-            dropped,
-        }
+        Captured { text: String::from_utf8_lossy(&kept).into_owned(), dropped }
     })
 }
 
@@ -126,9 +116,7 @@ pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Res
     }
 
     let start = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("cannot start {}", harness.display()))?;
+    let mut child = command.spawn().with_context(|| format!("cannot start {}", harness.display()))?;
     let pgid = child.id() as i32;
     RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
     let stdout = capture(child.stdout.take().context("test stdout")?);
@@ -137,10 +125,7 @@ pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Res
     let waited = wait_with_timeout(&mut child, limits.timeout);
     // Whatever happened, nothing the test started outlives it.
     kill_group(pgid);
-    RUNNING
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|p| *p != pgid);
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != pgid);
     let exit = match waited? {
         Some(status) => exit_of(status),
         None => {
@@ -153,14 +138,8 @@ pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Res
     Ok(RawRun {
         exit,
         record,
-        stdout: stdout.join().unwrap_or(Captured {
-            text: String::new(),
-            dropped: 0,
-        }),
-        stderr: stderr.join().unwrap_or(Captured {
-            text: String::new(),
-            dropped: 0,
-        }),
+        stdout: stdout.join().unwrap_or(Captured { text: String::new(), dropped: 0 }),
+        stderr: stderr.join().unwrap_or(Captured { text: String::new(), dropped: 0 }),
         elapsed,
     })
 }

@@ -117,10 +117,7 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
         output.push_str(&format!("\n[… {dropped} more bytes of output were cut]"));
     }
 
-    let record = run
-        .record
-        .as_deref()
-        .and_then(|r| serde_json::from_str::<Record>(r).ok());
+    let record = run.record.as_deref().and_then(|r| serde_json::from_str::<Record>(r).ok());
     let (status, message, perf, duration) = match (run.exit, record) {
         (Exit::TimedOut, _) => (
             Status::TimedOut,
@@ -151,20 +148,14 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
                     ),
                 )
             } else if stderr.contains("has overflowed its stack") {
-                (
-                    Status::Crashed,
-                    "overflowed the stack: probably a recursion that never stops.".to_string(),
-                )
+                (Status::Crashed, "overflowed the stack: probably a recursion that never stops.".to_string())
             } else {
                 let how = match exit {
                     Exit::Signalled(sig) => format!("was killed by signal {sig}"),
                     Exit::Exited(code) => format!("exited with status {code} before reporting"),
                     Exit::TimedOut => unreachable!("handled above"),
                 };
-                (
-                    Status::Crashed,
-                    format!("the test process {how}.\n{}", tail(stderr, 12)),
-                )
+                (Status::Crashed, format!("the test process {how}.\n{}", tail(stderr, 12)))
             };
             (status, message, None, run.elapsed)
         }
@@ -225,13 +216,7 @@ mod tests {
     #[test]
     fn todo_panics_read_as_unfinished_work() {
         let m = describe_panic("not yet implemented: look the post up at src/lib.rs:97");
-        assert_eq!(
-            m,
-            "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)"
-        );
-        assert_eq!(
-            describe_panic("boom at src/lib.rs:3"),
-            "panicked: boom at src/lib.rs:3"
-        );
+        assert_eq!(m, "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)");
+        assert_eq!(describe_panic("boom at src/lib.rs:3"), "panicked: boom at src/lib.rs:3");
     }
 }

@@ -34,11 +34,7 @@ pub fn render(level: &Level, grade: &Grade, progress: &Progress) -> String {
     serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
 }
 
-fn items(
-    level: &Level,
-    results: &[crate::grade::verdict::CheckResult],
-    progress: &Progress,
-) -> Vec<Value> {
+fn items(level: &Level, results: &[crate::grade::verdict::CheckResult], progress: &Progress) -> Vec<Value> {
     level
         .items
         .iter()

@@ -22,11 +22,7 @@ fn clip(text: &str, lines: usize) -> String {
     if all.len() <= lines {
         return text.trim_end().to_string();
     }
-    format!(
-        "{}\n… ({} more lines)",
-        all[..lines].join("\n"),
-        all.len() - lines
-    )
+    format!("{}\n… ({} more lines)", all[..lines].join("\n"), all.len() - lines)
 }
 
 fn title_line(level: &Level) -> String {
@@ -65,16 +61,9 @@ pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str
     }
     let _ = writeln!(out, "\nBonus: {}", level.extension);
     let _ = writeln!(out, "\nNext:");
-    let _ = writeln!(
-        out,
-        "  1. Read {}/README.md: the challenge, step by step.",
-        level.id
-    );
+    let _ = writeln!(out, "  1. Read {}/README.md: the challenge, step by step.", level.id);
     let _ = writeln!(out, "  2. Fill in the todo!()s in {}/src/lib.rs.", level.id);
-    let _ = writeln!(
-        out,
-        "  3. Run `workshop check` to grade your work; run it as often as you like."
-    );
+    let _ = writeln!(out, "  3. Run `workshop check` to grade your work; run it as often as you like.");
     out
 }
 
@@ -89,11 +78,7 @@ pub fn graded(level: &Level, grade: &Grade, progress: &Progress, newly: &[String
 }
 
 fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
-    let _ = writeln!(
-        out,
-        "{} Your code does not compile yet, so no check ran. Progress is unchanged.\n",
-        fail()
-    );
+    let _ = writeln!(out, "{} Your code does not compile yet, so no check ran. Progress is unchanged.\n", fail());
     if !failure.learner_errors.is_empty() {
         for e in &failure.learner_errors {
             let _ = writeln!(out, "{}", e.trim_end());
@@ -109,55 +94,36 @@ fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
             let _ = writeln!(out, "{}", clip(e, MESSAGE_LINES));
         }
     } else {
-        let _ = writeln!(
-            out,
-            "cargo said:\n{}",
-            indent(&clip(&failure.cargo_stderr, 20), "  ")
-        );
+        let _ = writeln!(out, "cargo said:\n{}", indent(&clip(&failure.cargo_stderr, 20), "  "));
     }
-    let _ = writeln!(
-        out,
-        "\nFix the first error, then run `workshop check` again."
-    );
+    let _ = writeln!(out, "\nFix the first error, then run `workshop check` again.");
 }
 
-fn results_by_item(
-    out: &mut String,
-    level: &Level,
-    results: &[CheckResult],
-    progress: &Progress,
-    newly: &[String],
-) {
+fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], progress: &Progress, newly: &[String]) {
     for item in &level.items {
         let mine: Vec<&CheckResult> = results.iter().filter(|r| r.item == item.id).collect();
         let passed = mine.iter().filter(|r| r.passed()).count();
         let mark = if passed == mine.len() { pass() } else { fail() };
         let bonus = if item.bonus { " (bonus)" } else { "" };
-        let _ = writeln!(
-            out,
-            "{mark} {}{bonus}  {}",
-            heading(&item.title),
-            dim(&format!("{passed}/{}", mine.len()))
-        );
+        let _ = writeln!(out, "{mark} {}{bonus}  {}", heading(&item.title), dim(&format!("{passed}/{}", mine.len())));
         let _ = writeln!(out, "    {}", dim(&item.text));
         if let Some(note) = &item.note {
             let _ = writeln!(out, "    {}", dim(note));
         }
+        let mut last_message: Option<&str> = None;
         for r in mine {
-            let summary = level
-                .checks
-                .iter()
-                .find(|c| c.id == r.id)
-                .map_or("", |c| c.summary.as_str());
+            let summary = level.checks.iter().find(|c| c.id == r.id).map_or("", |c| c.summary.as_str());
             if r.passed() {
                 let _ = writeln!(out, "  {} {}", pass(), summary);
             } else {
                 let _ = writeln!(out, "  {} {}  {}", fail(), summary, dim(&r.id));
-                let _ = write!(
-                    out,
-                    "{}",
-                    indent(&clip(&r.message, MESSAGE_LINES), "      ")
-                );
+                // The stub fails many checks on the same todo!(): say it once.
+                if last_message == Some(r.message.as_str()) {
+                    let _ = writeln!(out, "      {}", dim("(same as above)"));
+                } else {
+                    let _ = write!(out, "{}", indent(&clip(&r.message, MESSAGE_LINES), "      "));
+                }
+                last_message = Some(&r.message);
                 if !r.output.trim().is_empty() {
                     let _ = writeln!(out, "      {}", dim("it printed:"));
                     let _ = write!(out, "{}", indent(&clip(&r.output, 6), "      │ "));
@@ -172,23 +138,12 @@ fn results_by_item(
     let passed = results.iter().filter(|r| r.passed()).count();
     let _ = writeln!(out, "{passed}/{} checks pass.", results.len());
     if !newly.is_empty() {
-        let names: Vec<&str> = newly
-            .iter()
-            .filter_map(|id| level.item(id))
-            .map(|i| i.title.as_str())
-            .collect();
+        let names: Vec<&str> = newly.iter().filter_map(|id| level.item(id)).map(|i| i.title.as_str()).collect();
         let _ = writeln!(out, "{} Mastered now: {}.", pass(), names.join(", "));
     }
-    let core_done = level
-        .items
-        .iter()
-        .filter(|i| !i.bonus)
-        .all(|i| progress.is_mastered(&level.id, &i.id));
+    let core_done = level.items.iter().filter(|i| !i.bonus).all(|i| progress.is_mastered(&level.id, &i.id));
     if passed == results.len() {
-        let _ = writeln!(
-            out,
-            "Every check passes. Before you move on, think these over:"
-        );
+        let _ = writeln!(out, "Every check passes. Before you move on, think these over:");
         for (i, q) in level.reflection.iter().enumerate() {
             let _ = writeln!(out, "  {}. {q}", i + 1);
         }
@@ -199,11 +154,7 @@ fn results_by_item(
         let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
     }
     // The first failing check's step leads; show its first hint.
-    if let Some(step) = results
-        .iter()
-        .find(|r| !r.passed())
-        .and_then(|r| level.step(&r.step))
-    {
+    if let Some(step) = results.iter().find(|r| !r.passed()).and_then(|r| level.step(&r.step)) {
         let _ = writeln!(out, "\nNext: {}", heading(&step.title));
         let _ = writeln!(out, "{}", indent(&format!("Hint: {}", step.hints[0]), "  "));
     }
@@ -219,24 +170,13 @@ fn fmt_ns(ns: f64) -> String {
 }
 
 fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
-    let perf: Vec<&CheckResult> = results
-        .iter()
-        .filter(|r| {
-            level
-                .checks
-                .iter()
-                .any(|c| c.id == r.id && c.kind == CheckKind::Perf)
-        })
-        .collect();
+    let perf: Vec<&CheckResult> =
+        results.iter().filter(|r| level.checks.iter().any(|c| c.id == r.id && c.kind == CheckKind::Perf)).collect();
     if perf.is_empty() {
         return;
     }
     let _ = writeln!(out, "{}", heading("Performance"));
-    let _ = writeln!(
-        out,
-        "  {}",
-        dim("measured against a baseline in this same run; the verdict is the median ratio")
-    );
+    let _ = writeln!(out, "  {}", dim("measured against a baseline in this same run; the verdict is the median ratio"));
     for r in perf {
         let mark = if r.passed() { pass() } else { fail() };
         match &r.perf {
@@ -261,11 +201,7 @@ fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
                 }
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "  {mark} {:<36} not measured: the check failed first",
-                    r.id
-                );
+                let _ = writeln!(out, "  {mark} {:<36} not measured: the check failed first", r.id);
             }
         }
     }
@@ -274,11 +210,7 @@ fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
 
 pub fn progress(course: &Course, progress: &Progress) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        heading(&format!("{} · your progress", course.title))
-    );
+    let _ = writeln!(out, "{}", heading(&format!("{} · your progress", course.title)));
     let _ = writeln!(out, "{}\n", dim(&course.tagline));
     let mut mastered_items = 0;
     let mut total_items = 0;
@@ -286,10 +218,7 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
     for level in &course.levels {
         let record = progress.levels.get(&level.id);
         let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
-        let done = core
-            .iter()
-            .filter(|i| progress.is_mastered(&level.id, &i.id))
-            .count();
+        let done = core.iter().filter(|i| progress.is_mastered(&level.id, &i.id)).count();
         total_items += core.len();
         mastered_items += done;
         let state = if !level.is_available() {
@@ -301,12 +230,7 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
         } else {
             format!("in progress, {done}/{} mastered", core.len())
         };
-        let _ = writeln!(
-            out,
-            "{}  {}",
-            heading(&title_line(level)),
-            dim(&format!("{} · {}", level.difficulty, state))
-        );
+        let _ = writeln!(out, "{}  {}", heading(&title_line(level)), dim(&format!("{} · {}", level.difficulty, state)));
         for item in &level.items {
             let when = record.and_then(|r| r.mastered.get(&item.id));
             let mark = if when.is_some() {
@@ -317,16 +241,8 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
                 dim("·").to_string()
             };
             let bonus = if item.bonus { " (bonus)" } else { "" };
-            let date = when
-                .map(|w| format!("  mastered {}", progress::date_of(w)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {mark} {}{bonus}: {}{}",
-                item.title,
-                item.text,
-                dim(&date)
-            );
+            let date = when.map(|w| format!("  mastered {}", progress::date_of(w))).unwrap_or_default();
+            let _ = writeln!(out, "  {mark} {}{bonus}: {}{}", item.title, item.text, dim(&date));
         }
         if let Some(last) = record.and_then(|r| r.last_check.as_ref()) {
             let _ = writeln!(
@@ -343,10 +259,7 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
         if next.is_none() && level.is_available() && done < core.len() {
             next = Some(match record {
                 None => format!("run `workshop start {}`", level.id),
-                Some(_) => format!(
-                    "keep going with {}: `workshop check {}`",
-                    level.name, level.id
-                ),
+                Some(_) => format!("keep going with {}: `workshop check {}`", level.name, level.id),
             });
         }
         let _ = writeln!(out);
@@ -354,12 +267,7 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
     let levels_done = course
         .levels
         .iter()
-        .filter(|l| {
-            l.items
-                .iter()
-                .filter(|i| !i.bonus)
-                .all(|i| progress.is_mastered(&l.id, &i.id))
-        })
+        .filter(|l| l.items.iter().filter(|i| !i.bonus).all(|i| progress.is_mastered(&l.id, &i.id)))
         .count();
     let _ = writeln!(
         out,
@@ -371,10 +279,7 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
             let _ = writeln!(out, "Next: {n}.");
         }
         None => {
-            let _ = writeln!(
-                out,
-                "Every available level is mastered. More of the galaxy is on its way."
-            );
+            let _ = writeln!(out, "Every available level is mastered. More of the galaxy is on its way.");
         }
     }
     out

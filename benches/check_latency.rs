@@ -1,0 +1,154 @@
+//! How long a learner waits for `workshop check`, against the floor: the same
+//! cargo build of learner crate + harness, plus one in-process harness run.
+//!
+//!     cargo bench --bench check_latency            # all available levels
+//!     cargo bench --bench check_latency -- towel   # one level
+//!
+//! Cold: a fresh workspace, first check (nothing built yet). Warm: after an
+//! edit to the learner's code. Warm and floor rounds alternate (ABBA), each
+//! after a fresh edit, and the report gives medians and the median ratio.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const COLD_RUNS: usize = 3;
+const WARM_ROUNDS: usize = 6;
+
+fn workshop() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn run(cmd: &mut Command) -> f64 {
+    let start = Instant::now();
+    let out = cmd.output().expect("command starts");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    secs
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+/// A workspace with the level started and solved.
+fn solved_workspace(level: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(workshop().current_dir(dir.path()).args(["start", level]).status().unwrap().success());
+    let src = repo(&format!("solutions/{level}/src"));
+    for entry in fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), dir.path().join(level).join("src").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+/// A real edit: the file's contents change, so cargo must recompile it.
+fn edit(dir: &Path, level: &str, n: usize) {
+    let lib = dir.join(level).join("src/lib.rs");
+    let mut text = fs::read_to_string(&lib).unwrap();
+    text.push_str(&format!("// edit {n}\n"));
+    fs::write(&lib, text).unwrap();
+}
+
+fn floor(dir: &Path, level: &str) -> f64 {
+    let build = dir.join(".workshop/build").join(level);
+    let target = dir.join(".workshop/target");
+    let records = dir.join(".workshop/floor");
+    fs::create_dir_all(&records).unwrap();
+    let start = Instant::now();
+    let ok = Command::new("cargo")
+        .args(["build", "--quiet", "--profile", "workshop", "--manifest-path"])
+        .arg(build.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "floor build failed");
+    let exe = target.join("workshop").join(format!("workshop-checks-{level}"));
+    assert!(Command::new(exe).arg("run-all").arg(&records).status().unwrap().success());
+    start.elapsed().as_secs_f64()
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let rustc =
+        Command::new("rustc").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    format!("{cpu}, {cores} cores, {}", rustc.unwrap_or_default())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let levels: Vec<String> = if args.is_empty() {
+        let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
+        course["levels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["status"].as_str() == Some("available"))
+            .map(|l| l["id"].as_str().unwrap().to_string())
+            .collect()
+    } else {
+        args
+    };
+
+    println!("machine: {}", machine());
+    println!("{:<10} {:>8} {:>8} {:>8} {:>11}", "level", "cold", "warm", "floor", "warm/floor");
+    for level in &levels {
+        let cold: Vec<f64> = (0..COLD_RUNS)
+            .map(|_| {
+                let dir = solved_workspace(level);
+                run(workshop().current_dir(dir.path()).args(["check", level]))
+            })
+            .collect();
+
+        let dir = solved_workspace(level);
+        run(workshop().current_dir(dir.path()).args(["check", level]));
+        let (mut warm, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let mut n = 0;
+        let mut next_edit = || {
+            n += 1;
+            edit(dir.path(), level, n);
+        };
+        for _ in 0..WARM_ROUNDS {
+            next_edit();
+            let w1 = run(workshop().current_dir(dir.path()).args(["check", level]));
+            next_edit();
+            let f1 = floor(dir.path(), level);
+            next_edit();
+            let f2 = floor(dir.path(), level);
+            next_edit();
+            let w2 = run(workshop().current_dir(dir.path()).args(["check", level]));
+            warm.extend([w1, w2]);
+            base.extend([f1, f2]);
+            ratios.push((w1 + w2) / (f1 + f2));
+        }
+        println!(
+            "{:<10} {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x",
+            level,
+            median(cold),
+            median(warm),
+            median(base),
+            median(ratios)
+        );
+    }
+    println!("(medians; cold over {COLD_RUNS} fresh workspaces, warm and floor over {} edits each)", WARM_ROUNDS * 2);
+}
