@@ -145,8 +145,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Progress {
-        let mut p = Progress::default();
-        p.last_level = Some("towel".into());
+        let mut p = Progress { last_level: Some("towel".into()), ..Progress::default() };
         let level = p.level_mut("towel");
         level.mastered.insert("schema-design".into(), now());
         level.last_check = Some(LastCheck { at: now(), passed: 3, total: 5 });

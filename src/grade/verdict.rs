@@ -163,20 +163,20 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
 
     let mut result = CheckResult::new(check, status, message, duration);
     result.output = output;
-    if let (Some(perf), Some(budget)) = (perf.as_ref(), check.budget) {
-        if perf.ratio > budget {
-            result.status = Status::TooSlow;
-            result.message = format!(
-                "too slow: {} took {:.1}x as long as {} (budget {budget}x).",
-                perf.candidate, perf.ratio, perf.baseline
-            );
-            if perf.noisy() {
-                result.message.push_str(&format!(
-                    "\nThe machine was busy during the measurement (baseline against itself: {:.2}x), \
+    if let (Some(perf), Some(budget)) = (perf.as_ref(), check.budget)
+        && perf.ratio > budget
+    {
+        result.status = Status::TooSlow;
+        result.message = format!(
+            "too slow: {} took {:.1}x as long as {} (budget {budget}x).",
+            perf.candidate, perf.ratio, perf.baseline
+        );
+        if perf.noisy() {
+            result.message.push_str(&format!(
+                "\nThe machine was busy during the measurement (baseline against itself: {:.2}x), \
                      so close other programs and check again before you hunt for the cause.",
-                    perf.null_ratio
-                ));
-            }
+                perf.null_ratio
+            ));
         }
     }
     result.perf = perf;
