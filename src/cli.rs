@@ -8,6 +8,7 @@ Examples:
   workshop check            grade the level you stand in (or the last one started)
   workshop check --json     the same, as one JSON document
   workshop progress         the mastery checklists of all four levels
+  workshop repair           back up and rebuild a damaged progress file
   workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected";
 
 #[derive(Parser)]
@@ -35,6 +36,8 @@ pub enum Command {
     },
     /// Show the mastery checklists of all levels.
     Progress,
+    /// Back up a damaged progress file, then rebuild it from what can still be read.
+    Repair,
     /// Tools for course authors.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -145,7 +145,7 @@ impl Course {
         self.levels.iter().find(|l| l.id == id)
     }
 
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = &str> {
         self.levels.iter().map(|l| l.id.as_str())
     }
 

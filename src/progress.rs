@@ -76,7 +76,8 @@ impl Progress {
         Progress::parse(&text).map_err(|e| {
             anyhow::anyhow!(
                 "the progress file {} is damaged: {e:#}\n\
-                 It was left exactly as it is. Fix it by hand, or move it aside to start a fresh record.",
+                 It was left exactly as it is. Fix it by hand, or run `workshop repair`: it backs the file up, \
+                 then rebuilds it from what can still be read.",
                 path.display()
             )
         })
@@ -131,6 +132,53 @@ impl Progress {
     }
 }
 
+/// What `salvage` could keep of a damaged file, and what it had to drop.
+pub struct Salvaged {
+    pub progress: Progress,
+    pub dropped: Vec<String>,
+}
+
+impl Progress {
+    /// Keeps every entry of a damaged file that still makes sense: each
+    /// level's start and each mastered item with a readable timestamp.
+    pub fn salvage(text: &str) -> Salvaged {
+        let mut progress = Progress::default();
+        let mut dropped = Vec::new();
+        let table: toml::Table = match text.parse() {
+            Ok(t) => t,
+            Err(_) => {
+                dropped.push("the whole file (it is not TOML at all)".to_string());
+                return Salvaged { progress, dropped };
+            }
+        };
+        let timestamp =
+            |v: &toml::Value| v.as_str().filter(|s| humantime::parse_rfc3339(s).is_ok()).map(str::to_string);
+        progress.last_level = table.get("last_level").and_then(|v| v.as_str()).map(str::to_string);
+        let Some(levels) = table.get("levels").and_then(|v| v.as_table()) else {
+            return Salvaged { progress, dropped };
+        };
+        for (id, level) in levels {
+            let Some(level) = level.as_table() else {
+                dropped.push(format!("levels.{id} (not a table)"));
+                continue;
+            };
+            let started = level.get("started").and_then(timestamp).unwrap_or_else(now);
+            let entry = progress.levels.entry(id.clone()).or_insert(LevelProgress { started, ..Default::default() });
+            if let Some(mastered) = level.get("mastered").and_then(|v| v.as_table()) {
+                for (item, at) in mastered {
+                    match timestamp(at) {
+                        Some(at) => {
+                            entry.mastered.insert(item.clone(), at);
+                        }
+                        None => dropped.push(format!("levels.{id}.mastered.{item}")),
+                    }
+                }
+            }
+        }
+        Salvaged { progress, dropped }
+    }
+}
+
 fn check_timestamp(key: &str, value: &str) -> Result<()> {
     humantime::parse_rfc3339(value).map(|_| ()).with_context(|| format!("{key} = {value:?} is not a timestamp"))
 }
@@ -179,6 +227,19 @@ mod tests {
         assert!(err.contains(&path.display().to_string()), "{err}");
         assert!(err.contains("levels.towel.started"), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "schema = 1\n[levels.towel]\nstarted = \"yesterday\"\n");
+    }
+
+    #[test]
+    fn salvage_keeps_what_still_reads() {
+        let text = "schema = 9\nlast_level = \"towel\"\n[levels.towel]\nstarted = \"2026-01-02T03:04:05Z\"\n\
+                    [levels.towel.mastered]\nschema-design = \"2026-01-03T00:00:00Z\"\nbasic-selectors = \"soon\"\n";
+        let s = Progress::salvage(text);
+        let towel = &s.progress.levels["towel"];
+        assert_eq!(towel.started, "2026-01-02T03:04:05Z");
+        assert_eq!(towel.mastered.keys().collect::<Vec<_>>(), ["schema-design"]);
+        assert_eq!(s.dropped, ["levels.towel.mastered.basic-selectors"]);
+        assert_eq!(s.progress.schema, SCHEMA);
+        assert!(Progress::salvage("{{{ not toml").progress.levels.is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod check;
 mod dev;
 mod progress;
+mod repair;
 mod start;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Start { level } => start::run(&course, &level),
         Command::Check { level, json } => check::run(&course, level.as_deref(), json),
         Command::Progress => progress::run(&course),
+        Command::Repair => repair::run(&course),
         Command::Dev(DevCommand::Check { level }) => dev::check(&course, level.as_deref()),
     }
 }

@@ -81,7 +81,8 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
             _ => anyhow::Error::new(e).context("cannot start cargo"),
         })?;
 
-    // Cargo's stderr carries "Compiling ..." lines: feed the spinner, keep the text.
+    super::run::track_build(Some(child.id()));
+    // Kept for the rare failure no compiler message explains (a broken Cargo.toml, say).
     let stderr = child.stderr.take().context("cargo's stderr")?;
     let stderr_reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -126,6 +127,7 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
         }
     }
     let status = child.wait().context("cannot wait for cargo")?;
+    super::run::track_build(None);
     let cargo_stderr = stderr_reader.join().unwrap_or_default();
 
     if !status.success() || exe.is_none() {

@@ -7,7 +7,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -46,17 +46,31 @@ pub struct RawRun {
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// The cargo build in progress, if any (0: none).
+static BUILD: AtomicI32 = AtomicI32::new(0);
 
-/// On Ctrl-C: kill every running test's process group and remember it, so
-/// the check stops without touching progress. Cargo, in our own process
-/// group, gets the terminal's SIGINT by itself.
+/// On Ctrl-C (or SIGTERM): kill every running test's process group, pass the
+/// interrupt on to cargo, and remember it, so the check stops without
+/// touching progress.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         for pgid in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).iter() {
             kill_group(*pgid);
         }
+        let build = BUILD.load(Ordering::SeqCst);
+        if build > 0 {
+            // SAFETY: kill(2) only sends a signal.
+            unsafe {
+                libc::kill(build, libc::SIGINT);
+            }
+        }
     });
+}
+
+/// Marks `pid` as the cargo build that an interrupt must stop (None: done).
+pub fn track_build(pid: Option<u32>) {
+    BUILD.store(pid.map_or(0, |p| p as i32), Ordering::SeqCst);
 }
 
 pub fn interrupted() -> bool {
