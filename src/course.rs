@@ -306,3 +306,86 @@ mod tests {
         assert!(err.contains("dificulty"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One random edit of a levels.toml text.
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        DeleteLine(usize),
+        DuplicateLine(usize),
+        Truncate(usize),
+        Splice(usize, String),
+        RetypeValue(usize),
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            any::<usize>().prop_map(Mutation::DeleteLine),
+            any::<usize>().prop_map(Mutation::DuplicateLine),
+            any::<usize>().prop_map(Mutation::Truncate),
+            (any::<usize>(), "[\\[\\]=\"#a-z0-9 .,\\n{}-]{0,12}").prop_map(|(at, s)| Mutation::Splice(at, s)),
+            any::<usize>().prop_map(Mutation::RetypeValue),
+        ]
+    }
+
+    fn apply(text: &str, m: &Mutation) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        match m {
+            Mutation::DeleteLine(i) => {
+                lines.remove(i % lines.len());
+            }
+            Mutation::DuplicateLine(i) => {
+                let l = lines[i % lines.len()].clone();
+                lines.insert(i % lines.len(), l);
+            }
+            Mutation::Truncate(i) => {
+                let mut cut = i % text.len();
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                return text[..cut].to_string();
+            }
+            Mutation::Splice(i, s) => {
+                let mut at = i % text.len();
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                return format!("{}{s}{}", &text[..at], &text[at..]);
+            }
+            Mutation::RetypeValue(i) => {
+                let n = i % lines.len();
+                if let Some(eq) = lines[n].find(" = ") {
+                    lines[n] = format!("{} = 42", &lines[n][..eq]);
+                }
+            }
+        }
+        lines.join("\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// A damaged levels.toml is an error, never a panic; whatever parses is valid.
+        #[test]
+        fn damaged_course_files_never_panic(edits in proptest::collection::vec(mutation(), 1..4)) {
+            let mut text = crate::embedded::LEVELS_TOML.to_string();
+            for m in &edits {
+                if text.is_empty() { break; }
+                text = apply(&text, m);
+            }
+            if let Ok(course) = Course::parse(&text) {
+                for level in &course.levels {
+                    for check in &level.checks {
+                        prop_assert!(level.item(&check.item).is_some());
+                        prop_assert!(level.step(&check.step).is_some());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -248,3 +248,55 @@ mod tests {
         assert!(err.contains("schema 1"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn timestamp() -> impl Strategy<Value = String> {
+        prop_oneof![Just(now()), "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z", "[ -~]{0,24}",]
+    }
+
+    /// Progress files shaped like real ones, with values that may be wrong.
+    fn progress_text() -> impl Strategy<Value = String> {
+        let item = ("[a-z-]{1,12}", timestamp()).prop_map(|(k, v)| format!("{k} = {v:?}\n"));
+        let level = ("[a-z-]{1,12}", timestamp(), proptest::collection::vec(item, 0..4), any::<(u8, u8)>()).prop_map(
+            |(id, started, items, (p, t))| {
+                format!(
+                    "[levels.{id}]\nstarted = {started:?}\n[levels.{id}.mastered]\n{}[levels.{id}.last_check]\nat = {:?}\npassed = {p}\ntotal = {t}\n",
+                    items.concat(),
+                    now()
+                )
+            },
+        );
+        (0u32..3, proptest::collection::vec(level, 0..3))
+            .prop_map(|(schema, levels)| format!("schema = {schema}\n{}", levels.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "[ -~\\n]{0,200}") {
+            let _ = Progress::parse(&text);
+            let _ = Progress::salvage(&text);
+        }
+
+        /// Whatever parses survives a save and load unchanged; salvage never panics
+        /// and always yields something that parses.
+        #[test]
+        fn plausible_files_parse_round_trip_or_fail_cleanly(text in progress_text()) {
+            if let Ok(p) = Progress::parse(&text) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("progress.toml");
+                p.save(&path).unwrap();
+                prop_assert_eq!(Progress::load(&path).unwrap(), p);
+            }
+            let salvaged = Progress::salvage(&text).progress;
+            let again = toml::to_string(&salvaged).unwrap();
+            prop_assert!(Progress::parse(&again).is_ok(), "salvage produced an unreadable file:\n{}", again);
+        }
+    }
+}
