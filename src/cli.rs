@@ -51,4 +51,12 @@ pub enum DevCommand {
         /// Only this level.
         level: Option<String>,
     },
+    /// Write a wrong-solution fixture into this workspace's level folder, to
+    /// see it graded as a learner would (the level's files are overwritten).
+    Fixture {
+        /// The level.
+        level: String,
+        /// The fixture's name (its file name in tests/fixtures/<level>/, without .toml).
+        name: String,
+    },
 }

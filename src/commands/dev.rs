@@ -9,7 +9,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
-use super::{available, level_named};
+use super::{available, find_workspace, level_named};
 use crate::course::{CheckKind, Course, Level};
 use crate::embedded;
 use crate::fixture::Fixture;
@@ -33,6 +33,22 @@ pub fn check(course: &Course, only: Option<&str>) -> Result<ExitCode> {
         println!("{} {problems} problem(s) found.", fail());
         Ok(ExitCode::from(1))
     }
+}
+
+/// `workshop dev fixture <level> <name>`: plant a fixture in this workspace.
+pub fn write_fixture(course: &Course, id: &str, name: &str) -> Result<ExitCode> {
+    let level = available(course, level_named(course, id)?)?;
+    let ws = find_workspace()?;
+    let _lock = ws.lock()?;
+    let fixtures = embedded::fixtures(&level.id);
+    let Some((_, text)) = fixtures.iter().find(|(n, _)| n == name) else {
+        let names: Vec<&str> = fixtures.iter().map(|(n, _)| n.as_str()).collect();
+        bail!("{} has no fixture called `{name}`. Its fixtures: {}.", level.name, names.join(", "));
+    };
+    let fixture = Fixture::parse(name, text)?;
+    write_files(&ws, level, &fixture.apply(name, &embedded::solution(&level.id))?)?;
+    println!("Wrote fixture {name} into {}/: {}", level.id, fixture.description);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Failing items of a grade; a build failure counts as the item "build".

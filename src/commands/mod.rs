@@ -27,6 +27,7 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Progress => progress::run(&course),
         Command::Repair => repair::run(&course),
         Command::Dev(DevCommand::Check { level }) => dev::check(&course, level.as_deref()),
+        Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(&course, &level, &name),
     }
 }
 
