@@ -104,7 +104,9 @@ fn main() {
 
         let fixtures = repo(&format!("tests/fixtures/{level}"));
         let mut names: Vec<String> = fs::read_dir(&fixtures)
-            .map(|d| d.flatten().filter_map(|e| e.file_name().to_str()?.strip_suffix(".toml").map(str::to_string)).collect())
+            .map(|d| {
+                d.flatten().filter_map(|e| e.file_name().to_str()?.strip_suffix(".toml").map(str::to_string)).collect()
+            })
             .unwrap_or_default();
         names.sort();
         for name in names {
@@ -119,7 +121,10 @@ fn main() {
                 caught += usize::from(status == "too-slow");
                 ratios.push(*ratio);
             }
-            println!("{level}: slow fixture {name}: {id} failed {caught} of {runs} runs (median ratio {:.2}x)", median(ratios));
+            println!(
+                "{level}: slow fixture {name}: {id} failed {caught} of {runs} runs (median ratio {:.2}x)",
+                median(ratios)
+            );
         }
     }
 }

@@ -7,7 +7,11 @@ Examples:
   workshop start towel      scaffold the Towel level here and show its challenge
   workshop check            grade the level you stand in (or the last one started)
   workshop check --json     the same, as one JSON document
+  workshop check --all --report classroom   every started level, as a GitHub Classroom result
   workshop progress         the mastery checklists of all four levels
+  workshop watch            re-check on every save (h hint, c check, q quit)
+  workshop hint             one more hint for the step you are stuck on
+  workshop reset --yes      back up your files and restore the stubs
   workshop repair           back up and rebuild a damaged progress file
   workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected";
 
@@ -30,12 +34,60 @@ pub enum Command {
     Check {
         /// The level to check (default: the level folder you stand in, else the last one started).
         level: Option<String>,
-        /// Print one JSON document instead of the report.
-        #[arg(long)]
+        /// Check every level started in this workspace (for CI and classrooms).
+        #[arg(long, conflicts_with = "level")]
+        all: bool,
+        /// Print our native JSON document instead of the report (same as `--report native`).
+        #[arg(long, conflicts_with = "report")]
         json: bool,
+        /// The report format: text, native (our JSON), json (like exercism's results.json v3),
+        /// classroom (GitHub Classroom's autograding result).
+        #[arg(long, value_enum)]
+        report: Option<crate::commands::Format>,
     },
     /// Show the mastery checklists of all levels.
     Progress,
+    /// The levels, their state and what to do next.
+    List,
+    /// Re-check on every save. Keys: h hint, c check now, q quit.
+    Watch {
+        /// The level (default: the one you stand in, else the last one started).
+        level: Option<String>,
+        /// For file systems that report no changes: press Enter to check.
+        #[arg(long)]
+        manual: bool,
+    },
+    /// One more hint for the step you are stuck on (each call reveals the next).
+    Hint {
+        /// The level (default: the one you stand in, else the last one started).
+        level: Option<String>,
+    },
+    /// Back up your files, then put the level's stubs back. Your mastery is kept.
+    Reset {
+        /// The level (default: the one you stand in, else the last one started).
+        level: Option<String>,
+        /// Reset every level folder in this workspace.
+        #[arg(long, conflicts_with = "level")]
+        all: bool,
+        /// Do not ask for confirmation (for scripts).
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// After mastering a level: the reference solution and a diff against your code.
+    Solution {
+        /// The level.
+        level: String,
+        /// Show it before mastery.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Answer the level's reflection questions; saved in <level>/REFLECTION.md.
+    Reflect {
+        /// The level (default: the one you stand in, else the last one started).
+        level: Option<String>,
+    },
+    /// Print a shell completion script: `workshop completions bash > ~/.local/share/bash-completion/completions/workshop`.
+    Completions { shell: clap_complete::Shell },
     /// Back up a damaged progress file, then rebuild it from what can still be read.
     Repair,
     /// Tools for course authors.

@@ -37,6 +37,9 @@ pub struct LevelProgress {
     pub mastered: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check: Option<LastCheck>,
+    /// Step id -> how many of its hints `workshop hint` has revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hints_used: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +48,9 @@ pub struct LastCheck {
     pub at: String,
     pub passed: usize,
     pub total: usize,
+    /// The ids of the checks that failed, in course order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing: Vec<String>,
 }
 
 impl Default for Progress {
@@ -196,7 +202,7 @@ mod tests {
         let mut p = Progress { last_level: Some("towel".into()), ..Progress::default() };
         let level = p.level_mut("towel");
         level.mastered.insert("schema-design".into(), now());
-        level.last_check = Some(LastCheck { at: now(), passed: 3, total: 5 });
+        level.last_check = Some(LastCheck { at: now(), passed: 3, total: 5, failing: vec!["a".into(), "b".into()] });
         p
     }
 

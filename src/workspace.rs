@@ -12,6 +12,13 @@ use crate::progress::{self, Progress};
 
 pub const META_DIR: &str = ".workshop";
 
+const RUST_ANALYZER_TOML: &str = "# Written by `workshop start`; edit freely.
+# rust-analyzer checks this crate in target/rust-analyzer, a folder of its own,
+# so it never waits on `cargo test` or on `workshop check`.
+[cargo]
+targetDir = true
+";
+
 pub struct Workspace {
     pub root: PathBuf,
 }
@@ -126,6 +133,36 @@ impl Workspace {
             result.created.push(path);
         }
         Ok(result)
+    }
+
+    /// Editor settings, so rust-analyzer finds the level crate when the
+    /// workspace folder is opened, and builds into its own folder: it never
+    /// waits on `cargo test` and never touches the grader's `.workshop/target`.
+    /// Existing settings are kept; a file we cannot read is left alone.
+    pub fn write_editor_settings(&self, level: &Level) -> Result<()> {
+        let ra = self.level_dir(&level.id).join("rust-analyzer.toml");
+        if !ra.exists() {
+            fs::write(&ra, RUST_ANALYZER_TOML).with_context(|| format!("cannot write {}", ra.display()))?;
+        }
+        let vscode = self.root.join(".vscode");
+        let settings = vscode.join("settings.json");
+        let mut json: serde_json::Value = match fs::read_to_string(&settings) {
+            Ok(text) => match serde_json::from_str(&text) {
+                Ok(v) => v,
+                Err(_) => return Ok(()),
+            },
+            Err(_) => serde_json::json!({}),
+        };
+        let Some(obj) = json.as_object_mut() else { return Ok(()) };
+        let projects = obj.entry("rust-analyzer.linkedProjects").or_insert_with(|| serde_json::json!([]));
+        let Some(list) = projects.as_array_mut() else { return Ok(()) };
+        let manifest = serde_json::Value::String(format!("{}/Cargo.toml", level.id));
+        if !list.contains(&manifest) {
+            list.push(manifest);
+        }
+        fs::create_dir_all(&vscode).with_context(|| format!("cannot create {}", vscode.display()))?;
+        let text = serde_json::to_string_pretty(&json).context("cannot serialize editor settings")?;
+        fs::write(&settings, text + "\n").with_context(|| format!("cannot write {}", settings.display()))
     }
 
     /// The stub's source files that are missing from the learner's folder.

@@ -15,9 +15,19 @@ fn start_check_solve_progress() {
         .assert()
         .success()
         .stdout(predicate::str::contains("towel/src/lib.rs").and(predicate::str::contains("workshop check")));
-    for f in ["towel/Cargo.toml", "towel/README.md", "towel/src/lib.rs", ".workshop/progress.toml"] {
+    for f in [
+        "towel/Cargo.toml",
+        "towel/README.md",
+        "towel/src/lib.rs",
+        ".workshop/progress.toml",
+        "towel/rust-analyzer.toml",
+    ] {
         assert!(dir.path().join(f).is_file(), "{f} was not created");
     }
+
+    let vscode: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join(".vscode/settings.json")).unwrap()).unwrap();
+    assert_eq!(vscode["rust-analyzer.linkedProjects"], serde_json::json!(["towel/Cargo.toml"]));
 
     // The stub: every item fails, todo!()s are named, the first hint is shown.
     workshop(dir.path())

@@ -4,20 +4,72 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 
-use super::{available, cwd, find_workspace, level_named};
+use super::{available, find_workspace, pick_level};
 use crate::course::{Course, Level};
 use crate::grade::{self, Grade};
 use crate::progress::{self, LastCheck, Progress};
-use crate::report::{json, style, terminal};
+use crate::report::{classroom, exercism, json, style, terminal};
 use crate::workspace::Workspace;
 
-pub fn run(course: &Course, id: Option<&str>, as_json: bool) -> Result<ExitCode> {
+/// How `check` prints its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The calm terminal report.
+    Text,
+    /// Our native JSON document (also `--json`).
+    Native,
+    /// Close to exercism's results.json v3.
+    Json,
+    /// GitHub Classroom's autograding result.
+    Classroom,
+}
+
+/// One level's outcome, kept for rendering after every level is graded.
+pub struct Graded<'c> {
+    pub level: &'c Level,
+    pub grade: Grade,
+    pub newly_mastered: Vec<String>,
+}
+
+pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format) -> Result<ExitCode> {
     let ws = find_workspace()?;
     // Held to the end: a second check in this workspace waits for this one.
     let _lock = ws.lock()?;
     let mut progress = ws.load_progress()?;
-    let level = available(course, pick_level(course, &ws, &progress, id)?)?;
+    let levels: Vec<&Level> = if all {
+        let started: Vec<&Level> =
+            course.levels.iter().filter(|l| l.is_available() && progress.levels.contains_key(&l.id)).collect();
+        if started.is_empty() {
+            return Err(anyhow!("no level has been started here yet. Run `workshop start towel` first."));
+        }
+        started
+    } else {
+        vec![available(course, pick_level(course, &ws, &progress, id)?)?]
+    };
 
+    let mut outcomes = Vec::new();
+    for level in levels {
+        outcomes.push(grade_one(&ws, level, &mut progress, format)?);
+    }
+
+    match format {
+        Format::Text => {
+            for o in &outcomes {
+                print!("{}", terminal::graded(o.level, &o.grade, &progress, &o.newly_mastered));
+            }
+            if outcomes.len() > 1 {
+                print!("{}", terminal::all_summary(&outcomes));
+            }
+        }
+        Format::Native => println!("{}", json::render_all(&outcomes, &progress, all)),
+        Format::Json => println!("{}", exercism::render(&outcomes)),
+        Format::Classroom => println!("{}", classroom::render(&outcomes)),
+    }
+    let passed = outcomes.iter().all(|o| o.grade.all_passed());
+    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn grade_one<'c>(ws: &Workspace, level: &'c Level, progress: &mut Progress, format: Format) -> Result<Graded<'c>> {
     let missing = ws.missing_files(level);
     if !missing.is_empty() {
         let names: Vec<String> =
@@ -31,40 +83,21 @@ pub fn run(course: &Course, id: Option<&str>, as_json: bool) -> Result<ExitCode>
         ));
     }
 
-    let spinner = style::spinner(!as_json);
-    let options = grade::Options { color: style::diagnostics_color() };
-    let grade = grade::grade(&ws, level, &options, &|phase| spinner.set_message(phase.to_string()));
+    let spinner = style::spinner(format == Format::Text);
+    let options = grade::Options { color: format == Format::Text && style::diagnostics_color() };
+    let grade = grade::grade(ws, level, &options, &|phase| spinner.set_message(phase.to_string()));
     spinner.finish_and_clear();
     let grade = grade?;
 
     let newly_mastered = match &grade {
         Grade::BuildFailed(_) => Vec::new(),
         Grade::Graded(results) => {
-            let newly = record(&mut progress, level, results);
-            ws.save_progress(&progress)?;
+            let newly = record(progress, level, results);
+            ws.save_progress(progress)?;
             newly
         }
     };
-
-    if as_json {
-        println!("{}", json::render(level, &grade, &progress));
-    } else {
-        print!("{}", terminal::graded(level, &grade, &progress, &newly_mastered));
-    }
-    Ok(if grade.all_passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// The named level, else the level folder we stand in, else the last started.
-fn pick_level<'c>(course: &'c Course, ws: &Workspace, progress: &Progress, id: Option<&str>) -> Result<&'c Level> {
-    if let Some(id) = id {
-        return level_named(course, id);
-    }
-    let here = cwd()?;
-    let by_folder = ws.level_containing(&here, course.ids());
-    match by_folder.or(progress.last_level.as_deref()) {
-        Some(id) => level_named(course, id),
-        None => Err(anyhow!("no level has been started here yet. Run `workshop start towel` first.")),
-    }
+    Ok(Graded { level, grade, newly_mastered })
 }
 
 /// Marks newly mastered items; returns their ids. Mastery is never taken back.
@@ -80,7 +113,11 @@ fn record(progress: &mut Progress, level: &Level, results: &[grade::verdict::Che
             newly.push(item.id.clone());
         }
     }
-    entry.last_check =
-        Some(LastCheck { at: now, passed: results.iter().filter(|r| r.passed()).count(), total: results.len() });
+    entry.last_check = Some(LastCheck {
+        at: now,
+        passed: results.iter().filter(|r| r.passed()).count(),
+        total: results.len(),
+        failing: results.iter().filter(|r| !r.passed()).map(|r| r.id.clone()).collect(),
+    });
     newly
 }

@@ -3,9 +3,15 @@
 
 mod check;
 mod dev;
+mod hint;
+mod list;
 mod progress;
+mod reflect;
 mod repair;
+mod reset;
+mod solution;
 mod start;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +20,10 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::cli::{Command, DevCommand};
 use crate::course::{Course, Level};
+use crate::progress::Progress;
 use crate::workspace::Workspace;
+
+pub use check::{Format, Graded};
 
 pub const NO_WORKSPACE: &str = "there is no workshop in this folder or any folder above it.\n\
     Start one with `workshop start towel`: it creates the Towel level here.";
@@ -23,9 +32,23 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
     let course = Course::embedded();
     match command {
         Command::Start { level } => start::run(&course, &level),
-        Command::Check { level, json } => check::run(&course, level.as_deref(), json),
+        Command::Check { level, all, json, report } => {
+            let format = if json { Format::Native } else { report.unwrap_or(Format::Text) };
+            check::run(&course, level.as_deref(), all, format)
+        }
         Command::Progress => progress::run(&course),
         Command::Repair => repair::run(&course),
+        Command::List => list::run(&course),
+        Command::Watch { level, manual } => watch::run(&course, level.as_deref(), manual),
+        Command::Hint { level } => hint::run(&course, level.as_deref()),
+        Command::Reset { level, all, yes } => reset::run(&course, level.as_deref(), all, yes),
+        Command::Solution { level, force } => solution::run(&course, &level, force),
+        Command::Reflect { level } => reflect::run(&course, level.as_deref()),
+        Command::Completions { shell } => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "workshop", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Dev(DevCommand::Check { level }) => dev::check(&course, level.as_deref()),
         Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(&course, &level, &name),
     }
@@ -68,4 +91,17 @@ fn available<'c>(course: &'c Course, level: &'c Level) -> Result<&'c Level> {
         level.id,
         ready.join(", ")
     ))
+}
+
+/// The named level, else the level folder we stand in, else the last started.
+pub fn pick_level<'c>(course: &'c Course, ws: &Workspace, progress: &Progress, id: Option<&str>) -> Result<&'c Level> {
+    if let Some(id) = id {
+        return level_named(course, id);
+    }
+    let here = cwd()?;
+    let by_folder = ws.level_containing(&here, course.ids());
+    match by_folder.or(progress.last_level.as_deref()) {
+        Some(id) => level_named(course, id),
+        None => Err(anyhow!("no level has been started here yet. Run `workshop start towel` first.")),
+    }
 }

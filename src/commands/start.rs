@@ -29,6 +29,7 @@ pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
         .collect();
 
     let scaffold = ws.scaffold(level)?;
+    ws.write_editor_settings(level)?;
     progress.level_mut(&level.id);
     progress.last_level = Some(level.id.clone());
     ws.save_progress(&progress)?;

@@ -1,14 +1,27 @@
 //! `workshop check --json`: one JSON document, level first, then the tests
-//! in order, then a summary.
+//! in order, then a summary. With `--all`, one such document per level.
 
 use serde_json::{Value, json};
 
+use crate::commands::Graded;
 use crate::course::Level;
 use crate::grade::Grade;
+use crate::grade::verdict::CheckResult;
 use crate::progress::Progress;
 
-pub fn render(level: &Level, grade: &Grade, progress: &Progress) -> String {
-    let doc = match grade {
+pub fn render_all(outcomes: &[Graded], progress: &Progress, all: bool) -> String {
+    let docs: Vec<Value> = outcomes.iter().map(|o| document(o.level, &o.grade, progress)).collect();
+    let doc = if all {
+        let passed = outcomes.iter().filter(|o| o.grade.all_passed()).count();
+        json!({ "levels": docs, "summary": { "levels_passed": passed, "levels": outcomes.len() } })
+    } else {
+        docs.into_iter().next().unwrap_or(Value::Null)
+    };
+    serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
+}
+
+fn document(level: &Level, grade: &Grade, progress: &Progress) -> Value {
+    match grade {
         Grade::BuildFailed(f) => json!({
             "level": level.id,
             "status": "build-failed",
@@ -30,11 +43,10 @@ pub fn render(level: &Level, grade: &Grade, progress: &Progress) -> String {
                 },
             })
         }
-    };
-    serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
+    }
 }
 
-fn items(level: &Level, results: &[crate::grade::verdict::CheckResult], progress: &Progress) -> Vec<Value> {
+fn items(level: &Level, results: &[CheckResult], progress: &Progress) -> Vec<Value> {
     level
         .items
         .iter()

@@ -1,5 +1,8 @@
-//! Renderers of grading results and progress: terminal text and JSON.
+//! Renderers of grading results and progress: terminal text, our JSON,
+//! exercism-style JSON and GitHub Classroom results.
 
+pub mod classroom;
+pub mod exercism;
 pub mod json;
 pub mod style;
 pub mod terminal;

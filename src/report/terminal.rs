@@ -208,7 +208,27 @@ fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
     let _ = writeln!(out);
 }
 
-pub fn progress(course: &Course, progress: &Progress) -> String {
+/// After `check --all`: one line per level.
+pub fn all_summary(outcomes: &[crate::commands::Graded]) -> String {
+    let mut out = format!("{}\n", heading("All started levels"));
+    for o in outcomes {
+        let (mark, detail) = match &o.grade {
+            Grade::BuildFailed(_) => (fail(), "does not compile".to_string()),
+            Grade::Graded(results) => {
+                let passed = results.iter().filter(|r| r.passed()).count();
+                (
+                    if passed == results.len() { pass() } else { fail() },
+                    format!("{passed}/{} checks pass", results.len()),
+                )
+            }
+        };
+        let _ = writeln!(out, "  {mark} {:<22} {detail}", o.level.name);
+    }
+    out
+}
+
+/// `reflections`: level id -> reflection questions answered.
+pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, usize)]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", heading(&format!("{} · your progress", course.title)));
     let _ = writeln!(out, "{}\n", dim(&course.tagline));
@@ -243,6 +263,15 @@ pub fn progress(course: &Course, progress: &Progress) -> String {
             let bonus = if item.bonus { " (bonus)" } else { "" };
             let date = when.map(|w| format!("  mastered {}", progress::date_of(w))).unwrap_or_default();
             let _ = writeln!(out, "  {mark} {}{bonus}: {}{}", item.title, item.text, dim(&date));
+        }
+        if let Some(r) = record {
+            let hints: usize = r.hints_used.values().sum();
+            let answered = reflections.iter().find(|(id, _)| *id == level.id).map_or(0, |(_, n)| *n);
+            let _ = writeln!(
+                out,
+                "  {}",
+                dim(&format!("hints used: {hints} · reflection: {answered}/{} answered", level.reflection.len()))
+            );
         }
         if let Some(last) = record.and_then(|r| r.last_check.as_ref()) {
             let _ = writeln!(

@@ -1,0 +1,251 @@
+//! The commands around `check`: hint, list, reset, solution, reflect, watch,
+//! check --all and its reports, completions. Each with its error paths.
+
+mod common;
+
+use std::fs;
+use std::time::Duration;
+
+use common::*;
+use predicates::prelude::*;
+
+fn progress_toml(dir: &std::path::Path) -> toml::Table {
+    progress_file(dir).parse().unwrap()
+}
+
+#[test]
+fn hint_reveals_one_more_each_time_and_remembers() {
+    let dir = started();
+    workshop(dir.path())
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Hint 1/4").and(predicate::str::contains("Hint 2/4").not()));
+    workshop(dir.path())
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Hint 1/4").and(predicate::str::contains("Hint 2/4")));
+    assert_eq!(progress_toml(dir.path())["levels"]["towel"]["hints_used"]["schema"].as_integer(), Some(2));
+    workshop(dir.path()).arg("progress").assert().success().stdout(predicate::str::contains("hints used: 2"));
+    for _ in 0..3 {
+        workshop(dir.path()).arg("hint").assert().success();
+    }
+    workshop(dir.path())
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("That is every hint for this step"));
+}
+
+#[test]
+fn hint_follows_the_first_failing_step() {
+    let dir = started();
+    solve(dir.path());
+    // Only the updates are broken now.
+    plant(dir.path(), "pub fn update_post(", "return Err(BlogError::UnknownPost(id.clone()));");
+    workshop(dir.path()).arg("check").assert().code(1);
+    workshop(dir.path())
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Step 3: implement the updates"));
+    workshop(dir.path())
+        .args(["hint", "babel-fsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Did you mean `babel-fish`?"));
+}
+
+#[test]
+fn list_shows_each_level_and_the_next_step() {
+    let outside = tempfile::tempdir().unwrap();
+    workshop(outside.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not started").and(predicate::str::contains("workshop start towel")));
+    let dir = started();
+    workshop(dir.path()).arg("list").assert().success().stdout(
+        predicate::str::contains("0/4 mastered").and(predicate::str::contains("Step 1: design the normalized schema")),
+    );
+}
+
+#[test]
+fn reset_backs_up_then_restores_the_stub() {
+    let dir = started();
+    solve(dir.path());
+    workshop(dir.path()).arg("check").assert().success();
+    let mine = fs::read_to_string(dir.path().join("towel/src/lib.rs")).unwrap();
+
+    // No terminal to confirm on and no --yes: refuse, change nothing.
+    workshop(dir.path()).arg("reset").assert().code(2).stderr(predicate::str::contains("--yes"));
+    assert_eq!(fs::read_to_string(dir.path().join("towel/src/lib.rs")).unwrap(), mine);
+
+    workshop(dir.path())
+        .args(["reset", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".workshop/backups/towel-"));
+    let stub = fs::read_to_string(repo("exercises/towel/src/lib.rs")).unwrap();
+    assert_eq!(fs::read_to_string(dir.path().join("towel/src/lib.rs")).unwrap(), stub);
+    let backups: Vec<_> = fs::read_dir(dir.path().join(".workshop/backups")).unwrap().flatten().collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(fs::read_to_string(backups[0].path().join("src/lib.rs")).unwrap(), mine);
+    // Mastery is kept.
+    workshop(dir.path()).arg("progress").assert().success().stdout(predicate::str::contains("✓ Schema Design"));
+}
+
+#[test]
+fn solution_waits_for_mastery_then_shows_a_diff() {
+    let dir = started();
+    workshop(dir.path()).args(["solution", "towel"]).assert().code(2).stderr(predicate::str::contains("--force"));
+    workshop(dir.path()).args(["solution", "towel", "--force"]).assert().success().stdout(
+        predicate::str::contains("--- yours: towel/src/lib.rs").and(predicate::str::contains("+++ reference:")),
+    );
+    solve(dir.path());
+    workshop(dir.path()).arg("check").assert().success();
+    // Solved with the reference itself: the diff is empty, the files are there.
+    let out = workshop(dir.path()).args(["solution", "towel"]).assert().success().get_output().stdout.clone();
+    assert!(!String::from_utf8_lossy(&out).contains("@@"));
+    assert!(dir.path().join(".workshop/solutions/towel/src/lib.rs").is_file());
+}
+
+#[test]
+fn reflect_writes_an_editable_file_that_progress_counts() {
+    let dir = started();
+    workshop(dir.path())
+        .arg("reflect")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 of 3 questions answered"));
+    let path = dir.path().join("towel/REFLECTION.md");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("## 1. Renaming a user"));
+    fs::write(&path, text.replacen("_Your answer here._", "One row changes.", 1)).unwrap();
+    workshop(dir.path())
+        .arg("reflect")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 of 3 questions answered"));
+    assert!(fs::read_to_string(&path).unwrap().contains("One row changes."), "an answer was lost");
+    workshop(dir.path())
+        .arg("progress")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reflection: 1/3 answered"));
+}
+
+#[test]
+fn check_all_reports_for_exercism_and_classroom() {
+    let dir = started();
+    solve(dir.path());
+    let out = workshop(dir.path())
+        .args(["check", "--all", "--report", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["version"], 3);
+    assert_eq!(doc["status"], "pass");
+    let first = &doc["tests"][0];
+    assert!(first["name"].is_string() && first["task_id"] == 1 && first["status"] == "pass", "{first}");
+
+    let out = workshop(dir.path())
+        .args(["check", "--all", "--report", "classroom"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["status"], "pass");
+    let tests = doc["tests"].as_array().unwrap();
+    assert_eq!(doc["max_score"].as_u64().unwrap() as usize, tests.len());
+    assert!(tests.iter().all(|t| t["score"] == 1 && t["name"].as_str().unwrap().starts_with("Towel: ")));
+
+    plant(dir.path(), "pub fn select_user<", "return None;");
+    let out = workshop(dir.path())
+        .args(["check", "--all", "--report", "classroom"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["status"], "fail");
+    assert!(doc["tests"].as_array().unwrap().iter().any(|t| t["score"] == 0));
+
+    let empty = tempfile::tempdir().unwrap();
+    fs::create_dir(empty.path().join(".workshop")).unwrap();
+    workshop(empty.path())
+        .args(["check", "--all"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("workshop start towel"));
+}
+
+#[test]
+fn completions_help_and_plain_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        workshop(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("workshop"));
+    }
+    workshop(dir.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:").and(predicate::str::contains("workshop start towel")));
+    // Piped and NO_COLOR: no escape sequences anywhere.
+    let d = started();
+    let out = workshop(d.path()).arg("check").assert().code(1).get_output().stdout.clone();
+    assert!(!out.contains(&0x1b), "colour codes in piped output");
+}
+
+#[test]
+fn watch_rechecks_on_save_and_quits_on_q() {
+    let dir = started();
+    solve(dir.path());
+    workshop(dir.path()).arg("check").assert().success();
+    let exe = assert_cmd::cargo::cargo_bin("workshop");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.current_dir(dir.path()).env("NO_COLOR", "1").arg("watch");
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
+    p.exp_string("checks pass").unwrap();
+    p.exp_string("[q] quit").unwrap();
+
+    // A save triggers a check.
+    let lib = dir.path().join("towel/src/lib.rs");
+    std::thread::sleep(Duration::from_millis(300));
+    fs::write(&lib, format!("{}\n// saved\n", fs::read_to_string(&lib).unwrap())).unwrap();
+    p.exp_string("checks pass").unwrap();
+    p.exp_string("[q] quit").unwrap();
+
+    p.send("h").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Every check passed").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn watch_manual_checks_on_enter() {
+    let dir = started();
+    let exe = assert_cmd::cargo::cargo_bin("workshop");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.current_dir(dir.path()).env("NO_COLOR", "1").args(["watch", "--manual"]);
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
+    p.exp_string("[Enter] check").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("0/26 checks pass").unwrap();
+    p.send_line("q").unwrap();
+    p.exp_eof().unwrap();
+}
