@@ -104,17 +104,21 @@ fn block(f: &mut dyn FnMut(), iters: u64) -> Duration {
 }
 
 /// How many calls of `f` fill one timing block (at least one).
+///
+/// The per-call cost is the fastest of several blocks: being preempted only
+/// ever adds time. Both sides of a comparison get blocks of the same length,
+/// so an interruption is as likely to land on either side.
 fn calibrate(f: &mut dyn FnMut()) -> u64 {
     let mut iters = 1u64;
     loop {
         let t = block(f, iters);
-        if t >= TARGET_BLOCK || iters >= 1 << 24 {
-            return iters;
+        if t >= TARGET_BLOCK / 4 || iters >= 1 << 24 {
+            break;
         }
-        // Aim a little past the target, but never more than 10x at once.
-        let scale = (TARGET_BLOCK.as_secs_f64() * 1.5 / t.as_secs_f64().max(1e-9)).clamp(2.0, 10.0);
-        iters = ((iters as f64) * scale).ceil() as u64;
+        iters = iters.saturating_mul(4);
     }
+    let fastest = (0..5).map(|_| block(f, iters).as_secs_f64() / iters as f64).fold(f64::INFINITY, f64::min);
+    ((TARGET_BLOCK.as_secs_f64() / fastest.max(1e-10)).ceil() as u64).clamp(1, 1 << 26)
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -105,3 +105,28 @@ pub fn pick_level<'c>(course: &'c Course, ws: &Workspace, progress: &Progress, i
         None => Err(anyhow!("no level has been started here yet. Run `workshop start towel` first.")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_planned_level_is_refused_with_what_is_available() {
+        let text = crate::embedded::LEVELS_TOML.replacen("status = \"available\"", "status = \"planned\"", 1);
+        let course = Course::parse(&text).unwrap();
+        let towel = course.level("towel").unwrap();
+        let err = available(&course, towel).unwrap_err().to_string();
+        assert!(err.contains("Towel (towel) is not available yet"), "{err}");
+    }
+
+    #[test]
+    fn level_names_are_forgiving_and_suggest() {
+        let course = Course::embedded();
+        assert_eq!(level_named(&course, "Babel Fish").unwrap().id, "babel-fish");
+        assert_eq!(level_named(&course, "deep_thought").unwrap().id, "deep-thought");
+        let err = level_named(&course, "towle").unwrap_err().to_string();
+        assert!(err.contains("Did you mean `towel`?"), "{err}");
+        let err = level_named(&course, "zaphod").unwrap_err().to_string();
+        assert!(!err.contains("Did you mean") && err.contains("The levels are: towel"), "{err}");
+    }
+}

@@ -22,8 +22,10 @@ use verdict::{CheckResult, Status};
 
 pub const INTERRUPTED: &str = "Interrupted. Your files and progress are as they were before this check.";
 
-/// A perf check over budget on a noisy machine is measured again this often.
-const NOISY_RETRIES: usize = 2;
+/// A perf check over budget is measured again, up to this many times in all,
+/// and judged on its best measurement: load on the machine only ever slows
+/// one side down for a while, so a true regression fails every attempt.
+const PERF_ATTEMPTS: usize = 3;
 
 pub enum Grade {
     /// The code did not compile; no check ran.
@@ -99,20 +101,23 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     for check in &perfs {
         phase(&format!("measuring {}", check.id));
-        let mut result = None;
-        for _ in 0..=NOISY_RETRIES {
+        let mut best: Option<CheckResult> = None;
+        for _ in 0..PERF_ATTEMPTS {
             let raw = run::run_test(&built.harness_exe, &check.id, &scratch, limits)?;
             let r = verdict::judge(check, &raw, limits);
-            let retry = r.status == Status::TooSlow && r.perf.as_ref().is_some_and(|p| p.noisy());
-            result = Some(r);
-            if !retry || run::interrupted() {
+            let again = r.status == Status::TooSlow;
+            let ratio = |r: &CheckResult| r.perf.as_ref().map_or(f64::INFINITY, |p| p.ratio);
+            if best.as_ref().is_none_or(|b| ratio(&r) < ratio(b)) {
+                best = Some(r);
+            }
+            if !again || run::interrupted() {
                 break;
             }
         }
         if run::interrupted() {
             bail!(INTERRUPTED);
         }
-        results.push((check.id.clone(), result.expect("measured at least once")));
+        results.push((check.id.clone(), best.expect("measured at least once")));
     }
 
     if let Some(outcome) = compile_fail {
