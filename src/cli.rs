@@ -44,6 +44,9 @@ pub enum Command {
         /// classroom (GitHub Classroom's autograding result).
         #[arg(long, value_enum)]
         report: Option<crate::commands::Format>,
+        /// Also run the stress checks (the largest data sets; slow).
+        #[arg(long)]
+        stress: bool,
     },
     /// Show the mastery checklists of all levels.
     Progress,

@@ -99,9 +99,24 @@ pub struct Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckKind {
+    /// A harness test.
     Test,
+    /// A harness test measuring a candidate against a baseline.
     Perf,
+    /// A section of checks/<level>/compile_fail.rs that must not compile.
     CompileFail,
+    /// The learner's own `cargo test` must pass, with `min_tests` tests and
+    /// one whose name contains `name_contains`.
+    LearnerTests,
+    /// The learner's `file` must contain `pattern` (say, `#![forbid(unsafe_code)]`).
+    SourceContains,
+}
+
+impl CheckKind {
+    /// Whether the check runs inside the harness binary.
+    pub fn in_harness(self) -> bool {
+        matches!(self, CheckKind::Test | CheckKind::Perf)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +134,24 @@ pub struct Check {
     /// The seed's absolute budget, shown beside the ratio.
     #[serde(default)]
     pub seed_budget: Option<String>,
+    /// Runs only with `workshop check --stress`.
+    #[serde(default)]
+    pub stress: bool,
+    /// Overrides the level's per-test timeout.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// learner-tests: the fewest tests the learner must have written.
+    #[serde(default)]
+    pub min_tests: Option<usize>,
+    /// learner-tests: one test name must contain this (e.g. "perf").
+    #[serde(default)]
+    pub name_contains: Option<String>,
+    /// source-contains: the learner's file, relative to the level folder.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// source-contains: the text it must contain.
+    #[serde(default)]
+    pub pattern: Option<String>,
 }
 
 impl Check {
@@ -236,10 +269,24 @@ impl Level {
                 (CheckKind::Perf, Some(b)) if !(b.is_finite() && b >= 1.0) => {
                     bail!("levels.toml: {c}.budget must be a ratio of at least 1.0, not {b}")
                 }
-                (CheckKind::Test | CheckKind::CompileFail, Some(_)) => {
+                (_, Some(_)) if check.kind != CheckKind::Perf => {
                     bail!("levels.toml: {c}.budget is only for kind = \"perf\"")
                 }
                 _ => {}
+            }
+            let learner = check.kind == CheckKind::LearnerTests;
+            if learner != check.min_tests.is_some() || (!learner && check.name_contains.is_some()) {
+                bail!("levels.toml: {c}: min_tests (required) and name_contains go with kind = \"learner-tests\" only");
+            }
+            let source = check.kind == CheckKind::SourceContains;
+            if source != check.file.is_some() || source != check.pattern.is_some() {
+                bail!("levels.toml: {c}: file and pattern go together, with kind = \"source-contains\" only");
+            }
+            if check.stress && !check.kind.in_harness() {
+                bail!("levels.toml: {c}.stress is only for kind = \"test\" or \"perf\"");
+            }
+            if check.timeout_secs == Some(0) {
+                bail!("levels.toml: {c}.timeout_secs must be more than 0");
             }
         }
         if self.is_available() {
@@ -297,6 +344,26 @@ mod tests {
         let text = crate::embedded::LEVELS_TOML.replacen("budget = 3.0", "", 1);
         let err = format!("{:#}", Course::parse(&text).unwrap_err());
         assert!(err.contains("budget is missing"), "{err}");
+    }
+
+    #[test]
+    fn kind_specific_keys_are_checked() {
+        let add = |extra: &str| {
+            crate::embedded::LEVELS_TOML.replacen(
+                "id = \"selectors.select-post\"\n",
+                &format!("id = \"selectors.select-post\"\n{extra}\n"),
+                1,
+            )
+        };
+        let err = format!("{:#}", Course::parse(&add("min_tests = 3")).unwrap_err());
+        assert!(err.contains("selectors.select-post: min_tests"), "{err}");
+        let err = format!("{:#}", Course::parse(&add("pattern = \"x\"")).unwrap_err());
+        assert!(err.contains("file and pattern go together"), "{err}");
+        let err =
+            format!("{:#}", Course::parse(&add("kind = \"source-contains\"\nfile = \"src/lib.rs\"")).unwrap_err());
+        assert!(err.contains("file and pattern go together"), "{err}");
+        assert!(Course::parse(&add("kind = \"source-contains\"\nfile = \"src/lib.rs\"\npattern = \"x\"")).is_ok());
+        assert!(Course::parse(&add("stress = true\ntimeout_secs = 60")).is_ok());
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub struct Graded<'c> {
     pub newly_mastered: Vec<String>,
 }
 
-pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format) -> Result<ExitCode> {
+pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress: bool) -> Result<ExitCode> {
     let ws = find_workspace()?;
     // Held to the end: a second check in this workspace waits for this one.
     let _lock = ws.lock()?;
@@ -49,7 +49,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format) -> Resu
 
     let mut outcomes = Vec::new();
     for level in levels {
-        outcomes.push(grade_one(&ws, level, &mut progress, format)?);
+        outcomes.push(grade_one(&ws, level, &mut progress, format, stress)?);
     }
 
     match format {
@@ -69,7 +69,13 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format) -> Resu
     Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn grade_one<'c>(ws: &Workspace, level: &'c Level, progress: &mut Progress, format: Format) -> Result<Graded<'c>> {
+fn grade_one<'c>(
+    ws: &Workspace,
+    level: &'c Level,
+    progress: &mut Progress,
+    format: Format,
+    stress: bool,
+) -> Result<Graded<'c>> {
     let missing = ws.missing_files(level);
     if !missing.is_empty() {
         let names: Vec<String> =
@@ -84,7 +90,7 @@ fn grade_one<'c>(ws: &Workspace, level: &'c Level, progress: &mut Progress, form
     }
 
     let spinner = style::spinner(format == Format::Text);
-    let options = grade::Options { color: format == Format::Text && style::diagnostics_color() };
+    let options = grade::Options { color: format == Format::Text && style::diagnostics_color(), stress };
     let grade = grade::grade(ws, level, &options, &|phase| spinner.set_message(phase.to_string()));
     spinner.finish_and_clear();
     let grade = grade?;

@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 
 use super::{available, find_workspace, level_named};
-use crate::course::{CheckKind, Course, Level};
+use crate::course::{Course, Level};
 use crate::embedded;
 use crate::fixture::Fixture;
 use crate::grade::{self, Grade, harness};
@@ -79,7 +79,7 @@ fn check_level(level: &Level) -> Result<usize> {
     let tmp = tempfile::tempdir().context("cannot create a temporary workspace")?;
     let ws = Workspace::create(tmp.path())?;
     ws.scaffold(level)?;
-    let options = grade::Options { color: false };
+    let options = grade::Options { color: false, stress: false };
     let quiet = |_: &str| {};
     let mut problems = 0;
 
@@ -168,7 +168,7 @@ fn check_harness_lists_every_check(ws: &Workspace, level: &Level) -> Result<usiz
     let out = Command::new(&exe).arg("--list").output().with_context(|| format!("cannot run {}", exe.display()))?;
     let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
     let declared: BTreeSet<String> =
-        level.checks.iter().filter(|c| c.kind != CheckKind::CompileFail).map(|c| c.id.clone()).collect();
+        level.checks.iter().filter(|c| c.kind.in_harness()).map(|c| c.id.clone()).collect();
     let only_harness: Vec<_> = listed.difference(&declared).cloned().collect();
     let only_toml: Vec<_> = declared.difference(&listed).cloned().collect();
     let ok = only_harness.is_empty() && only_toml.is_empty();

@@ -32,9 +32,9 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
     let course = Course::embedded();
     match command {
         Command::Start { level } => start::run(&course, &level),
-        Command::Check { level, all, json, report } => {
+        Command::Check { level, all, json, report, stress } => {
             let format = if json { Format::Native } else { report.unwrap_or(Format::Text) };
-            check::run(&course, level.as_deref(), all, format)
+            check::run(&course, level.as_deref(), all, format, stress)
         }
         Command::Progress => progress::run(&course),
         Command::Repair => repair::run(&course),

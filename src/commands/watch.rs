@@ -76,7 +76,7 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
                 if std::io::stdout().is_terminal() {
                     let _ = Term::stdout().clear_screen();
                 }
-                if let Err(e) = check::run(course, Some(&level.id), false, Format::Text) {
+                if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false) {
                     eprintln!("{} {e:#}", crate::report::style::error_label());
                 }
                 if crate::grade::run::interrupted() {

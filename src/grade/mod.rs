@@ -5,6 +5,7 @@
 pub mod cargo;
 pub mod compile_fail;
 pub mod harness;
+pub mod learner;
 pub mod run;
 pub mod verdict;
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::course::{CheckKind, Level};
+use crate::course::{Check, CheckKind, Level};
 use crate::embedded;
 use crate::workspace::Workspace;
 use verdict::{CheckResult, Status};
@@ -43,6 +44,13 @@ impl Grade {
 pub struct Options {
     /// Colour in compiler diagnostics.
     pub color: bool,
+    /// Also run the checks marked `stress = true`.
+    pub stress: bool,
+}
+
+/// Whether `check` runs under `options` (stress checks are opt-in).
+pub fn runs(check: &Check, options: &Options) -> bool {
+    !check.stress || options.stress
 }
 
 /// Grades `level` in `ws`. `phase` hears what is happening, for a spinner.
@@ -58,8 +66,8 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
     let limits = limits(level)?;
 
-    let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test).collect();
-    let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf).collect();
+    let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test && runs(c, options)).collect();
+    let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf && runs(c, options)).collect();
     let has_compile_fail = level.checks.iter().any(|c| c.kind == CheckKind::CompileFail);
 
     // Correctness tests and the type check share the cores; perf checks then
@@ -83,6 +91,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
                     let Some(check) = tests.get(i) else {
                         return Ok(());
                     };
+                    let limits = limits.for_check(check);
                     let raw = run::run_test(&built.harness_exe, &check.id, &scratch, limits)?;
                     let result = verdict::judge(check, &raw, limits);
                     results.lock().unwrap_or_else(|e| e.into_inner()).push((check.id.clone(), result));
@@ -99,7 +108,20 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     }
 
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    for check in level.checks.iter().filter(|c| c.kind == CheckKind::SourceContains) {
+        results.push((check.id.clone(), learner::source_contains(ws, level, check)));
+    }
+    // The learner's own tests compile, so they run before the perf checks,
+    // which need the machine to themselves.
+    for check in level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests) {
+        phase("running your own tests");
+        results.push((check.id.clone(), learner::own_tests(ws, level, check)?));
+        if run::interrupted() {
+            bail!(INTERRUPTED);
+        }
+    }
     for check in &perfs {
+        let limits = limits.for_check(check);
         phase(&format!("measuring {}", check.id));
         let mut best: Option<CheckResult> = None;
         for _ in 0..PERF_ATTEMPTS {
@@ -129,7 +151,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     // Back into the order of levels.toml, with the workspace path trimmed.
     let prefix = format!("{}/", ws.root.display());
     let mut ordered = Vec::new();
-    for check in &level.checks {
+    for check in level.checks.iter().filter(|c| runs(c, options)) {
         let Some(pos) = results.iter().position(|(id, _)| *id == check.id) else {
             bail!("no result for check {}: the course and its checks disagree", check.id);
         };
@@ -169,7 +191,7 @@ fn run_compile_fail(level: &Level, built: &cargo::Built, build_dir: &Path) -> Re
     compile_fail::run(&file, source, &level.crate_name(), &built.learner_rlib, &built.deps_dir, &dir)
 }
 
-fn compile_fail_result(check: &crate::course::Check, outcome: &compile_fail::Outcome) -> CheckResult {
+fn compile_fail_result(check: &Check, outcome: &compile_fail::Outcome) -> CheckResult {
     use compile_fail::Verdict;
     let (status, message) = if !outcome.control_errors.is_empty() {
         (

@@ -22,6 +22,13 @@ pub struct Limits {
     pub memory_bytes: u64,
 }
 
+impl Limits {
+    /// These limits, with the check's own timeout if it sets one.
+    pub fn for_check(self, check: &crate::course::Check) -> Limits {
+        Limits { timeout: check.timeout_secs.map_or(self.timeout, Duration::from_secs), ..self }
+    }
+}
+
 /// How the test process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -112,32 +119,33 @@ fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Capture
 pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Result<RawRun> {
     let record_path = scratch.join(format!("{id}.json"));
     let _ = std::fs::remove_file(&record_path);
-    let memory = limits.memory_bytes;
-
     let mut command = Command::new(harness);
-    command
-        .arg("run")
-        .arg(id)
-        .arg(&record_path)
-        .current_dir(scratch)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
-    unsafe {
-        command.pre_exec(move || set_memory_limit(memory));
+    command.arg("run").arg(id).arg(&record_path).current_dir(scratch);
+    let mut run = run_limited(command, limits.timeout, Some(limits.memory_bytes))?;
+    run.record = std::fs::read_to_string(&record_path).ok();
+    Ok(run)
+}
+
+/// Runs `command` in its own process group with a timeout (and optionally a
+/// memory limit), capturing capped output; the group is killed at the end.
+pub fn run_limited(mut command: Command, timeout: Duration, memory_bytes: Option<u64>) -> Result<RawRun> {
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+    if let Some(memory) = memory_bytes {
+        // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
+        unsafe {
+            command.pre_exec(move || set_memory_limit(memory));
+        }
     }
 
     let start = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("cannot start {}", harness.display()))?;
+    let mut child = command.spawn().with_context(|| format!("cannot start {:?}", command.get_program()))?;
     let pgid = child.id() as i32;
     RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
-    let stdout = capture(child.stdout.take().context("test stdout")?);
-    let stderr = capture(child.stderr.take().context("test stderr")?);
+    let stdout = capture(child.stdout.take().context("child stdout")?);
+    let stderr = capture(child.stderr.take().context("child stderr")?);
 
-    let waited = wait_with_timeout(&mut child, limits.timeout);
-    // Whatever happened, nothing the test started outlives it.
+    let waited = wait_with_timeout(&mut child, timeout);
+    // Whatever happened, nothing the child started outlives it.
     kill_group(pgid);
     RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != pgid);
     let exit = match waited? {
@@ -147,14 +155,13 @@ pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Res
             Exit::TimedOut
         }
     };
-    let elapsed = start.elapsed();
-    let record = std::fs::read_to_string(&record_path).ok();
+    let empty = || Captured { text: String::new(), dropped: 0 };
     Ok(RawRun {
         exit,
-        record,
-        stdout: stdout.join().unwrap_or(Captured { text: String::new(), dropped: 0 }),
-        stderr: stderr.join().unwrap_or(Captured { text: String::new(), dropped: 0 }),
-        elapsed,
+        record: None,
+        stdout: stdout.join().unwrap_or_else(|_| empty()),
+        stderr: stderr.join().unwrap_or_else(|_| empty()),
+        elapsed: start.elapsed(),
     })
 }
 

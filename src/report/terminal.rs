@@ -111,6 +111,10 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
             let _ = writeln!(out, "    {}", dim(note));
         }
         let mut last_message: Option<&str> = None;
+        for check in level.checks_for(&item.id).filter(|c| !results.iter().any(|r| r.id == c.id)) {
+            let _ =
+                writeln!(out, "  {} {}  {}", dim("○"), check.summary, dim("(stress check: `workshop check --stress`)"));
+        }
         for r in mine {
             let summary = level.checks.iter().find(|c| c.id == r.id).map_or("", |c| c.summary.as_str());
             if r.passed() {
