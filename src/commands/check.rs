@@ -37,8 +37,13 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress:
     let _lock = ws.lock()?;
     let mut progress = ws.load_progress()?;
     let levels: Vec<&Level> = if all {
-        let started: Vec<&Level> =
-            course.levels.iter().filter(|l| l.is_available() && progress.levels.contains_key(&l.id)).collect();
+        // Started here, or present on disk (a classroom repository may not carry progress).
+        let started: Vec<&Level> = course
+            .levels
+            .iter()
+            .filter(|l| l.is_available())
+            .filter(|l| progress.levels.contains_key(&l.id) || ws.level_dir(&l.id).join("Cargo.toml").is_file())
+            .collect();
         if started.is_empty() {
             return Err(anyhow!("no level has been started here yet. Run `workshop start towel` first."));
         }
