@@ -44,7 +44,7 @@ impl Workspace {
     pub fn create(root: &Path) -> Result<Workspace> {
         let meta = root.join(META_DIR);
         fs::create_dir_all(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
-        fs::write(meta.join(".gitignore"), "build/\ntarget/\nlock\n")
+        fs::write(meta.join(".gitignore"), "build/\ntarget/\ntarget-own-tests/\nsolutions/\nlock\n")
             .with_context(|| format!("cannot write {}", meta.join(".gitignore").display()))?;
         Ok(Workspace { root: root.to_path_buf() })
     }
