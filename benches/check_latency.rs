@@ -43,13 +43,18 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// A workspace with the level started and solved.
 fn solved_workspace(level: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    assert!(workshop().current_dir(dir.path()).args(["start", level]).status().unwrap().success());
+    solve_into(dir.path(), level);
+    dir
+}
+
+fn solve_into(dir: &Path, level: &str) {
+    let out = workshop().current_dir(dir).args(["start", level]).output().unwrap();
+    assert!(out.status.success());
     let src = repo(&format!("solutions/{level}/src"));
     for entry in fs::read_dir(&src).unwrap() {
         let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.path().join(level).join("src").join(entry.file_name())).unwrap();
+        fs::copy(entry.path(), dir.join(level).join("src").join(entry.file_name())).unwrap();
     }
-    dir
 }
 
 /// A real edit: the file's contents change, so cargo must recompile it.
@@ -150,5 +155,37 @@ fn main() {
             median(ratios)
         );
     }
+    if levels.len() > 1 {
+        check_all(&levels);
+    }
     println!("(medians; cold over {COLD_RUNS} fresh workspaces, warm and floor over {} edits each)", WARM_ROUNDS * 2);
+}
+
+/// `workshop check --all` after an edit to every level, against the sum of
+/// the levels' floors.
+fn check_all(levels: &[String]) {
+    let dir = tempfile::tempdir().unwrap();
+    for level in levels {
+        solve_into(dir.path(), level);
+    }
+    let all = || run(workshop().current_dir(dir.path()).args(["check", "--all"]));
+    let cold = all();
+    let (mut warm, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut n = 0;
+    for _ in 0..WARM_ROUNDS {
+        let mut edit_all = || {
+            n += 1;
+            for level in levels {
+                edit(dir.path(), level, n);
+            }
+        };
+        edit_all();
+        let w = all();
+        edit_all();
+        let f: f64 = levels.iter().map(|l| floor(dir.path(), l)).sum();
+        warm.push(w);
+        base.push(f);
+        ratios.push(w / f);
+    }
+    println!("{:<10} {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x", "--all", cold, median(warm), median(base), median(ratios));
 }
