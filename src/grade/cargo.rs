@@ -37,6 +37,13 @@ pub struct BuildFailure {
     pub cargo_stderr: String,
 }
 
+impl BuildFailure {
+    /// The errors to show: the learner's own first, else the checks'.
+    pub fn errors(&self) -> &[String] {
+        if self.learner_errors.is_empty() { &self.harness_errors } else { &self.learner_errors }
+    }
+}
+
 #[derive(Deserialize)]
 struct Message {
     reason: String,

@@ -15,7 +15,7 @@ pub fn render(outcomes: &[Graded]) -> String {
         match &o.grade {
             Grade::BuildFailed(f) => {
                 error = true;
-                let e = if f.learner_errors.is_empty() { &f.harness_errors } else { &f.learner_errors };
+                let e = f.errors();
                 max_score += o.level.checks.len();
                 tests.push(json!({
                     "name": format!("{}: compiles", o.level.name),

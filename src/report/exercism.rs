@@ -24,7 +24,7 @@ pub fn render(outcomes: &[Graded]) -> String {
     for o in outcomes {
         match &o.grade {
             Grade::BuildFailed(f) => {
-                let e = if f.learner_errors.is_empty() { &f.harness_errors } else { &f.learner_errors };
+                let e = f.errors();
                 errors.push(format!("{} does not compile:\n{}", o.level.name, e.join("\n")));
             }
             Grade::Graded(results) => {

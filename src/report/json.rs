@@ -25,7 +25,7 @@ fn document(level: &Level, grade: &Grade, progress: &Progress) -> Value {
         Grade::BuildFailed(f) => json!({
             "level": level.id,
             "status": "build-failed",
-            "build_errors": if f.learner_errors.is_empty() { &f.harness_errors } else { &f.learner_errors },
+            "build_errors": f.errors(),
             "tests": [],
             "summary": { "passed": 0, "failed": 0, "total": 0, "items": items(level, &[], progress) },
         }),
