@@ -91,7 +91,9 @@ pub struct Measurement {
     pub rounds: usize,
 }
 
-const TARGET_BLOCK: Duration = Duration::from_millis(2);
+// Long enough that a millisecond-scale call still fills a block several
+// times over, short enough that 15 rounds stay well under a second.
+const TARGET_BLOCK: Duration = Duration::from_millis(4);
 const ROUNDS: usize = 15;
 
 /// Runs `f` `iters` times and returns the elapsed time.

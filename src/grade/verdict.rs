@@ -187,9 +187,13 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
 fn describe_panic(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("not yet implemented") {
         let rest = rest.trim_start_matches(':').trim();
-        let (what, at) = match rest.rfind(" at ") {
-            Some(i) => (&rest[..i], &rest[i + 4..]),
-            None => (rest, ""),
+        // "not yet implemented at f.rs:3" has no message; "...: msg at f.rs:3" has one.
+        let (what, at) = match rest.strip_prefix("at ") {
+            Some(at) => ("", at),
+            None => match rest.rfind(" at ") {
+                Some(i) => (&rest[..i], &rest[i + 4..]),
+                None => (rest, ""),
+            },
         };
         let mut out = String::from("not implemented yet: a todo!() was reached");
         if !at.is_empty() {
@@ -217,6 +221,10 @@ mod tests {
     fn todo_panics_read_as_unfinished_work() {
         let m = describe_panic("not yet implemented: look the post up at src/lib.rs:97");
         assert_eq!(m, "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)");
+        assert_eq!(
+            describe_panic("not yet implemented at src/lib.rs:9"),
+            "not implemented yet: a todo!() was reached at src/lib.rs:9"
+        );
         assert_eq!(describe_panic("boom at src/lib.rs:3"), "panicked: boom at src/lib.rs:3");
     }
 }

@@ -1,0 +1,111 @@
+//! Extension (bonus): posts arriving in real time. Feeds a new post does not
+//! change keep their `Arc`, so their views are not re-rendered.
+
+use std::sync::Arc;
+
+use super::data::*;
+use crate::harness::*;
+use babel_fish::*;
+
+// Catches: add_post that forgets the author's post list (the post never
+// reaches a follower's feed), accepts a taken id, or an unknown author.
+pub fn add_post_reaches_feeds() -> CheckResult {
+    let state = galaxy()?;
+    let next = ok(add_post(&state, post("f4", "ford", 0)), "add_post(f4 by ford, just now)")?;
+    ensure_eq!(post_in(&next, "f4")?, post("f4", "ford", 0), "state.posts[\"f4\"] after add_post");
+    ensure_eq!(
+        next.user_posts.get(&uid("ford")).map(|l| l.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()),
+        Some(["f1", "f2", "f3", "f4"].map(String::from).to_vec()),
+        "state.user_posts[\"ford\"] after add_post(f4): ford's posts, the new one last"
+    );
+    ensure_eq!(
+        feed_ids(&make_select_user_feed().select(&next, &uid("arthur"), NOW)),
+        ["f2", "f1", "z1", "f4", "z2"].map(String::from).to_vec(),
+        "arthur's feed after ford posted f4 (no engagement yet: it ties with z2 and comes first by id)"
+    );
+    ensure_eq!(
+        add_post(&next, post("f4", "ford", 0)).err(),
+        Some(SocialError::DuplicatePost(pid("f4"))),
+        "add_post(f4) a second time should be refused"
+    );
+    ensure_eq!(
+        add_post(&next, post("g1", "ghost", 0)).err(),
+        Some(SocialError::UnknownUser(uid("ghost"))),
+        "add_post(g1 by \"ghost\", who is not a user) should be refused"
+    );
+    Ok(())
+}
+
+// Catches: a feed selector that hands back a new Arc whenever any table
+// changed, even when the feed it computes is the same.
+pub fn unaffected_feeds_keep_arc() -> CheckResult {
+    let state = galaxy()?;
+    let (arthur, trillian) = (uid("arthur"), uid("trillian"));
+    let mut arthur_feed = make_select_user_feed();
+    let mut trillian_feed = make_select_user_feed();
+    let first = arthur_feed.select(&state, &arthur, NOW);
+    trillian_feed.select(&state, &trillian, NOW);
+
+    let next = ok(add_post(&state, post("m2", "marvin", 0)), "add_post(m2 by marvin)")?;
+    let now = arthur_feed.select(&next, &arthur, NOW);
+    ensure!(
+        Arc::ptr_eq(&first, &now),
+        "marvin posted m2, and arthur does not follow marvin: arthur's feed is unchanged, so his feed selector should \
+         hand back the same Arc (it handed back a new one). When a recomputed feed equals the last one, return the \
+         last one."
+    );
+    ensure_eq!(
+        feed_ids(&trillian_feed.select(&next, &trillian, NOW)),
+        vec!["m1".to_string(), "m2".to_string()],
+        "trillian follows marvin: her feed after he posted m2"
+    );
+
+    let next = ok(add_post(&next, post("f5", "ford", 9 * DAY_MS)), "add_post(f5 by ford, 9 days old)")?;
+    ensure!(
+        Arc::ptr_eq(&first, &arthur_feed.select(&next, &arthur, NOW)),
+        "ford's new post f5 is 9 days old, too old for arthur's feed: his feed selector should hand back the same Arc"
+    );
+    let next = ok(
+        update_post_engagement(&next, EngagementUpdate { post_id: pid("t1"), likes: Some(43), ..Default::default() }),
+        "update_post_engagement(t1, likes 43)",
+    )?;
+    ensure!(
+        Arc::ptr_eq(&first, &arthur_feed.select(&next, &arthur, NOW)),
+        "t1 (trillian's) got a like, and arthur does not follow trillian: his feed selector should hand back the same \
+         Arc"
+    );
+    Ok(())
+}
+
+// Catches: a store that re-renders every feed view when any post arrives.
+pub fn live_views() -> CheckResult {
+    let mut store = Store::new(galaxy()?);
+    let names = ["arthur's feed", "trillian's feed", "post f1", "post z1", "post m2 (not posted yet)"];
+    let views = [
+        store.subscribe(View::Feed { user: uid("arthur"), now: NOW }),
+        store.subscribe(View::Feed { user: uid("trillian"), now: NOW }),
+        store.subscribe(View::Post(pid("f1"))),
+        store.subscribe(View::Post(pid("z1"))),
+        store.subscribe(View::Post(pid("m2"))),
+    ];
+    let arrive = |store: &mut Store, p: Post, what: &str, expected: &[usize]| -> CheckResult {
+        let before: Vec<usize> = views.iter().map(|v| store.renders(*v)).collect();
+        ok(store.dispatch(Action::AddPost(p)), &format!("store.dispatch(AddPost({what}))"))?;
+        let after: Vec<usize> = views.iter().map(|v| store.renders(*v)).collect();
+        let rerendered: Vec<&str> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(|i| names[i]).collect();
+        let expected: Vec<&str> = expected.iter().map(|i| names[*i]).collect();
+        ensure_eq!(rerendered, expected, "the views re-rendered when {what} arrived");
+        Ok(())
+    };
+    arrive(&mut store, post("m2", "marvin", 0), "post m2 by marvin", &[1, 4])?;
+    match store.rendered(views[4]) {
+        Rendered::Post(Some(d)) => ensure_eq!(d.post.id.as_str(), "m2", "the view of post m2 after it arrived"),
+        other => {
+            return Err(format!(
+                "the view of post m2 after it arrived: expected Rendered::Post(Some(..)), got {other:?}"
+            ))
+        }
+    }
+    arrive(&mut store, post("z4", "zaphod", HOUR), "post z4 by zaphod", &[0])?;
+    arrive(&mut store, post("t2", "trillian", 0), "post t2 by trillian, whom nobody follows", &[])
+}
