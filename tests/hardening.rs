@@ -326,3 +326,16 @@ fn no_cargo_on_path_says_how_to_install_rust() {
         .code(2)
         .stderr(predicate::str::contains("`cargo` was not found").and(predicate::str::contains("rustup")));
 }
+
+#[test]
+fn an_old_rust_toolchain_is_refused_with_the_update_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let rustc = bin.path().join("rustc");
+    fs::write(&rustc, "#!/bin/sh\necho 'rustc 1.60.0 (7737e0b5c 2022-04-04)'\n").unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(&rustc).status().unwrap();
+    workshop(dir.path()).env("PATH", bin.path()).env_remove("RUSTC").args(["start", "towel"]).assert().code(2).stderr(
+        predicate::str::contains("your Rust is too old (rustc 1.60.0").and(predicate::str::contains("rustup update")),
+    );
+    assert!(!dir.path().join("towel").exists());
+}

@@ -11,6 +11,8 @@ use crate::workspace::Workspace;
 
 pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
     let level = available(course, level_named(course, id)?)?;
+    // Better to hear about an old or missing Rust now than at the first check.
+    crate::grade::cargo::check_toolchain()?;
     let here = cwd()?;
     let ws = match Workspace::find(&here) {
         Some(ws) => ws,

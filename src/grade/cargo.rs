@@ -149,7 +149,51 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
     Ok(BuildOutcome::Built(Built { harness_exe, learner_rlib, deps_dir }))
 }
 
+/// The oldest Rust the generated harness and the level crates compile with.
+pub const MIN_RUST: (u32, u32) = (1, 70);
+
+/// Refuses a Rust toolchain older than `MIN_RUST`, with the way forward.
+pub fn check_toolchain() -> Result<()> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let out = match Command::new(&rustc).arg("--version").output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(NO_CARGO),
+        Err(e) => return Err(e).context("cannot run rustc --version"),
+    };
+    let version = String::from_utf8_lossy(&out.stdout);
+    match parse_version(&version) {
+        Some(v) if v < MIN_RUST => bail!(
+            "your Rust is too old ({}): the workshop needs Rust {}.{} or newer.\n\
+             Update it with `rustup update stable` (or install Rust with rustup: https://rustup.rs).",
+            version.trim(),
+            MIN_RUST.0,
+            MIN_RUST.1
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// (major, minor) of `rustc --version` output, e.g. "rustc 1.95.0 (...)".
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let v = text.split_whitespace().nth(1)?;
+    let mut parts = v.split(['.', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// The cargo to run: `$CARGO` when set (as under `cargo run`), else `cargo`.
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rustc_versions() {
+        assert_eq!(parse_version("rustc 1.95.0 (59807616e 2026-04-14)"), Some((1, 95)));
+        assert_eq!(parse_version("rustc 1.60.0-nightly (abc 2022-01-01)"), Some((1, 60)));
+        assert_eq!(parse_version("garbage"), None);
+        assert!((1, 60) < MIN_RUST && (1, 95) > MIN_RUST);
+    }
 }
