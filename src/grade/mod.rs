@@ -11,6 +11,7 @@ pub mod verdict;
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -74,7 +75,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     // run alone, so nothing of ours competes with their measurements.
     phase(&format!("running {} checks", tests.len()));
     let results: Mutex<Vec<(String, CheckResult)>> = Mutex::new(Vec::new());
-    let next = Mutex::new(0usize);
+    let next = AtomicUsize::new(0);
     let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(tests.len().max(1));
     let compile_fail = thread::scope(|s| -> Result<Option<compile_fail::Outcome>> {
         let cf = has_compile_fail.then(|| s.spawn(|| run_compile_fail(level, &built, &harness.dir)));
@@ -82,13 +83,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
         for _ in 0..workers {
             handles.push(s.spawn(|| -> Result<()> {
                 loop {
-                    let i = {
-                        let mut n = next.lock().unwrap_or_else(|e| e.into_inner());
-                        let i = *n;
-                        *n += 1;
-                        i
-                    };
-                    let Some(check) = tests.get(i) else {
+                    let Some(check) = tests.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         return Ok(());
                     };
                     let limits = limits.for_check(check);
