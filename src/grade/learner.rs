@@ -20,7 +20,7 @@ pub fn source_contains(ws: &Workspace, level: &Level, check: &Check) -> CheckRes
     let path = ws.level_dir(&level.id).join(file);
     let (status, message) = match fs::read_to_string(&path) {
         Ok(text) if text.contains(pattern) => (Status::Pass, String::new()),
-        Ok(_) => (Status::Fail, format!("{}/{file} must keep `{pattern}`.", level.id)),
+        Ok(_) => (Status::Fail, format!("{}/{file} must contain `{pattern}`.", level.id)),
         Err(e) => (Status::Fail, format!("cannot read {}/{file}: {e}", level.id)),
     };
     CheckResult::new(check, status, message, Duration::ZERO)

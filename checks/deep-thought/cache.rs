@@ -1,0 +1,177 @@
+//! The state cache: dependency-tracked invalidation, warming and compression.
+
+use super::data::*;
+use super::live_bytes;
+use crate::harness::*;
+use deep_thought::*;
+
+/// Tenants 1 and 2 alike: workspace 1, document 1 with subtrees A (1 and
+/// its children 2..=5) and B (10 and 11..=14), document 2 (20..=24).
+fn cache_store() -> Result<Store, String> {
+    let mut store = Store::new();
+    for tenant in [1, 2] {
+        let tn = t(tenant);
+        ok(store.add_tenant(tn, "Heart of Gold"), "add_tenant")?;
+        ok(store.add_user(tn, u(1), "Trillian"), "add_user")?;
+        ok(store.add_workspace(tn, w(1), "Bridge"), "add_workspace")?;
+        ok(store.add_document(tn, w(1), d(1), "Log"), "add_document")?;
+        ok(store.add_document(tn, w(1), d(2), "Menu"), "add_document")?;
+        let mut edits = vec![insert(1, None, 0, "a"), insert(10, None, 1, "b")];
+        for k in 0..4 {
+            edits.push(insert(2 + k, Some(1), k as usize, "leaf"));
+            edits.push(insert(11 + k, Some(10), k as usize, "leaf"));
+        }
+        ok(store.apply(tn, d(1), u(1), &op(edits)), "apply")?;
+        let edits = (0..5).map(|k| insert(20 + k, None, k as usize, "dish")).collect();
+        ok(store.apply(tn, d(2), u(1), &op(edits)), "apply")?;
+    }
+    Ok(store)
+}
+
+/// What the store answers directly.
+fn direct(store: &Store, q: &Query) -> Result<QueryResult, String> {
+    Ok(match q {
+        Query::DocumentElements(tn, dn) => QueryResult::Elements(ok(store.document_elements(*tn, *dn), "document_elements")?),
+        Query::Subtree(tn, dn, en) => QueryResult::Elements(ok(store.subtree(*tn, *dn, *en), "subtree")?),
+        Query::Search(tn, wn, word) => QueryResult::Hits(ok(store.search(*tn, *wn, word), "search")?),
+        Query::Activity(tn, wn, k) => QueryResult::Activity(ok(store.activity(*tn, *wn, *k), "activity")?),
+    })
+}
+
+/// Runs `query` and says whether it was a hit; also checks the value.
+fn get(cache: &mut StateCache, store: &Store, query: &Query) -> Result<bool, String> {
+    let before = cache.stats();
+    let got = ok(cache.get(store, query), &format!("get({query:?})"))?;
+    let after = cache.stats();
+    ensure_eq!(got, direct(store, query)?, "get({query:?}) returned a stale or wrong result");
+    let hit = after.hits == before.hits + 1 && after.misses == before.misses;
+    let miss = after.misses == before.misses + 1 && after.hits == before.hits;
+    ensure!(hit || miss, "get({query:?}) must count exactly one hit or one miss: stats went from {before:?} to {after:?}");
+    Ok(hit)
+}
+
+fn expect(cache: &mut StateCache, store: &Store, query: &Query, hit: bool, after: &str) -> CheckResult {
+    let was = get(cache, store, query)?;
+    ensure!(
+        was == hit,
+        "after {after}, get({query:?}) was a {}; expected a {}",
+        if was { "hit" } else { "miss" },
+        if hit { "hit (nothing it depends on changed)" } else { "miss (something it depends on changed)" }
+    );
+    Ok(())
+}
+
+// Catches: a cache that never hits, one that drops everything on any change,
+// one that drops nothing (stale results), and one that mixes up tenants.
+pub fn dependency_invalidation() -> CheckResult {
+    let mut store = cache_store()?;
+    let mut cache = StateCache::new();
+    let qa = Query::Subtree(t(1), d(1), e(1));
+    let qb = Query::Subtree(t(1), d(1), e(10));
+    let qd2 = Query::DocumentElements(t(1), d(2));
+    let qs = Query::Search(t(1), w(1), "zebra".into());
+    let qact = Query::Activity(t(1), w(1), 3);
+    let qt2 = Query::Subtree(t(2), d(1), e(1));
+    let all = [&qa, &qb, &qd2, &qs, &qact, &qt2];
+    for q in all {
+        expect(&mut cache, &store, q, false, "nothing (first read)")?;
+    }
+    for q in all {
+        expect(&mut cache, &store, q, true, "nothing (second read)")?;
+    }
+
+    ok(store.apply(t(1), d(1), u(1), &op(vec![type_text(3, 0, "zebra ")])), "apply")?;
+    cache.invalidate(&[EntityRef::Element(t(1), w(1), d(1), e(3))]);
+    let after = "typing in element 3 (in subtree A) and invalidating it";
+    expect(&mut cache, &store, &qa, false, after)?;
+    expect(&mut cache, &store, &qb, true, after)?;
+    expect(&mut cache, &store, &qd2, true, after)?;
+    expect(&mut cache, &store, &qs, false, after)?;
+    expect(&mut cache, &store, &qact, false, after)?;
+    expect(&mut cache, &store, &qt2, true, after)?;
+
+    ok(store.apply(t(1), d(1), u(1), &op(vec![insert(15, Some(10), 4, "new leaf")])), "apply")?;
+    cache.invalidate(&[EntityRef::Element(t(1), w(1), d(1), e(10)), EntityRef::Element(t(1), w(1), d(1), e(15))]);
+    let after = "inserting element 15 under 10 (subtree B) and invalidating both";
+    expect(&mut cache, &store, &qb, false, after)?;
+    expect(&mut cache, &store, &qa, true, after)?;
+
+    cache.invalidate(&[EntityRef::Element(t(2), w(1), d(1), e(1))]);
+    let after = "invalidating tenant 2's element 1 (same ids, other tenant)";
+    expect(&mut cache, &store, &qt2, false, after)?;
+    expect(&mut cache, &store, &qa, true, after)?;
+
+    cache.invalidate(&[EntityRef::Document(t(1), w(1), d(2))]);
+    let after = "invalidating document 2";
+    expect(&mut cache, &store, &qd2, false, after)?;
+    expect(&mut cache, &store, &qa, true, after)?;
+
+    cache.invalidate(&[EntityRef::Workspace(t(1), w(1))]);
+    let after = "invalidating tenant 1's workspace";
+    for q in [&qa, &qb, &qd2, &qs] {
+        expect(&mut cache, &store, q, false, after)?;
+    }
+    expect(&mut cache, &store, &qt2, true, after)?;
+    Ok(())
+}
+
+// Catches: a warm_cache that loads nothing, loads stale data, or warms
+// another tenant's queries.
+pub fn warm() -> CheckResult {
+    let mut store = cache_store()?;
+    let mut cache = StateCache::new();
+    let qa = Query::Subtree(t(1), d(1), e(1));
+    let qs = Query::Search(t(1), w(1), "zebra".into());
+    let qt2 = Query::DocumentElements(t(2), d(1));
+    for q in [&qa, &qa, &qa, &qs, &qs, &qt2, &qt2] {
+        get(&mut cache, &store, q)?;
+    }
+    ok(store.apply(t(1), d(1), u(1), &op(vec![type_text(12, 0, "zebra ")])), "apply")?;
+    cache.invalidate(&[EntityRef::Workspace(t(1), w(1)), EntityRef::Workspace(t(2), w(1))]);
+    ok(cache.warm_cache(&store, t(1), w(1)), "warm_cache")?;
+    let after = "warm_cache(tenant 1, workspace 1)";
+    expect(&mut cache, &store, &qa, true, after)?;
+    expect(&mut cache, &store, &qs, true, after)?;
+    expect(&mut cache, &store, &qt2, false, after)?;
+    ensure!(cache.warm_cache(&store, t(9), w(1)).is_err(), "warm_cache of an unknown tenant");
+    Ok(())
+}
+
+// Catches: a compress_cache that saves nothing, or that garbles the data.
+pub fn compress() -> CheckResult {
+    let mut store = cache_store()?;
+    let n = 20_000u64;
+    let big: Vec<NewElement> =
+        (1..=n).map(|k| NewElement { id: e(k), parent: None, text: format!("common item{k}") }).collect();
+    ok(store.bulk_load(t(1), w(1), d(3), "inventory", u(1), big), "bulk_load")?;
+    let queries = [
+        Query::DocumentElements(t(1), d(3)),
+        Query::Search(t(1), w(1), "common".into()),
+        Query::Activity(t(1), w(1), n as usize),
+        Query::Subtree(t(1), d(1), e(1)),
+    ];
+    let answers: Vec<QueryResult> = queries.iter().map(|q| direct(&store, q)).collect::<Result<_, _>>()?;
+    let mut cache = StateCache::new();
+    let empty = live_bytes();
+    for q in &queries {
+        keep(ok(cache.get(&store, q), "get")?);
+    }
+    let full = live_bytes();
+    cache.compress_cache();
+    keep(ok(cache.get(&store, &queries[3]), "get")?);
+    cache.compress_cache();
+    let packed = live_bytes();
+    let (before, after) = (full - empty, packed - empty);
+    ensure!(
+        after * 10 <= before * 6,
+        "compress_cache: the cache took {before} bytes before and {after} after; inactive results should shrink by well over 40%"
+    );
+    for (q, want) in queries.iter().zip(&answers) {
+        let hits = cache.stats().hits;
+        let got = ok(cache.get(&store, q), "get after compress_cache")?;
+        ensure!(got == *want, "get({q:?}) after compress_cache returned different data");
+        ensure_eq!(cache.stats().hits, hits + 1, "get({q:?}) after compress_cache should still be a hit");
+    }
+    Ok(())
+}
+

@@ -1,0 +1,411 @@
+//! Real-time collaboration through the central sequencer: a deterministic
+//! network with seeded delays (in-order per link, like TCP), clients that
+//! go offline and come back, and partitions of several clients at once.
+
+use super::data::*;
+use crate::harness::*;
+use deep_thought::*;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+enum Msg {
+    Up(Submit),
+    Down(Broadcast),
+}
+
+pub struct Sim {
+    pub server: Server,
+    pub clients: Vec<Client>,
+    pub online: Vec<bool>,
+    /// A message sent on an older connection is lost in transit.
+    epoch: Vec<u64>,
+    link_up: Vec<u64>,
+    link_down: Vec<u64>,
+    queue: BinaryHeap<Reverse<(u64, u64)>>,
+    msgs: HashMap<u64, (usize, u64, Msg)>,
+    next_msg: u64,
+    pub now: u64,
+    rng: Rng,
+    max_delay: usize,
+    pub submits: usize,
+    /// When set, the server's document after each revision.
+    pub trail: Option<Vec<(usize, Vec<Row>)>>,
+}
+
+impl Sim {
+    pub fn new(doc: Document, clients: usize, seed: u64, max_delay: usize) -> Sim {
+        Sim {
+            server: Server::new(doc.clone()),
+            clients: (0..clients).map(|i| Client::new(c(i as u64 + 1), doc.clone(), 0)).collect(),
+            online: vec![true; clients],
+            epoch: vec![0; clients],
+            link_up: vec![0; clients],
+            link_down: vec![0; clients],
+            queue: BinaryHeap::new(),
+            msgs: HashMap::new(),
+            next_msg: 0,
+            now: 0,
+            rng: Rng::new(seed),
+            max_delay,
+            submits: 0,
+            trail: None,
+        }
+    }
+
+    fn send(&mut self, client: usize, msg: Msg) {
+        let delay = 1 + self.rng.below(self.max_delay) as u64;
+        let link = match msg {
+            Msg::Up(_) => &mut self.link_up[client],
+            Msg::Down(_) => &mut self.link_down[client],
+        };
+        let at = (self.now + delay).max(*link);
+        *link = at;
+        self.next_msg += 1;
+        self.queue.push(Reverse((at, self.next_msg)));
+        self.msgs.insert(self.next_msg, (client, self.epoch[client], msg));
+    }
+
+    pub fn pump(&mut self, i: usize) {
+        if !self.online[i] {
+            return;
+        }
+        while let Some(s) = self.clients[i].next_submit() {
+            self.submits += 1;
+            self.send(i, Msg::Up(s));
+        }
+    }
+
+    pub fn edit(&mut self, i: usize, o: Operation) -> CheckResult {
+        let copy = o.clone();
+        self.clients[i].edit(o).map_err(|err| format!("client {i} refused a valid local edit ({err:?}): {copy:?}"))?;
+        self.pump(i);
+        Ok(())
+    }
+
+    /// Delivers everything due now, then lets a tick pass.
+    pub fn step(&mut self) -> CheckResult {
+        while let Some(Reverse((at, id))) = self.queue.peek().copied() {
+            if at > self.now {
+                break;
+            }
+            self.queue.pop();
+            let Some((client, epoch, msg)) = self.msgs.remove(&id) else { continue };
+            if epoch != self.epoch[client] || !self.online[client] {
+                continue; // lost with the connection it was sent on
+            }
+            match msg {
+                Msg::Up(s) => {
+                    let from = s.client;
+                    let b = self.server.receive(s).map_err(|err| {
+                        format!("the server refused an operation from client {from:?}: {err:?} (clients only send edits that were valid for them)")
+                    })?;
+                    if let Some(trail) = self.trail.as_mut() {
+                        trail.push(dump(self.server.document()));
+                    }
+                    for j in 0..self.clients.len() {
+                        if self.online[j] {
+                            self.send(j, Msg::Down(b.clone()));
+                        }
+                    }
+                }
+                Msg::Down(b) => {
+                    self.clients[client].receive(&b);
+                    self.pump(client);
+                }
+            }
+        }
+        self.now += 1;
+        Ok(())
+    }
+
+    pub fn disconnect(&mut self, i: usize) {
+        self.online[i] = false;
+        self.epoch[i] += 1;
+        self.clients[i].disconnect();
+    }
+
+    pub fn reconnect(&mut self, i: usize) {
+        self.online[i] = true;
+        self.epoch[i] += 1;
+        let missed = self.server.history_since(self.clients[i].revision());
+        self.clients[i].reconnect(&missed);
+        self.pump(i);
+    }
+
+    /// Runs until every message is delivered and every online client is in sync.
+    pub fn settle(&mut self) -> CheckResult {
+        for _ in 0..200_000 {
+            if self.queue.is_empty() {
+                for i in 0..self.clients.len() {
+                    self.pump(i);
+                }
+                if self.queue.is_empty() {
+                    let stuck: Vec<usize> =
+                        (0..self.clients.len()).filter(|i| self.online[*i] && !self.clients[*i].is_synced()).collect();
+                    ensure!(
+                        stuck.is_empty(),
+                        "the network is quiet but clients {stuck:?} still have unacknowledged edits and send nothing"
+                    );
+                    return Ok(());
+                }
+            }
+            self.step()?;
+        }
+        Err("the simulation did not settle: messages kept flowing".into())
+    }
+
+    /// Every client shows exactly the server's document.
+    pub fn converged(&self) -> CheckResult {
+        let server = dump(self.server.document());
+        for (i, client) in self.clients.iter().enumerate() {
+            ensure!(
+                client.revision() == self.server.revision(),
+                "client {i} is at revision {} but the server is at {}",
+                client.revision(),
+                self.server.revision()
+            );
+            let mine = dump(client.document());
+            if mine != server {
+                let first = mine.1.iter().zip(&server.1).position(|(a, b)| a != b);
+                return Err(format!(
+                    "client {i} did not converge to the server's document ({} vs {} elements)\n  first difference: client {:?}\n                    server {:?}",
+                    mine.0,
+                    server.0,
+                    first.map(|k| &mine.1[k]),
+                    first.map(|k| &server.1[k]),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each client's own elements and the words it typed into them: nobody else
+/// edits that text, so every word must survive, wherever the element moves.
+pub struct Writer {
+    client: usize,
+    own: Vec<ElementId>,
+    next_id: u64,
+    pub tokens: Vec<(ElementId, String)>,
+}
+
+impl Writer {
+    pub fn new(client: usize) -> Writer {
+        Writer { client, own: Vec::new(), next_id: (client as u64 + 1) * 1_000_000, tokens: Vec::new() }
+    }
+
+    fn token(&mut self) -> String {
+        format!("c{}w{}", self.client, self.tokens.len())
+    }
+
+    /// Mostly writing into its own elements; sometimes moving, restyling or
+    /// deleting anyone's.
+    pub fn edit(&mut self, rng: &mut Rng, doc: &Document) -> Operation {
+        let roll = rng.below(100);
+        if roll < 20 || self.own.is_empty() {
+            let visible = doc.visible_elements();
+            let parent = if visible.is_empty() || rng.chance(40) { None } else { Some(rng.pick(&visible)) };
+            let index = rng.below(doc.children(parent).len() + 1);
+            self.next_id += 1;
+            let id = e(self.next_id);
+            let token = self.token();
+            self.own.push(id);
+            self.tokens.push((id, token.clone()));
+            return op(vec![Edit::Insert { id, parent, index, text: format!("{token} ") }]);
+        }
+        if roll < 70 {
+            let id = rng.pick(&self.own);
+            let len = doc.element(id).map_or(0, |el| char_len(&el.text));
+            let token = self.token();
+            self.tokens.push((id, token.clone()));
+            let pos = if rng.chance(50) { 0 } else { len };
+            return op(vec![Edit::InsertText { id, pos, text: format!("{token} ") }]);
+        }
+        let mix = Mix { insert: 0, delete: 8, set_attr: 40, moves: 52, type_text: 0, erase: 0, visible_only: true };
+        let mut unused = 0;
+        op(vec![random_edit(rng, doc, &mut unused, mix)])
+    }
+}
+
+fn nothing_lost(sim: &Sim, writers: &[Writer]) -> CheckResult {
+    let doc = sim.server.document();
+    for writer in writers {
+        for (id, token) in &writer.tokens {
+            let Some(el) = doc.element(*id) else {
+                return Err(format!("client {}'s element {id:?} is missing from the server's document", writer.client));
+            };
+            ensure!(
+                el.text.contains(token.as_str()),
+                "client {} typed {token:?} into its own element {id:?}, but the server's text is {:?}: an edit was lost",
+                writer.client,
+                el.text
+            );
+        }
+    }
+    Ok(())
+}
+
+// Catches: a transform that breaks ties differently on the server and on
+// the clients, acks matched to the wrong operation, and clients that apply
+// server operations without rebasing their pending edits.
+pub fn fifty_clients() -> CheckResult {
+    let mut rng = Rng::new(0x50_C11E47);
+    let base = random_doc(&mut rng, 30, 1);
+    let mut sim = Sim::new(base, 50, 0xDE1A7, 30);
+    let mix = Mix { insert: 25, delete: 5, set_attr: 12, moves: 8, type_text: 30, erase: 20, visible_only: true };
+    let mut left = vec![30usize; 50];
+    let mut next_ids: Vec<u64> = (0..50).map(|i| (i as u64 + 1) * 1_000_000).collect();
+    while left.iter().any(|n| *n > 0) {
+        for i in 0..50 {
+            if left[i] > 0 && rng.chance(15) {
+                left[i] -= 1;
+                let o = random_op(&mut rng, sim.clients[i].document(), &mut next_ids[i], 1, mix);
+                sim.edit(i, o)?;
+            }
+        }
+        sim.step()?;
+    }
+    sim.settle()?;
+    sim.converged()?;
+    for (i, last) in next_ids.iter().enumerate() {
+        for id in (i as u64 + 1) * 1_000_000 + 1..=*last {
+            ensure!(sim.server.document().element(e(id)).is_some(), "client {i}'s new element {id} never reached the server");
+        }
+    }
+    Ok(())
+}
+
+// Catches: a reconnect that drops the offline queue, or sends it without
+// rebasing it on the operations missed meanwhile.
+pub fn offline_rebase() -> CheckResult {
+    let mut rng = Rng::new(0x0FF_1143);
+    let base = random_doc(&mut rng, 12, 1);
+    let mut sim = Sim::new(base, 8, 0xA5, 20);
+    let mut writers: Vec<Writer> = (0..8).map(Writer::new).collect();
+    for tick in 0..400u64 {
+        if tick == 5 {
+            sim.disconnect(0);
+        }
+        if tick == 300 {
+            sim.reconnect(0);
+        }
+        for i in 0..8 {
+            let budget = if i == 0 { 30 } else { 20 };
+            if writers[i].tokens.len() < budget && tick < 290 && rng.chance(if i == 0 { 12 } else { 8 }) {
+                let o = writers[i].edit(&mut rng, sim.clients[i].document());
+                sim.edit(i, o)?;
+            }
+        }
+        sim.step()?;
+    }
+    sim.settle()?;
+    sim.converged()?;
+    nothing_lost(&sim, &writers)
+}
+
+// Catches: in-flight operations forgotten when the connection drops, and
+// queues that only survive one client being offline at a time.
+pub fn partitions() -> CheckResult {
+    let mut rng = Rng::new(0x9A27_1710);
+    let base = random_doc(&mut rng, 16, 1);
+    let n = 20;
+    let mut sim = Sim::new(base, n, 0x5EED, 25);
+    let mut writers: Vec<Writer> = (0..n).map(Writer::new).collect();
+    // (first client, last client + 1, cut at, heal at)
+    let cuts = [(0, 5, 20, 120), (5, 10, 60, 200), (10, 13, 150, 260), (3, 7, 230, 330)];
+    for tick in 0..420u64 {
+        for &(from, to, cut, heal) in &cuts {
+            for i in from..to {
+                if tick == cut && sim.online[i] {
+                    sim.disconnect(i);
+                }
+                if tick == heal && !sim.online[i] {
+                    sim.reconnect(i);
+                }
+            }
+        }
+        // Client 19's connection flaps.
+        if tick % 17 == 0 && tick < 380 {
+            if sim.online[19] {
+                sim.disconnect(19);
+            } else {
+                sim.reconnect(19);
+            }
+        }
+        for i in 0..n {
+            if writers[i].tokens.len() < 25 && tick < 370 && rng.chance(8) {
+                let o = writers[i].edit(&mut rng, sim.clients[i].document());
+                sim.edit(i, o)?;
+            }
+        }
+        sim.step()?;
+    }
+    for i in 0..n {
+        if !sim.online[i] {
+            sim.reconnect(i);
+        }
+    }
+    sim.settle()?;
+    sim.converged()?;
+    nothing_lost(&sim, &writers)
+}
+
+fn mentions(o: &Operation, needle: &str) -> bool {
+    format!("{o:?}").contains(needle)
+}
+
+// Catches: conflicts resolved silently (nothing in any log), and logs that
+// blame the operation that won.
+pub fn conflict_log() -> CheckResult {
+    let mut base = Document::new();
+    ok(
+        base.apply(&op(vec![
+            insert(1, None, 0, "the quick brown fox"),
+            insert(2, None, 1, "two"),
+            insert(3, None, 2, "three"),
+            insert(5, None, 3, "five"),
+        ])),
+        "build the base",
+    )?;
+    let mut sim = Sim::new(base.clone(), 2, 0xB0B, 5);
+    let (a, b) = (0, 1);
+    sim.disconnect(a);
+    // Offline, A types inside "quick", nests 2 in 3, and adds a word to 5.
+    sim.edit(a, op(vec![type_text(1, 6, "LOST")]))?;
+    let nest = move_edit(sim.clients[a].document(), e(2), Some(e(3)), 0);
+    sim.edit(a, op(vec![nest]))?;
+    sim.edit(a, op(vec![type_text(5, 4, " KEPT")]))?;
+    // Online, B deletes "quick brown " and nests 3 in 2.
+    sim.edit(b, op(vec![erase(1, 4, 12)]))?;
+    let nest = move_edit(sim.clients[b].document(), e(3), Some(e(2)), 0);
+    sim.edit(b, op(vec![nest]))?;
+    sim.settle()?;
+    sim.reconnect(a);
+    sim.settle()?;
+    sim.converged()?;
+
+    let doc = sim.server.document();
+    let (n, rows) = dump(doc);
+    ensure!(rows.len() == n && rows.iter().all(|r| !r.text.starts_with('<')), "the tree is broken after the nesting moves: {rows:?}");
+    ensure_eq!(doc.element(e(1)).map(|el| el.text.clone()), Some("the fox".to_string()), "element 1's text");
+    ensure_eq!(doc.element(e(5)).map(|el| el.text.clone()), Some("five KEPT".to_string()), "element 5's text");
+
+    let mut log: Vec<Conflict> = sim.server.conflicts().to_vec();
+    for client in &sim.clients {
+        log.extend(client.conflicts().iter().cloned());
+    }
+    let (id_a, id_b) = (c(1), c(2));
+    ensure!(
+        log.iter().any(|x| x.client == id_a && !x.reason.trim().is_empty() && mentions(&x.submitted, "LOST")),
+        "A's \"LOST\", typed inside text that B deleted, is gone, but no conflict log (server or client) records it with a reason: {log:?}"
+    );
+    ensure!(
+        log.iter().any(|x| x.client == id_a && !x.reason.trim().is_empty() && mentions(&x.submitted, "Move")),
+        "A's move of 2 into 3 (while B moved 3 into 2) was not applied as made, but no conflict log records it: {log:?}"
+    );
+    ensure!(
+        !log.iter().any(|x| x.client == id_b),
+        "B's operations were sequenced first and applied as made, yet the log records a conflict for B: {log:?}"
+    );
+    Ok(())
+}

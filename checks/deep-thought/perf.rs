@@ -1,0 +1,276 @@
+//! Queries over a million generated entities, measured against the same
+//! query on a store ten times smaller, in the same run. An index answers in
+//! about the same time in both; a scan takes about ten times as long in the
+//! big one. Memory per entity is measured with a counting allocator.
+
+use super::data::*;
+use super::live_bytes;
+use crate::harness::*;
+use deep_thought::*;
+
+/// The seeded, deterministic store the perf checks query:
+/// - tenant 1, workspace 1: document 0 (1,000 elements, the same at every
+///   size), document 1 (a tenth of the store, holding element 1 whose
+///   subtree is 50 elements at every size), and documents of 1,000
+///   elements for the rest; "needle" is in element 500 of documents 2..=21;
+/// - tenant 2, same name and ids: a document 0 with "needle" in it too.
+pub struct Scale {
+    pub store: Store,
+    pub elements: usize,
+    pub bytes: isize,
+    /// The last document loaded into tenant 1's workspace.
+    pub last_doc: u64,
+}
+
+pub const T1: u64 = 1;
+pub const T2: u64 = 2;
+pub const MAIN: u64 = 1;
+pub const FIXED: u64 = 0;
+pub const HUGE: u64 = 1;
+pub const NEEDLE_DOCS: std::ops::RangeInclusive<u64> = 2..=21;
+
+/// 4,096 texts of three words from a 2,000-word vocabulary: cloning one is
+/// cheaper than composing one, and the checks are not optimized.
+fn texts() -> Vec<String> {
+    let mut rng = Rng::new(0x7E87);
+    (0..4096).map(|_| format!("w{} w{} w{}", rng.below(2000), rng.below(2000), rng.below(2000))).collect()
+}
+
+/// A document of `n` elements with ids from 1; `parent_of(k)` is an earlier
+/// id or `None`.
+fn elements(rng: &mut Rng, texts: &[String], n: u64, parent_of: impl Fn(&mut Rng, u64) -> Option<u64>) -> Vec<NewElement> {
+    let mut out = Vec::with_capacity(n as usize);
+    for k in 1..=n {
+        let parent = parent_of(rng, k).map(e);
+        out.push(NewElement { id: e(k), parent, text: texts[(rng.next() & 4095) as usize].clone() });
+    }
+    out
+}
+
+fn tree(rng: &mut Rng, k: u64) -> Option<u64> {
+    if k <= 10 { None } else { Some(1 + rng.next() % (k - 1)) }
+}
+
+pub fn scale_store(total: usize) -> Result<Scale, String> {
+    let before = live_bytes();
+    let mut rng = Rng::new(0x1_000_000);
+    let vocab = texts();
+    let mut store = Store::new();
+    for tenant in [T1, T2] {
+        ok(store.add_tenant(t(tenant), "Megadodo Publications"), "add_tenant")?;
+        ok(store.add_user(t(tenant), u(1), "Zaphod"), "add_user")?;
+        ok(store.add_workspace(t(tenant), w(MAIN), "The Guide"), "add_workspace")?;
+    }
+    let mut fixed_rng = Rng::new(7);
+    for tenant in [T1, T2] {
+        let mut doc = elements(&mut fixed_rng, &vocab, 1000, tree);
+        if tenant == T2 {
+            for k in [10, 20, 30, 40, 50] {
+                doc[k].text.push_str(" needle");
+            }
+        }
+        ok(store.bulk_load(t(tenant), w(MAIN), d(FIXED), "fixed", u(1), doc), "bulk_load the fixed document")?;
+    }
+    // Element 1 of the huge document has 49 descendants; the others hang
+    // elsewhere, so its subtree does not grow with the store.
+    let huge = (total / 10) as u64;
+    let doc = elements(&mut rng, &vocab, huge, |rng, k| match k {
+        1 => None,
+        2..=50 => Some(1 + rng.next() % (k - 1)),
+        51..=60 => None,
+        _ => Some(51 + rng.next() % (k - 51)),
+    });
+    ok(store.bulk_load(t(T1), w(MAIN), d(HUGE), "huge", u(1), doc), "bulk_load the huge document")?;
+    let mut loaded = 1000 + huge as usize;
+    let mut next = 2;
+    while loaded + 1000 <= total {
+        let mut doc = elements(&mut rng, &vocab, 1000, tree);
+        if NEEDLE_DOCS.contains(&next) {
+            doc[499].text.push_str(" needle");
+        }
+        ok(store.bulk_load(t(T1), w(MAIN), d(next), "filler", u(1), doc), "bulk_load")?;
+        loaded += 1000;
+        next += 1;
+    }
+    ensure!(next > *NEEDLE_DOCS.end(), "the store is too small for the needles");
+    let bytes = live_bytes() - before;
+    Ok(Scale { store, elements: loaded + 1000, bytes, last_doc: next - 1 })
+}
+
+fn label(s: &Scale) -> String {
+    format!("{} entities", thousands(s.elements))
+}
+
+fn big_label(s: &Scale) -> String {
+    format!("{} entities ({} B each)", thousands(s.elements), s.bytes / s.elements as isize)
+}
+
+const SMALL: usize = 100_000;
+const BIG: usize = 1_000_000;
+
+fn stores(small: usize, big: usize) -> Result<(Scale, Scale), String> {
+    Ok((scale_store(small)?, scale_store(big)?))
+}
+
+/// Freeing a million entities takes a while and tells us nothing; the
+/// process ends right after.
+fn forget(small: Scale, big: Scale) {
+    std::mem::forget(small);
+    std::mem::forget(big);
+}
+
+/// One call of the query on the big store must stay within the seed's
+/// 100 ms; a scan that misses it fails here, without a long measurement.
+fn within_seed_budget(what: &str, s: &Scale, f: &mut dyn FnMut()) -> CheckResult {
+    let start = std::time::Instant::now();
+    f();
+    let took = start.elapsed();
+    ensure!(
+        took < std::time::Duration::from_millis(100),
+        "{what} among {} entities took {:.0} ms, over the seed's budget of 100 ms: it reads far more than its answer",
+        thousands(s.elements),
+        took.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+fn same_answer<T: PartialEq + std::fmt::Debug>(small: T, big: T, what: &str) -> CheckResult {
+    ensure!(small == big, "{what}: the answer depends on the size of the store\n  small: {small:?}\n  big:   {big:?}");
+    Ok(())
+}
+
+fn fixed_elements(s: &Store) -> Result<Vec<ElementId>, String> {
+    ok(s.document_elements(t(T1), d(FIXED)), "document_elements")
+}
+
+fn subtree(s: &Store) -> Result<Vec<ElementId>, String> {
+    ok(s.subtree(t(T1), d(HUGE), e(1)), "subtree")
+}
+
+fn needles(s: &Store) -> Result<Vec<(DocumentId, ElementId)>, String> {
+    ok(s.search(t(T1), w(MAIN), "needle"), "search")
+}
+
+fn feed(s: &Store) -> Result<Vec<Activity>, String> {
+    ok(s.activity(t(T1), w(MAIN), 20), "activity")
+}
+
+// Catches: a document's elements found by scanning every element in the store.
+pub fn document_elements() -> Result<Measurement, String> {
+    let (small, big) = stores(SMALL, BIG)?;
+    let answer = fixed_elements(&small.store)?;
+    ensure_eq!(answer.len(), 1000, "document_elements of the 1,000-element document");
+    same_answer(answer, fixed_elements(&big.store)?, "document_elements")?;
+    let (a, b) = (&small.store, &big.store);
+    within_seed_budget("document_elements", &big, &mut || keep(b.document_elements(t(T1), d(FIXED))))?;
+    let m = compare(
+        &label(&small),
+        &mut || keep(a.document_elements(t(T1), d(FIXED))),
+        &big_label(&big),
+        &mut || keep(b.document_elements(t(T1), d(FIXED))),
+    );
+    forget(small, big);
+    Ok(m)
+}
+
+// Catches: a subtree collected by testing every element of the document (or
+// the store) for the ancestor, instead of walking down child lists.
+pub fn subtree_query() -> Result<Measurement, String> {
+    let (small, big) = stores(SMALL, BIG)?;
+    let answer = subtree(&small.store)?;
+    ensure_eq!(answer.len(), 50, "subtree of element 1 in the huge document");
+    same_answer(answer, subtree(&big.store)?, "subtree")?;
+    let (a, b) = (&small.store, &big.store);
+    within_seed_budget("subtree", &big, &mut || keep(b.subtree(t(T1), d(HUGE), e(1))))?;
+    let m = compare(
+        &format!("{} (document of {})", label(&small), thousands(SMALL / 10)),
+        &mut || keep(a.subtree(t(T1), d(HUGE), e(1))),
+        &format!("{} (document of {})", big_label(&big), thousands(BIG / 10)),
+        &mut || keep(b.subtree(t(T1), d(HUGE), e(1))),
+    );
+    forget(small, big);
+    Ok(m)
+}
+
+// Catches: search by scanning the workspace's text instead of a word index,
+// and an index shared between tenants (tenant 2 has needles too).
+pub fn search() -> Result<Measurement, String> {
+    let (small, big) = stores(SMALL, BIG)?;
+    let want: Vec<(DocumentId, ElementId)> = NEEDLE_DOCS.map(|k| (d(k), e(500))).collect();
+    ensure_eq!(needles(&small.store)?, want.clone(), "search(tenant 1, \"needle\"): element 500 of documents 2..=21, sorted");
+    ensure_eq!(needles(&big.store)?, want, "search(tenant 1, \"needle\") in the big store");
+    let (a, b) = (&small.store, &big.store);
+    within_seed_budget("search", &big, &mut || keep(b.search(t(T1), w(MAIN), "needle")))?;
+    let m = compare(
+        &label(&small),
+        &mut || keep(a.search(t(T1), w(MAIN), "needle")),
+        &big_label(&big),
+        &mut || keep(b.search(t(T1), w(MAIN), "needle")),
+    );
+    forget(small, big);
+    Ok(m)
+}
+
+// Catches: an activity feed that collects and sorts every change in the
+// workspace to return the latest 20.
+pub fn activity_feed() -> Result<Measurement, String> {
+    let (small, big) = stores(SMALL, BIG)?;
+    for s in [&small, &big] {
+        let items = feed(&s.store)?;
+        ensure_eq!(items.len(), 20, "activity(tenant 1, workspace 1, 20)");
+        ensure_eq!(
+            (items[0].document, items[0].revision, items[19].revision),
+            (d(s.last_doc), 1000, 981),
+            "the newest first: the last loaded document's elements 1000 down to 981"
+        );
+    }
+    let (a, b) = (&small.store, &big.store);
+    within_seed_budget("activity", &big, &mut || keep(b.activity(t(T1), w(MAIN), 20)))?;
+    let m = compare(
+        &label(&small),
+        &mut || keep(a.activity(t(T1), w(MAIN), 20)),
+        &big_label(&big),
+        &mut || keep(b.activity(t(T1), w(MAIN), 20)),
+    );
+    forget(small, big);
+    Ok(m)
+}
+
+// Catches: per-element overhead that makes millions of entities unaffordable
+// (a copy of the document per change, text stored several times over).
+pub fn memory_per_entity() -> CheckResult {
+    let s = scale_store(200_000)?;
+    let per = s.bytes / s.elements as isize;
+    ensure!(
+        per <= 1024,
+        "the store takes {per} bytes per element ({} MiB for {} elements); keep it under 1 KiB",
+        s.bytes >> 20,
+        thousands(s.elements)
+    );
+    std::mem::forget(s);
+    Ok(())
+}
+
+fn all_four(s: &Store) {
+    keep(s.document_elements(t(T1), d(FIXED)));
+    keep(s.subtree(t(T1), d(HUGE), e(1)));
+    keep(s.search(t(T1), w(MAIN), "needle"));
+    keep(s.activity(t(T1), w(MAIN), 20));
+}
+
+// Catches: anything that scans, at the scale where it hurts most.
+pub fn ten_million() -> Result<Measurement, String> {
+    let (small, big) = stores(BIG, 10 * BIG)?;
+    same_answer(needles(&small.store)?, needles(&big.store)?, "search")?;
+    same_answer(subtree(&small.store)?, subtree(&big.store)?, "subtree")?;
+    let (a, b) = (&small.store, &big.store);
+    within_seed_budget("the four queries", &big, &mut || all_four(b))?;
+    let m = compare(
+        &format!("the four queries, {}", label(&small)),
+        &mut || all_four(a),
+        &format!("the four queries, {}", big_label(&big)),
+        &mut || all_four(b),
+    );
+    forget(small, big);
+    Ok(m)
+}

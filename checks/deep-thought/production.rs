@@ -1,0 +1,311 @@
+//! Production readiness: malicious inputs are refused and change nothing,
+//! and the monitor measures, flags and counts what it should.
+
+use super::arch::twins;
+use super::data::*;
+use super::live_bytes;
+use crate::harness::*;
+use deep_thought::*;
+use std::time::{Duration, Instant};
+
+/// root: 1 "abc" [3 "héllo" [4]], 2
+fn small_doc() -> Result<Document, String> {
+    let mut doc = Document::new();
+    ok(
+        doc.apply(&op(vec![
+            insert(1, None, 0, "abc"),
+            insert(2, None, 1, ""),
+            insert(3, Some(1), 0, "héllo"),
+            insert(4, Some(3), 0, ""),
+        ])),
+        "build the document",
+    )?;
+    Ok(doc)
+}
+
+fn refuse_all(doc: &mut Document, cases: Vec<(&str, Operation)>) -> CheckResult {
+    for (what, o) in cases {
+        let before = dump(doc);
+        let result = doc.apply(&o);
+        refused(result, &before, &dump(doc), what)?;
+    }
+    Ok(())
+}
+
+/// A store's visible state, for before/after comparisons.
+fn store_state(store: &Store, docs: &[(u64, u64)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (tn, dn) in docs {
+        out.push(format!("{:?}", store.document(t(*tn), d(*dn)).map(dump)));
+        out.push(format!("{:?}", store.activity(t(*tn), w(1), usize::MAX).map(|a| a.len())));
+        for word in ["alpha", "beta", "shared", "door", "zzz"] {
+            out.push(format!("{:?}", store.search(t(*tn), w(1), word)));
+        }
+    }
+    out
+}
+
+const TWIN_DOCS: [(u64, u64); 5] = [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3)];
+
+fn store_refuses(store: &mut Store, what: &str, tn: u64, dn: u64, un: u64, o: &Operation) -> CheckResult {
+    let before = store_state(store, &TWIN_DOCS);
+    let result = store.apply(t(tn), d(dn), u(un), o);
+    ensure!(result.is_err(), "{what}: expected an error, got {result:?}");
+    ensure!(before == store_state(store, &TWIN_DOCS), "{what}: was refused, but the store changed anyway");
+    Ok(())
+}
+
+// Catches: positions checked with the wrong bound (or not at all), byte
+// offsets that panic inside a character, and operations that half-apply.
+pub fn malicious_positions() -> CheckResult {
+    let mut doc = small_doc()?;
+    let m2 = move_edit(&doc, e(2), None, 2);
+    let m4 = move_edit(&doc, e(4), None, 3);
+    refuse_all(
+        &mut doc,
+        vec![
+            ("insert at index 3 of a 2-element root list", op(vec![insert(9, None, 3, "")])),
+            ("insert at index 2 under an element with 1 child", op(vec![insert(9, Some(1), 2, "")])),
+            ("insert text at character 4 of \"abc\"", op(vec![type_text(1, 4, "x")])),
+            ("insert text at character 6 of \"héllo\" (5 characters, 6 bytes)", op(vec![type_text(3, 6, "x")])),
+            ("delete characters 2..4 of \"abc\"", op(vec![erase(1, 2, 2)])),
+            ("delete a character at 3 of \"abc\"", op(vec![erase(1, 3, 1)])),
+            ("delete 5 characters of \"héllo\" from 1", op(vec![erase(3, 1, 5)])),
+            ("delete with a position near usize::MAX", op(vec![erase(1, usize::MAX, 2)])),
+            ("delete with a length near usize::MAX", op(vec![erase(1, 1, usize::MAX)])),
+            ("move 2 to index 2 of its own list (1 element once it leaves)", op(vec![m2])),
+            ("move 4 to index 3 of the 2-element root list", op(vec![m4])),
+            ("a valid insert followed by one at index 99", op(vec![insert(9, None, 0, "ok"), insert(10, None, 99, "")])),
+            ("valid typing followed by a delete past the end", op(vec![type_text(1, 0, "zz"), erase(1, 0, 9)])),
+        ],
+    )?;
+    ok(doc.apply(&op(vec![type_text(3, 5, "!")])), "insert text at character 5 of \"héllo\" (its end)")?;
+    ensure_eq!(doc.element(e(3)).map(|el| el.text.clone()), Some("héllo!".to_string()), "text after typing at the end");
+
+    let mut store = twins()?;
+    store_refuses(&mut store, "store.apply with an insert past the end", 1, 1, 1, &op(vec![insert(9, None, 7, "")]))?;
+    store_refuses(&mut store, "store.apply: a valid edit then one out of range", 1, 1, 1, &op(vec![type_text(1, 0, "zzz "), type_text(1, 99, "x")]))
+}
+
+// Catches: edits to ids that do not exist, duplicates accepted, and moves
+// whose `from` is trusted without looking.
+pub fn malicious_unknown_ids() -> CheckResult {
+    let mut doc = small_doc()?;
+    let mut wrong_from = move_edit(&doc, e(2), None, 0);
+    if let Edit::Move { from, .. } = &mut wrong_from {
+        from.index = 0; // 2 is at index 1
+    }
+    let from2 = place_of(&doc, e(2));
+    let mut wrong_path = move_edit(&doc, e(4), None, 0);
+    if let Edit::Move { from, .. } = &mut wrong_path {
+        from.path = vec![e(3)]; // 3 is not a root
+    }
+    refuse_all(
+        &mut doc,
+        vec![
+            ("insert under unknown parent 77", op(vec![insert(9, Some(77), 0, "")])),
+            ("insert with a taken id", op(vec![insert(2, None, 0, "")])),
+            ("insert the same new id twice", op(vec![insert(9, None, 0, ""), insert(9, None, 0, "")])),
+            ("delete unknown 77", op(vec![Edit::Delete { id: e(77) }])),
+            ("set an attribute on unknown 77", op(vec![Edit::SetAttr { id: e(77), key: "k".into(), value: None }])),
+            ("type into unknown 77", op(vec![type_text(77, 0, "x")])),
+            ("delete text of unknown 77", op(vec![erase(77, 0, 1)])),
+            ("move unknown 77", op(vec![Edit::Move { id: e(77), from: Place { path: vec![], index: 0 }, to: Place { path: vec![], index: 0 } }])),
+            ("move 2 under unknown 77", op(vec![Edit::Move { id: e(2), from: from2, to: Place { path: vec![e(77)], index: 0 } }])),
+            ("move 2 with a `from` index where 2 is not", op(vec![wrong_from])),
+            ("move 4 with a `from` path that is not its ancestors", op(vec![wrong_path])),
+        ],
+    )?;
+
+    let mut store = twins()?;
+    store_refuses(&mut store, "store.apply in unknown tenant 9", 9, 1, 1, &op(vec![insert(9, None, 0, "")]))?;
+    store_refuses(&mut store, "store.apply to unknown document 7", 1, 7, 1, &op(vec![insert(9, None, 0, "")]))?;
+    store_refuses(&mut store, "store.apply by unknown user 7", 1, 1, 7, &op(vec![insert(9, None, 0, "")]))?;
+    store_refuses(&mut store, "store.apply typing into unknown element 99", 1, 1, 1, &op(vec![type_text(99, 0, "x")]))
+}
+
+// Catches: a move validated only against its direct parent, or against the
+// path it claims rather than the real one.
+pub fn malicious_move_into_descendant() -> CheckResult {
+    let mut doc = small_doc()?;
+    let into = |doc: &Document, id: u64, to: u64| move_edit(doc, e(id), Some(e(to)), 0);
+    let forged = Edit::Move { id: e(1), from: place_of(&doc, e(1)), to: Place { path: vec![e(4)], index: 0 } };
+    let cases = vec![
+        ("move 1 into itself", op(vec![into(&doc, 1, 1)])),
+        ("move 1 into its child 3", op(vec![into(&doc, 1, 3)])),
+        ("move 1 into its grandchild 4", op(vec![into(&doc, 1, 4)])),
+        ("move 1 into 4, with a forged path that hides 4's ancestors", op(vec![forged])),
+        ("move 2 into 1 and then 1 into 2, in one operation", {
+            let first = into(&doc, 2, 1);
+            let mut after = doc.clone();
+            ok(after.apply(&op(vec![first.clone()])), "moving 2 into 1")?;
+            op(vec![first, into(&after, 1, 2)])
+        }),
+    ];
+    refuse_all(&mut doc, cases)?;
+    let mut store = twins()?;
+    let mut doc1 = ok(store.document(t(1), d(1)), "document")?.clone();
+    let m = into(&doc1, 1, 2);
+    store_refuses(&mut store, "store.apply moving 1 into its child 2", 1, 1, 1, &op(vec![m]))?;
+    ok(doc1.apply(&op(vec![into(&doc1, 3, 2)])), "moving 3 into its sibling 2 is fine")?;
+    Ok(())
+}
+
+// Catches: payload limits not enforced, so one operation can fill memory.
+pub fn malicious_oversized() -> CheckResult {
+    let mut doc = small_doc()?;
+    let huge = "x".repeat(MAX_PAYLOAD_BYTES + 1);
+    let many: Vec<Edit> = (0..MAX_EDITS as u64 + 1).map(|k| insert(1000 + k, None, 0, "")).collect();
+    refuse_all(
+        &mut doc,
+        vec![
+            ("insert an element with text over MAX_PAYLOAD_BYTES", op(vec![insert(9, None, 0, &huge)])),
+            ("insert text over MAX_PAYLOAD_BYTES", op(vec![type_text(1, 0, &huge)])),
+            ("an attribute value over MAX_PAYLOAD_BYTES", op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value: Some(huge.clone()) }])),
+            ("an attribute key over MAX_PAYLOAD_BYTES", op(vec![Edit::SetAttr { id: e(1), key: huge.clone(), value: None }])),
+            ("an operation of MAX_EDITS + 1 edits", op(many.clone())),
+        ],
+    )?;
+    let exact = "y".repeat(MAX_PAYLOAD_BYTES);
+    ok(doc.apply(&op(vec![type_text(2, 0, &exact)])), "insert text of exactly MAX_PAYLOAD_BYTES")?;
+    let mut server = Server::new(small_doc()?);
+    let result = server.receive(Submit { client: c(1), seq: 1, base_rev: 0, op: op(many) });
+    ensure!(result.is_err(), "server.receive of MAX_EDITS + 1 edits: expected an error");
+    ensure_eq!(server.revision(), 0, "the server's revision after refusing an oversized operation");
+    Ok(())
+}
+
+// Catches: an operation routed by document id alone, so a user of one
+// tenant (or another tenant's document id) reaches a twin tenant's data.
+pub fn malicious_other_tenant() -> CheckResult {
+    let mut store = twins()?;
+    ok(store.add_user(t(2), u(5), "Arthur"), "add_user in tenant 2")?;
+    let edit = op(vec![type_text(1, 0, "pwned ")]);
+    store_refuses(&mut store, "tenant 2's user 5 editing tenant 1's document 1", 1, 1, 5, &edit)?;
+    store_refuses(&mut store, "tenant 1 editing document 3, which only tenant 2 has", 1, 3, 1, &edit)?;
+    store_refuses(&mut store, "tenant 1 typing into element 9, which only tenant 2's document has", 1, 1, 1, &op(vec![type_text(9, 0, "x")]))?;
+    store_refuses(&mut store, "an unknown tenant editing with tenant 1's ids", 3, 1, 1, &edit)?;
+    Ok(())
+}
+
+// Catches: panics on garbage (slicing inside a character, index arithmetic
+// that overflows) and operations that keep their valid first half.
+pub fn malicious_garbage() -> CheckResult {
+    let mut rng = Rng::new(0x6A_2BA6E);
+    let mut doc = random_doc(&mut rng, 30, 1);
+    let mut next = 5000;
+    let mut refused_count = 0;
+    for case in 0..3000 {
+        let mut edits = Vec::new();
+        if rng.chance(50) {
+            let mut scratch = doc.clone();
+            for _ in 0..1 + rng.below(2) {
+                let edit = random_edit(&mut rng, &scratch, &mut next, EVERYTHING);
+                ok(scratch.apply(&op(vec![edit.clone()])), "a generated valid edit")?;
+                edits.push(edit);
+            }
+        }
+        for _ in 0..1 + rng.below(2) {
+            edits.push(garbage_edit(&mut rng, &doc));
+        }
+        let o = op(edits);
+        let before = dump(&doc);
+        if doc.apply(&o).is_err() {
+            refused_count += 1;
+            let after = dump(&doc);
+            ensure!(before == after, "garbage case {case} was refused but changed the document\n  operation: {o:?}");
+        }
+    }
+    ensure!(refused_count > 2000, "only {refused_count} of 3000 garbage operations were refused");
+
+    let mut server = Server::new(doc.clone());
+    for case in 0..300 {
+        let o = op(vec![garbage_edit(&mut rng, &doc)]);
+        let base_rev = if rng.chance(30) { 1 + rng.below(5) as u64 } else { 0 };
+        let before = dump(server.document());
+        let rev = server.revision();
+        if server.receive(Submit { client: c(1 + rng.below(3) as u64), seq: case + 1, base_rev, op: o.clone() }).is_err() {
+            ensure!(
+                before == dump(server.document()) && rev == server.revision(),
+                "server garbage case {case} was refused but changed the server\n  operation: {o:?}"
+            );
+        }
+    }
+    Ok(())
+}
+
+fn spin(d: Duration) -> u64 {
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < d {
+        n = n.wrapping_add(1);
+    }
+    n
+}
+
+// Catches: a monitor that never flags, one that flags everything, and one
+// that compares against the last sample instead of a baseline.
+pub fn monitor_regression() -> CheckResult {
+    let mut m = PerformanceMonitor::new();
+    // Short timings: a time slice lost to another process then rarely lands
+    // inside one, and a median of ten shrugs off the few it does.
+    let base = Duration::from_micros(50);
+    ensure_eq!(m.measure_selector("answer", || 42), 42, "measure_selector returns what the selector returns");
+    for _ in 0..REGRESSION_WINDOW * 3 {
+        m.measure_selector("steady", || spin(base));
+    }
+    for k in 0..REGRESSION_WINDOW * 2 {
+        let d = if k < REGRESSION_WINDOW { base } else { base * 5 };
+        m.measure_selector("slowed", || spin(d));
+        m.measure_selector("mild", || spin(if k < REGRESSION_WINDOW { base } else { base * 3 / 2 }));
+    }
+    let flagged = m.regressions();
+    let names: Vec<&str> = flagged.iter().map(|r| r.selector.as_str()).collect();
+    ensure_eq!(names, vec!["slowed"], "regressions() after one selector got 5x slower and one 1.5x");
+    let r = &flagged[0];
+    ensure!(
+        r.baseline >= base && r.baseline < base * 3 && r.recent >= base * 5,
+        "the regression's figures: baseline {:?} (expected about {base:?}), recent {:?} (expected about {:?})",
+        r.baseline,
+        r.recent,
+        base * 5
+    );
+    Ok(())
+}
+
+// Catches: counts that skip a kind, relationships not counted, and a byte
+// estimate far from what the store really takes.
+pub fn monitor_state_size() -> CheckResult {
+    let store = twins()?;
+    let m = PerformanceMonitor::new();
+    let a = m.analyze_state_size(&store);
+    let got = (a.tenants, a.users, a.workspaces, a.documents, a.elements, a.activities, a.relationships);
+    ensure_eq!(
+        got,
+        (2, 2, 2, 5, 9, 5, 16),
+        "analyze_state_size of the twin tenants: (tenants, users, workspaces, documents, elements, activities, relationships)"
+    );
+    let before = live_bytes();
+    let s = super::perf::scale_store(100_000)?;
+    let measured = live_bytes() - before;
+    let estimate = m.analyze_state_size(&s.store).approx_bytes as isize;
+    ensure!(
+        estimate * 4 >= measured && estimate <= measured * 4,
+        "approx_bytes is {estimate}, but the store takes {measured} bytes (measured); stay within 4x"
+    );
+    Ok(())
+}
+
+// Catches: interactions not recorded, or recorded under the wrong action.
+pub fn monitor_interactions() -> CheckResult {
+    let mut m = PerformanceMonitor::new();
+    m.track_user_interaction("open document", Duration::from_millis(10));
+    m.track_user_interaction("type", Duration::from_millis(5));
+    m.track_user_interaction("open document", Duration::from_millis(30));
+    let open = some(m.interaction("open document"), "interaction(\"open document\")")?;
+    ensure_eq!((open.count, open.total, open.max), (2, Duration::from_millis(40), Duration::from_millis(30)), "open document: (count, total, max)");
+    let typing = some(m.interaction("type"), "interaction(\"type\")")?;
+    ensure_eq!((typing.count, typing.total, typing.max), (1, Duration::from_millis(5), Duration::from_millis(5)), "type: (count, total, max)");
+    ensure!(m.interaction("search").is_none(), "interaction(\"search\") was never tracked");
+    Ok(())
+}

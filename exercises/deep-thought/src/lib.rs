@@ -1,0 +1,686 @@
+//! Deep Thought level: Architecting the Ultimate State Machine.
+//!
+//! A multi-tenant collaboration engine: tenants own workspaces, workspaces
+//! own documents, documents hold trees of elements. People edit the same
+//! document at once through a central sequencer, go offline and come back,
+//! and the queries stay fast at a million entities. Read `README.md` first;
+//! it walks through the steps in order.
+//!
+//! Keep the public names and signatures below as they are: the hidden checks
+//! call them. Everything inside the bodies and inside the structs marked
+//! "yours to design" is yours. Split the crate into modules if you like,
+//! as long as these names stay reachable from the crate root.
+
+// TODO(step 9): this crate has no business with `unsafe`. Make that a
+// promise the compiler keeps: add the crate-level attribute that forbids
+// the `unsafe_code` lint, as the first line of this file.
+
+// The stub's unused arguments would only be noise; delete this line when done.
+#![allow(unused_variables, unused_imports, dead_code)]
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------
+// Step 1: typed ids
+// ---------------------------------------------------------------------------
+
+// TODO(step 1): these aliases let a `TenantId` slip in wherever a `DocumentId`
+// is expected, which is how data leaks between tenants. Make each one its own
+// type. The checks build ids with `DocumentId::from(7u64)`, so keep
+// `From<u64>`, and derive what a map key and a sort need (Debug, Clone, Copy,
+// PartialEq, Eq, Hash, PartialOrd, Ord).
+pub type TenantId = u64;
+pub type WorkspaceId = u64;
+pub type DocumentId = u64;
+pub type ElementId = u64;
+pub type UserId = u64;
+pub type ClientId = u64;
+
+/// The largest text, attribute (key plus value) or payload one edit may
+/// carry, in bytes.
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+/// The most edits one operation may hold.
+pub const MAX_EDITS: usize = 10_000;
+
+// ---------------------------------------------------------------------------
+// Step 2: operations and the document tree
+// ---------------------------------------------------------------------------
+
+/// Where an element sits: an index in its parent's child list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The parent first, then the parent's parent, and so on up to a root
+    /// element; empty for the document's own root list. Carrying the whole
+    /// chain lets `transform` see, without the document, when two moves
+    /// would nest two elements inside each other.
+    pub path: Vec<ElementId>,
+    /// The index in the parent's child list (deleted children count).
+    pub index: usize,
+}
+
+impl Place {
+    /// The parent element; `None` for the document's root list.
+    pub fn parent(&self) -> Option<ElementId> {
+        self.path.first().copied()
+    }
+}
+
+/// One change to a document. Text positions count characters, not bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// A new element at `index` in `parent`'s child list (`None`: the
+    /// document's root list). `index` may equal the list's length.
+    Insert { id: ElementId, parent: Option<ElementId>, index: usize, text: String },
+    /// Hides the element and its whole subtree. The element stays, marked
+    /// deleted (a tombstone): it keeps its id and its place in its parent's
+    /// list, so no position shifts under a delete. Deleting twice is fine.
+    Delete { id: ElementId },
+    /// Sets (`Some`) or removes (`None`) one attribute.
+    SetAttr { id: ElementId, key: String, value: Option<String> },
+    /// Moves the element (and its subtree) from where it is to `to`.
+    /// `from` must describe where it is now; `to.index` counts the target
+    /// list after the element has left it. Moving an element into itself or
+    /// into its own subtree is refused.
+    Move { id: ElementId, from: Place, to: Place },
+    /// Inserts non-empty text at a character position (0..=length).
+    InsertText { id: ElementId, pos: usize, text: String },
+    /// Deletes `len` (at least 1) characters from a character position.
+    DeleteText { id: ElementId, pos: usize, len: usize },
+}
+
+/// A sequence of edits, applied in order, all or nothing. An operation with
+/// no edits is a no-op (a transform may reduce an operation to one).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Operation {
+    pub edits: Vec<Edit>,
+}
+
+impl Operation {
+    /// An operation holding one edit.
+    pub fn one(edit: Edit) -> Operation {
+        Operation { edits: vec![edit] }
+    }
+}
+
+/// One element of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub id: ElementId,
+    /// `None` for an element in the document's root list.
+    pub parent: Option<ElementId>,
+    pub text: String,
+    pub attrs: BTreeMap<String, String>,
+    /// A tombstone: hidden, with its subtree, but still there.
+    pub deleted: bool,
+}
+
+/// Why an operation was refused. A refused operation changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpError {
+    UnknownElement(ElementId),
+    DuplicateElement(ElementId),
+    /// A child index or a character position past the end.
+    OutOfRange { index: usize, len: usize },
+    /// A move into the element itself or into its own subtree.
+    Cycle(ElementId),
+    /// A move whose `from` or `to` does not describe the document.
+    WrongPlace(ElementId),
+    /// Too many edits, or a payload over `MAX_PAYLOAD_BYTES`.
+    TooLarge,
+    /// Empty text to insert, or nothing to delete.
+    Empty,
+    /// A revision or sequence number the server cannot accept.
+    Stale,
+}
+
+/// One document's element tree. Yours to design.
+#[derive(Debug, Clone, Default)]
+pub struct Document {}
+
+impl Document {
+    pub fn new() -> Document {
+        Document::default()
+    }
+
+    /// Applies every edit in order, or none: validate before you change
+    /// anything, or undo what you changed, but never leave half an operation.
+    pub fn apply(&mut self, op: &Operation) -> Result<(), OpError> {
+        todo!("validate, then apply each edit")
+    }
+
+    /// The element, deleted or not.
+    pub fn element(&self, id: ElementId) -> Option<&Element> {
+        todo!()
+    }
+
+    /// `parent`'s child list (`None`: the root list), tombstones included.
+    /// Empty for an unknown parent.
+    pub fn children(&self, parent: Option<ElementId>) -> &[ElementId] {
+        todo!()
+    }
+
+    /// How many elements, deleted ones included.
+    pub fn len(&self) -> usize {
+        todo!()
+    }
+
+    /// The visible elements in document order: depth first, a parent before
+    /// its children, siblings in list order; a deleted element hides its
+    /// whole subtree.
+    pub fn visible_elements(&self) -> Vec<ElementId> {
+        todo!()
+    }
+
+    /// The element and its visible descendants, in document order. Empty if
+    /// the element is unknown or hidden.
+    pub fn subtree(&self, id: ElementId) -> Vec<ElementId> {
+        todo!()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Step 3: transform and compose
+// ---------------------------------------------------------------------------
+
+/// Transforms two operations made concurrently on the same document.
+///
+/// `a` was sequenced first and wins ties: at the same list index or text
+/// position, `a`'s insert comes first; when both set one attribute, or move
+/// one element, `a`'s value or destination stays. Returns `(a2, b2)`: `a2`
+/// applies after `b`, `b2` after `a`, and both orders reach the same
+/// document (TP1). New element ids are unique across clients.
+pub fn transform(a: &Operation, b: &Operation) -> (Operation, Operation) {
+    todo!("transform each edit of a past each edit of b")
+}
+
+/// One operation with the effect of `a` then `b`:
+/// `apply(apply(s, a), b) == apply(s, compose(a, b))`. Merge neighbouring
+/// edits where you can: a run of keystrokes should become one edit.
+pub fn compose(a: &Operation, b: &Operation) -> Operation {
+    todo!()
+}
+
+// ---------------------------------------------------------------------------
+// Steps 4 and 5: the central sequencer, its clients, offline queues
+// ---------------------------------------------------------------------------
+
+/// A client's operation, sent to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submit {
+    pub client: ClientId,
+    /// Counts the client's submits from 1; a resend keeps its number.
+    pub seq: u64,
+    /// The server revision the operation was made on.
+    pub base_rev: u64,
+    pub op: Operation,
+}
+
+/// An operation as the server sequenced it, sent to every client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    /// The server's revision after this operation (the first is 1).
+    pub rev: u64,
+    pub client: ClientId,
+    pub seq: u64,
+    /// The operation as applied: transformed onto revision `rev - 1`.
+    pub op: Operation,
+}
+
+/// An edit that could not be applied as its author made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub client: ClientId,
+    /// The submit it belongs to; 0 for edits still in the client's queue.
+    pub seq: u64,
+    /// Why, in words.
+    pub reason: String,
+    pub submitted: Operation,
+    /// What was applied instead (empty if nothing was).
+    pub applied: Operation,
+}
+
+/// The central sequencer for one document. Yours to design.
+#[derive(Debug, Clone)]
+pub struct Server {}
+
+impl Server {
+    pub fn new(doc: Document) -> Server {
+        todo!()
+    }
+
+    /// How many operations it has sequenced.
+    pub fn revision(&self) -> u64 {
+        todo!()
+    }
+
+    pub fn document(&self) -> &Document {
+        todo!()
+    }
+
+    /// Sequences one operation: transforms it past everything sequenced
+    /// since its base revision, applies it and returns what to broadcast to
+    /// every client (its author included: that is the acknowledgement).
+    /// A refused operation changes nothing; record it in the conflict log.
+    pub fn receive(&mut self, msg: Submit) -> Result<Broadcast, OpError> {
+        todo!()
+    }
+
+    /// Every broadcast after revision `rev`, in order.
+    pub fn history_since(&self, rev: u64) -> Vec<Broadcast> {
+        todo!()
+    }
+
+    /// Operations the server could not apply as submitted, and why.
+    pub fn conflicts(&self) -> &[Conflict] {
+        todo!()
+    }
+
+    /// Extension (time travel): the document as it was at revision `rev`,
+    /// by replaying the first `rev` operations; `None` past the last one.
+    pub fn state_at(&self, rev: u64) -> Option<Document> {
+        todo!("bonus: replay the history")
+    }
+}
+
+/// One editor of the document. Yours to design.
+#[derive(Debug, Clone)]
+pub struct Client {}
+
+impl Client {
+    /// A client joining at `rev` with the server's document at that revision.
+    pub fn new(id: ClientId, doc: Document, rev: u64) -> Client {
+        todo!()
+    }
+
+    /// The last server revision this client has seen.
+    pub fn revision(&self) -> u64 {
+        todo!()
+    }
+
+    /// What this client shows: the server's state plus its own pending edits.
+    pub fn document(&self) -> &Document {
+        todo!()
+    }
+
+    /// A local edit: applied at once and queued for the server.
+    pub fn edit(&mut self, op: Operation) -> Result<(), OpError> {
+        todo!()
+    }
+
+    /// The next message to send, if any. Nothing while offline.
+    pub fn next_submit(&mut self) -> Option<Submit> {
+        todo!()
+    }
+
+    /// A broadcast from the server, delivered in revision order.
+    pub fn receive(&mut self, msg: &Broadcast) {
+        todo!()
+    }
+
+    /// The connection is gone (messages in flight are lost with it); edits
+    /// queue up locally from now on.
+    pub fn disconnect(&mut self) {
+        todo!()
+    }
+
+    /// Back online with the broadcasts missed meanwhile (everything after
+    /// `revision()`): catch up, rebase the queue, and get ready to send.
+    pub fn reconnect(&mut self, missed: &[Broadcast]) {
+        todo!()
+    }
+
+    /// This client's edits that were dropped or changed while rebasing, and why.
+    pub fn conflicts(&self) -> &[Conflict] {
+        todo!()
+    }
+
+    /// Nothing waits to be sent or acknowledged.
+    pub fn is_synced(&self) -> bool {
+        todo!()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Steps 1 and 6: the multi-tenant store and its queries
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    UnknownTenant(TenantId),
+    UnknownWorkspace(WorkspaceId),
+    UnknownDocument(DocumentId),
+    UnknownUser(UserId),
+    UnknownElement(ElementId),
+    DuplicateTenant(TenantId),
+    DuplicateWorkspace(WorkspaceId),
+    DuplicateDocument(DocumentId),
+    DuplicateUser(UserId),
+    /// The user may not make this change (the permissions extension).
+    Forbidden(String),
+    /// The operation itself was refused.
+    Op(OpError),
+}
+
+/// An element for `Store::bulk_load`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewElement {
+    pub id: ElementId,
+    /// `None` for the root list; otherwise an element earlier in the list.
+    pub parent: Option<ElementId>,
+    pub text: String,
+}
+
+/// One entry of a workspace's activity feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub document: DocumentId,
+    pub user: UserId,
+    /// The document's revision after the change.
+    pub revision: u64,
+    /// How many edits the change made.
+    pub edits: usize,
+}
+
+/// What a user may do in a document (the permissions extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Reads only.
+    Viewer,
+    /// Inserts elements, edits text and attributes; never deletes or moves.
+    Editor,
+    /// Everything.
+    Owner,
+}
+
+/// Every tenant's data. Yours to design.
+#[derive(Debug, Clone, Default)]
+pub struct Store {}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// Tenant names need not be unique; ids must be.
+    pub fn add_tenant(&mut self, tenant: TenantId, name: &str) -> Result<(), StoreError> {
+        todo!()
+    }
+
+    /// User, workspace, document and element ids are unique within their
+    /// tenant only: two tenants may both have a document 1.
+    pub fn add_user(&mut self, tenant: TenantId, user: UserId, name: &str) -> Result<(), StoreError> {
+        todo!()
+    }
+
+    pub fn add_workspace(&mut self, tenant: TenantId, workspace: WorkspaceId, name: &str) -> Result<(), StoreError> {
+        todo!()
+    }
+
+    pub fn add_document(
+        &mut self,
+        tenant: TenantId,
+        workspace: WorkspaceId,
+        document: DocumentId,
+        title: &str,
+    ) -> Result<(), StoreError> {
+        todo!()
+    }
+
+    /// Creates a document holding `elements`, each appended to its parent's
+    /// list in order, as if `author` had inserted them one operation each
+    /// (one activity per element, revisions 1, 2, ...). All or nothing, and
+    /// fast: the checks load a million elements this way.
+    pub fn bulk_load(
+        &mut self,
+        tenant: TenantId,
+        workspace: WorkspaceId,
+        document: DocumentId,
+        title: &str,
+        author: UserId,
+        elements: Vec<NewElement>,
+    ) -> Result<(), StoreError> {
+        todo!()
+    }
+
+    /// Applies `op` to a document as `user` (a user of this tenant), all or
+    /// nothing, keeps the indexes and the activity feed up to date, and
+    /// returns the document's new revision.
+    pub fn apply(&mut self, tenant: TenantId, document: DocumentId, user: UserId, op: &Operation) -> Result<u64, StoreError> {
+        todo!()
+    }
+
+    pub fn document(&self, tenant: TenantId, document: DocumentId) -> Result<&Document, StoreError> {
+        todo!()
+    }
+
+    pub fn workspace_of(&self, tenant: TenantId, document: DocumentId) -> Result<WorkspaceId, StoreError> {
+        todo!()
+    }
+
+    /// The workspace's documents, in the order they were added.
+    pub fn documents(&self, tenant: TenantId, workspace: WorkspaceId) -> Result<Vec<DocumentId>, StoreError> {
+        todo!()
+    }
+
+    /// A document's visible elements, in document order.
+    pub fn document_elements(&self, tenant: TenantId, document: DocumentId) -> Result<Vec<ElementId>, StoreError> {
+        todo!()
+    }
+
+    /// An element and its visible descendants, in document order; an error
+    /// if the document has no such element.
+    pub fn subtree(&self, tenant: TenantId, document: DocumentId, element: ElementId) -> Result<Vec<ElementId>, StoreError> {
+        todo!()
+    }
+
+    /// The visible elements of the workspace whose text holds `word` (whole
+    /// words: runs of letters and digits, any case), sorted by document and
+    /// element id.
+    pub fn search(&self, tenant: TenantId, workspace: WorkspaceId, word: &str) -> Result<Vec<(DocumentId, ElementId)>, StoreError> {
+        todo!()
+    }
+
+    /// The workspace's latest `limit` changes, newest first.
+    pub fn activity(&self, tenant: TenantId, workspace: WorkspaceId, limit: usize) -> Result<Vec<Activity>, StoreError> {
+        todo!()
+    }
+
+    /// Extension (permissions): gives `user` a role in a document. A document
+    /// with no roles is open to every user of its tenant; once it has one,
+    /// users without a role may not change it.
+    pub fn set_role(&mut self, tenant: TenantId, document: DocumentId, user: UserId, role: Role) -> Result<(), StoreError> {
+        todo!("bonus")
+    }
+
+    /// Extension (permissions): locks an element and its subtree, so that
+    /// only `owner` may change them (or insert into, or move into or out of them).
+    pub fn lock_element(&mut self, tenant: TenantId, document: DocumentId, element: ElementId, owner: UserId) -> Result<(), StoreError> {
+        todo!("bonus")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Step 7: the state cache
+// ---------------------------------------------------------------------------
+
+/// A cacheable read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Query {
+    DocumentElements(TenantId, DocumentId),
+    Subtree(TenantId, DocumentId, ElementId),
+    Search(TenantId, WorkspaceId, String),
+    Activity(TenantId, WorkspaceId, usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryResult {
+    Elements(Vec<ElementId>),
+    Hits(Vec<(DocumentId, ElementId)>),
+    Activity(Vec<Activity>),
+}
+
+/// Something that changed, named with everything above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityRef {
+    Workspace(TenantId, WorkspaceId),
+    Document(TenantId, WorkspaceId, DocumentId),
+    Element(TenantId, WorkspaceId, DocumentId, ElementId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    /// Results held now.
+    pub entries: usize,
+}
+
+/// Query results with dependency tracking. Yours to design.
+#[derive(Debug, Clone, Default)]
+pub struct StateCache {}
+
+impl StateCache {
+    pub fn new() -> StateCache {
+        StateCache::default()
+    }
+
+    /// The cached result (a hit), or runs the query on `store` and caches it
+    /// (a miss). Every call counts exactly one hit or one miss.
+    pub fn get(&mut self, store: &Store, query: &Query) -> Result<QueryResult, StoreError> {
+        todo!()
+    }
+
+    /// Drops exactly the results that depend on what changed:
+    /// - `Element`: that document's `DocumentElements`, the `Subtree`s whose
+    ///   result holds the element (or is rooted at it), and the workspace's
+    ///   `Search`es and `Activity`;
+    /// - `Document`: everything about the document, and the workspace's
+    ///   `Search`es and `Activity`;
+    /// - `Workspace`: everything about the workspace and its documents.
+    ///
+    /// Whoever reports a structural change (an insert, a move) names the
+    /// parents whose child lists changed, as well as the element.
+    pub fn invalidate(&mut self, changed: &[EntityRef]) {
+        todo!()
+    }
+
+    /// Pre-loads the workspace's popular queries (asked at least twice, even
+    /// if invalidated since) that are not cached now. Returns how many.
+    pub fn warm_cache(&mut self, store: &Store, tenant: TenantId, workspace: WorkspaceId) -> Result<usize, StoreError> {
+        todo!()
+    }
+
+    /// Packs the results not read since the previous call into a compact
+    /// form that takes much less memory and is still readable. Returns how many.
+    pub fn compress_cache(&mut self) -> usize {
+        todo!()
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        todo!()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Step 8: the performance monitor
+// ---------------------------------------------------------------------------
+
+/// How many timings make a selector's baseline, and how many recent ones
+/// are compared with it.
+pub const REGRESSION_WINDOW: usize = 10;
+
+/// A selector is flagged when the median of its latest `REGRESSION_WINDOW`
+/// timings exceeds the median of its first `REGRESSION_WINDOW` by more than
+/// this factor.
+pub const REGRESSION_FACTOR: f64 = 3.0;
+
+/// A selector that got slower.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Regression {
+    pub selector: String,
+    /// Median of its first `REGRESSION_WINDOW` timings.
+    pub baseline: Duration,
+    /// Median of its latest `REGRESSION_WINDOW` timings.
+    pub recent: Duration,
+}
+
+/// Entity counts and an approximate size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateAnalysis {
+    pub tenants: usize,
+    pub users: usize,
+    pub workspaces: usize,
+    pub documents: usize,
+    /// Every element, deleted ones included (they still take memory).
+    pub elements: usize,
+    /// Activity feed entries, all workspaces together.
+    pub activities: usize,
+    /// Parent links: each element to its parent element or document, each
+    /// document to its workspace, each workspace to its tenant.
+    pub relationships: usize,
+    /// Approximate heap bytes of the whole store.
+    pub approx_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InteractionStats {
+    pub count: u64,
+    pub total: Duration,
+    pub max: Duration,
+}
+
+/// Yours to design.
+#[derive(Debug, Clone, Default)]
+pub struct PerformanceMonitor {}
+
+impl PerformanceMonitor {
+    pub fn new() -> PerformanceMonitor {
+        PerformanceMonitor::default()
+    }
+
+    /// Runs `f`, records how long it took under `name`, returns its result.
+    pub fn measure_selector<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        todo!()
+    }
+
+    /// The selectors that regressed (see `REGRESSION_FACTOR`), sorted by name.
+    pub fn regressions(&self) -> Vec<Regression> {
+        todo!()
+    }
+
+    /// Counts entities per kind and estimates the store's size in bytes.
+    pub fn analyze_state_size(&self, store: &Store) -> StateAnalysis {
+        todo!()
+    }
+
+    /// Records one user interaction: an action and how long it took.
+    pub fn track_user_interaction(&mut self, action: &str, duration: Duration) {
+        todo!()
+    }
+
+    /// What was recorded for `action`; `None` if it never happened.
+    pub fn interaction(&self, action: &str) -> Option<InteractionStats> {
+        todo!()
+    }
+}
+
+// Your own tests: `cargo test --release` in this folder runs them, and
+// `workshop check` runs them too. Write at least three that pass, including
+// at least one performance test whose name contains "perf" (for example,
+// 100 searches in a workspace of 100,000 elements finish in well under a
+// second). Start by making this one pass.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_element_can_be_inserted_and_read_back() {
+        let mut doc = Document::new();
+        let insert = Edit::Insert { id: ElementId::from(1u64), parent: None, index: 0, text: "42".into() };
+        doc.apply(&Operation::one(insert)).unwrap();
+        assert_eq!(doc.visible_elements(), vec![ElementId::from(1u64)]);
+        assert_eq!(doc.element(ElementId::from(1u64)).unwrap().text, "42");
+    }
+}
