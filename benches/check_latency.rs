@@ -4,8 +4,10 @@
 //!     cargo bench --bench check_latency            # all available levels
 //!     cargo bench --bench check_latency -- towel   # one level
 //!
-//! Cold: a fresh workspace, first check (nothing built yet). Warm: after an
-//! edit to the learner's code. Warm and floor rounds alternate (ABBA), each
+//! Cold: a fresh workspace with the solution pasted in, nothing built yet (no
+//! warm-up). First: the learner's first check, after `workshop start` and its
+//! background warm-up, on the stub with one edit. Warm: after an edit to the
+//! learner's code. Warm and floor rounds alternate (ABBA), each
 //! after a fresh edit, and the report gives medians and the median ratio.
 
 use std::fs;
@@ -18,8 +20,23 @@ const WARM_ROUNDS: usize = 6;
 
 fn workshop() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
-    c.env("NO_COLOR", "1");
+    c.env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     c
+}
+
+/// A fresh workspace after `workshop start` and its background warm-up, with
+/// one edit to the stub: what a learner's first check meets.
+fn first_check(level: &str) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        workshop().env_remove("WORKSHOP_NO_WARMUP").current_dir(dir.path()).args(["start", level]).output().unwrap();
+    assert!(out.status.success());
+    let log = dir.path().join(".workshop/build").join(level).join("warmup.log");
+    while !fs::read_to_string(&log).unwrap_or_default().contains("warm-up finished") {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    edit(dir.path(), level, 0);
+    run(workshop().current_dir(dir.path()).args(["check", level]))
 }
 
 fn repo(path: &str) -> PathBuf {
@@ -116,7 +133,7 @@ fn main() {
     };
 
     println!("machine: {}", machine());
-    println!("{:<10} {:>8} {:>8} {:>8} {:>11}", "level", "cold", "warm", "floor", "warm/floor");
+    println!("{:<20} {:>8} {:>8} {:>8} {:>8} {:>11}", "level", "cold", "first", "warm", "floor", "warm/floor");
     for level in &levels {
         let cold: Vec<f64> = (0..COLD_RUNS)
             .map(|_| {
@@ -124,6 +141,7 @@ fn main() {
                 run(workshop().current_dir(dir.path()).args(["check", level]))
             })
             .collect();
+        let first: Vec<f64> = (0..COLD_RUNS).map(|_| first_check(level)).collect();
 
         let dir = solved_workspace(level);
         run(workshop().current_dir(dir.path()).args(["check", level]));
@@ -147,9 +165,10 @@ fn main() {
             ratios.push((w1 + w2) / (f1 + f2));
         }
         println!(
-            "{:<10} {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x",
+            "{:<20} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x",
             level,
             median(cold),
+            median(first),
             median(warm),
             median(base),
             median(ratios)
@@ -158,7 +177,10 @@ fn main() {
     if levels.len() > 1 {
         check_all(&levels);
     }
-    println!("(medians; cold over {COLD_RUNS} fresh workspaces, warm and floor over {} edits each)", WARM_ROUNDS * 2);
+    println!(
+        "(medians; cold and first over {COLD_RUNS} fresh workspaces each, warm and floor over {} edits each)",
+        WARM_ROUNDS * 2
+    );
 }
 
 /// `workshop check --all` after an edit to every level, against the sum of
@@ -187,5 +209,13 @@ fn check_all(levels: &[String]) {
         base.push(f);
         ratios.push(w / f);
     }
-    println!("{:<10} {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x", "--all", cold, median(warm), median(base), median(ratios));
+    println!(
+        "{:<20} {:>7.2}s {:>8} {:>7.2}s {:>7.2}s {:>10.2}x",
+        "check --all",
+        cold,
+        "",
+        median(warm),
+        median(base),
+        median(ratios)
+    );
 }

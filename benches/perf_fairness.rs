@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 
 fn workshop(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
-    c.current_dir(dir).env("NO_COLOR", "1");
+    c.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     c
 }
 
@@ -47,7 +47,12 @@ struct Hog(Child);
 
 impl Hog {
     fn start() -> Hog {
-        Hog(Command::new("sh").args(["-c", "while :; do :; done"]).stdout(Stdio::null()).spawn().unwrap())
+        // It stops by itself once the bench is gone, even if the bench is killed.
+        Hog(Command::new("sh")
+            .args(["-c", "while kill -0 $PPID 2>/dev/null; do :; done"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap())
     }
 }
 

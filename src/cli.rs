@@ -114,4 +114,11 @@ pub enum DevCommand {
         /// The fixture's name (its file name in tests/fixtures/<level>/, without .toml).
         name: String,
     },
+    /// Build a level's hidden checks ahead of its first check (what
+    /// `workshop start` runs in the background).
+    #[command(hide = true)]
+    Warm {
+        /// The level.
+        level: String,
+    },
 }

@@ -192,6 +192,9 @@ impl Course {
             if !is_slug(&level.id) {
                 bail!("levels.toml: {at}.id must be lowercase letters, digits and dashes");
             }
+            if level.crate_name() == crate::grade::harness::HARNESS_LIB {
+                bail!("levels.toml: {at}.id is reserved: the hidden checks compile into a crate of that name");
+            }
             if !level_ids.insert(level.id.as_str()) {
                 bail!("levels.toml: {at}.id is used twice");
             }

@@ -249,3 +249,24 @@ fn watch_manual_checks_on_enter() {
     p.send_line("q").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn start_warms_the_build_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut start = workshop(dir.path());
+    start.env_remove("WORKSHOP_NO_WARMUP").args(["start", "towel"]);
+    start.assert().success().stdout(predicate::str::contains("compiling in the background"));
+
+    let log = dir.path().join(".workshop/build/towel/warmup.log");
+    let read_log = || fs::read_to_string(&log).unwrap_or_default();
+    assert!(wait_until(300, || read_log().contains("warm-up finished")), "the warm-up never finished: {}", read_log());
+    assert!(read_log().contains("hidden checks built: exit status: 0"), "{}", read_log());
+    assert!(dir.path().join(".workshop/target/workshop/workshop-checks-towel").is_file());
+
+    // The first check after an edit grades on top of the warm cache.
+    let lib = dir.path().join("towel/src/lib.rs");
+    fs::write(&lib, format!("{}\n// a first edit\n", fs::read_to_string(&lib).unwrap())).unwrap();
+    let doc = check_json(dir.path(), &[], 1);
+    assert_eq!(doc["summary"]["total"], 26, "{doc}");
+    assert_eq!(doc["summary"]["passed"], 0, "{doc}");
+}

@@ -51,6 +51,13 @@ pub fn write_fixture(course: &Course, id: &str, name: &str) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// The background build `workshop start` launches; see `grade::warmup`.
+pub fn warm(course: &Course, id: &str) -> Result<ExitCode> {
+    let level = available(course, level_named(course, id)?)?;
+    crate::grade::warmup::run(&find_workspace()?, level)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Failing items of a grade; a build failure counts as the item "build".
 fn failing_items(grade: &Grade) -> BTreeSet<String> {
     match grade {

@@ -51,6 +51,7 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
         }
         Command::Dev(DevCommand::Check { level }) => dev::check(&course, level.as_deref()),
         Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(&course, &level, &name),
+        Command::Dev(DevCommand::Warm { level }) => dev::warm(&course, &level),
     }
 }
 

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use super::harness::{HarnessCrate, PROFILE};
+use super::harness::{HARNESS_LIB, HarnessCrate, PROFILE};
 
 pub const NO_CARGO: &str = "`cargo` was not found on your PATH.\n\
     workshop compiles your code with Rust's own tools. Install Rust with rustup \
@@ -59,6 +59,7 @@ struct Message {
 
 #[derive(Deserialize)]
 struct Target {
+    name: String,
     kind: Vec<String>,
 }
 
@@ -68,18 +69,25 @@ struct Diagnostic {
     rendered: Option<String>,
 }
 
-/// Runs `cargo build` on the harness; `phase` hears which crate compiles.
-pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn Fn(&str)) -> Result<BuildOutcome> {
-    let format = if color { "json-diagnostic-rendered-ansi" } else { "json" };
-    let mut child = Command::new(cargo())
-        .arg("build")
+/// `cargo build` of the harness, as every check runs it.
+pub fn build_command(harness: &HarnessCrate, target_dir: &Path) -> Command {
+    let mut cmd = Command::new(cargo());
+    cmd.arg("build")
         .arg("--manifest-path")
         .arg(&harness.manifest)
         .arg("--target-dir")
         .arg(target_dir)
-        .args(["--profile", PROFILE, "--message-format", format, "--color", "never"])
+        .args(["--profile", PROFILE, "--color", "never"])
         .current_dir(&harness.dir)
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `cargo build` on the harness; `phase` hears which crate compiles.
+pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn Fn(&str)) -> Result<BuildOutcome> {
+    let format = if color { "json-diagnostic-rendered-ansi" } else { "json" };
+    let mut child = build_command(harness, target_dir)
+        .args(["--message-format", format])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -107,13 +115,14 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
         let Ok(msg) = serde_json::from_str::<Message>(&line) else {
             continue;
         };
-        // Only two crates build: the harness binary and the learner's library.
-        let is_harness = msg.target.as_ref().is_some_and(|t| t.kind.iter().any(|k| k == "bin"));
+        // Three crates build: the learner's library, then the checks' library and binary.
+        let is_harness =
+            msg.target.as_ref().is_some_and(|t| t.name == HARNESS_LIB || t.kind.iter().any(|k| k == "bin"));
         match msg.reason.as_str() {
             "compiler-artifact" => {
                 if is_harness {
                     exe = msg.executable.or(exe);
-                } else {
+                } else if msg.target.is_some() {
                     rlib = msg.filenames.into_iter().find(|f| f.extension().is_some_and(|e| e == "rlib"));
                     phase("compiling the hidden checks");
                 }

@@ -38,7 +38,9 @@ fn test_line(line: &str) -> Option<(&str, bool)> {
 }
 
 /// Runs the learner's `cargo test` (optimized, in a target dir of its own).
-pub fn own_tests(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
+/// `cargo test --release` of the learner's crate, in a target dir of its own
+/// so that it never invalidates the harness build.
+pub fn cargo_test(ws: &Workspace, level: &Level) -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
     cmd.args(["test", "--release", "--color", "never", "--manifest-path"])
         .arg(ws.level_dir(&level.id).join("Cargo.toml"))
@@ -46,6 +48,11 @@ pub fn own_tests(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckRe
         .arg(ws.meta_dir().join("target-own-tests"))
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
         .current_dir(ws.level_dir(&level.id));
+    cmd
+}
+
+pub fn own_tests(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
+    let cmd = cargo_test(ws, level);
     let timeout = check.timeout_secs.map_or(OWN_TESTS_TIMEOUT, Duration::from_secs);
     let raw = run::run_limited(cmd, timeout, None)?;
 

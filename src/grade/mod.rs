@@ -8,6 +8,7 @@ pub mod harness;
 pub mod learner;
 pub mod run;
 pub mod verdict;
+pub mod warmup;
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -29,7 +29,7 @@ fn title_line(level: &Level) -> String {
     format!("{} · {}", level.name, level.title)
 }
 
-pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str]) -> String {
+pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str], warming: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", heading(&title_line(level)));
     let _ = writeln!(out, "{} · {}\n", level.difficulty, level.duration);
@@ -64,8 +64,14 @@ pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str
     let _ = writeln!(out, "  1. Read {}/README.md: the challenge, step by step.", level.id);
     let _ = writeln!(out, "  2. Fill in the todo!()s in {}/src/lib.rs.", level.id);
     let _ = writeln!(out, "  3. Run `workshop check` to grade your work; run it as often as you like.");
+    if warming {
+        let _ = writeln!(out, "\n{}", dim(WARMING));
+    }
     out
 }
+
+const WARMING: &str = "The hidden checks are compiling in the background while you read, so your first \
+    check only has to compile what you change.";
 
 pub fn graded(level: &Level, grade: &Grade, progress: &Progress, newly: &[String]) -> String {
     let mut out = String::new();

@@ -8,7 +8,8 @@ use assert_cmd::Command;
 
 pub fn workshop(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("workshop").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
+    // No background warm-up builds: they would race the tests for the cores.
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     cmd
 }
 
@@ -92,6 +93,6 @@ pub fn plant(dir: &Path, marker: &str, code: &str) {
 /// The binary under test, as a plain std Command (for tests that signal it).
 pub fn workshop_std(dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("workshop"));
-    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     cmd
 }
