@@ -5,6 +5,8 @@
 //!
 //!     cargo bench --bench perf_fairness                  # 50 runs, all available levels
 //!     cargo bench --bench perf_fairness -- towel 10      # one level, 10 runs
+//!     cargo bench --bench perf_fairness -- deep-thought 50 subtree-scans-document
+//!                                                        # only the fixtures named
 //!
 //! A fixture counts as "slow" when its first check fails a perf check with
 //! status too-slow; the others are skipped here.
@@ -71,7 +73,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let runs: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(50);
-    let only: Option<&String> = args.iter().find(|a| a.parse::<usize>().is_err());
+    let mut words = args.iter().filter(|a| a.parse::<usize>().is_err());
+    let only: Option<&String> = words.next();
+    let only_fixtures: Vec<&String> = words.collect();
     let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
     let levels: Vec<String> = course["levels"]
         .as_array()
@@ -114,6 +118,7 @@ fn main() {
             })
             .unwrap_or_default();
         names.sort();
+        names.retain(|n| only_fixtures.is_empty() || only_fixtures.contains(&n));
         for name in names {
             assert!(workshop(dir.path()).args(["dev", "fixture", level, &name]).output().unwrap().status.success());
             let first = perf_verdicts(dir.path(), level);
