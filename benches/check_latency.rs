@@ -32,7 +32,9 @@ fn first_check(level: &str) -> f64 {
         workshop().env_remove("WORKSHOP_NO_WARMUP").current_dir(dir.path()).args(["start", level]).output().unwrap();
     assert!(out.status.success());
     let log = dir.path().join(".workshop/build").join(level).join("warmup.log");
+    let deadline = Instant::now() + std::time::Duration::from_secs(600);
     while !fs::read_to_string(&log).unwrap_or_default().contains("warm-up finished") {
+        assert!(Instant::now() < deadline, "the warm-up of {level} never finished; see {}", log.display());
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     edit(dir.path(), level, 0);
