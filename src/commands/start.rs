@@ -35,8 +35,7 @@ pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
     progress.level_mut(&level.id);
     progress.last_level = Some(level.id.clone());
     ws.save_progress(&progress)?;
-    crate::grade::harness::prepare(&ws, level)?;
-    let warming = crate::grade::warmup::spawn(&ws, level);
+    let warming = crate::grade::warmup::spawn(&ws, level)?;
 
     print!("{}", terminal::started(level, &ws, &scaffold, &missing, warming));
     Ok(ExitCode::SUCCESS)

@@ -14,15 +14,20 @@ use crate::workspace::Workspace;
 /// Set (to anything) to skip the warm-up, as the test suite does.
 pub const DISABLE_ENV: &str = "WORKSHOP_NO_WARMUP";
 
-/// Starts `workshop dev warm <level>` detached from this terminal. The
-/// harness must already be prepared. Returns whether it started; a warm-up
-/// that fails or never starts only costs speed.
-pub fn spawn(ws: &Workspace, level: &Level) -> bool {
+/// Writes the harness and starts `workshop dev warm <level>` detached from
+/// this terminal. Returns whether it started; a warm-up that fails or never
+/// starts only costs speed.
+pub fn spawn(ws: &Workspace, level: &Level) -> Result<bool> {
+    if std::env::var_os(DISABLE_ENV).is_some() {
+        return Ok(false);
+    }
+    harness::prepare(ws, level)?;
+    Ok(spawn_detached(ws, level))
+}
+
+fn spawn_detached(ws: &Workspace, level: &Level) -> bool {
     use std::os::unix::process::CommandExt;
 
-    if std::env::var_os(DISABLE_ENV).is_some() {
-        return false;
-    }
     let Ok(exe) = std::env::current_exe() else { return false };
     let Ok(log) = File::create(ws.build_dir(&level.id).join("warmup.log")) else { return false };
     let Ok(log_err) = log.try_clone() else { return false };
