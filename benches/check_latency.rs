@@ -69,7 +69,7 @@ fn solved_workspace(level: &str) -> tempfile::TempDir {
 fn solve_into(dir: &Path, level: &str) {
     let out = workshop().current_dir(dir).args(["start", level]).output().unwrap();
     assert!(out.status.success());
-    let src = repo(&format!("solutions/{level}/src"));
+    let src = repo(&format!("solutions/rust/{level}/src"));
     for entry in fs::read_dir(&src).unwrap() {
         let entry = entry.unwrap();
         fs::copy(entry.path(), dir.join(level).join("src").join(entry.file_name())).unwrap();

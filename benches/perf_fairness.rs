@@ -91,7 +91,7 @@ fn main() {
     for level in &levels {
         let dir = tempfile::tempdir().unwrap();
         assert!(workshop(dir.path()).args(["start", level]).output().unwrap().status.success());
-        let src = repo(&format!("solutions/{level}/src"));
+        let src = repo(&format!("solutions/rust/{level}/src"));
         for entry in fs::read_dir(&src).unwrap().flatten() {
             fs::copy(entry.path(), dir.path().join(level).join("src").join(entry.file_name())).unwrap();
         }
@@ -111,7 +111,7 @@ fn main() {
             median(ratios)
         );
 
-        let fixtures = repo(&format!("tests/fixtures/{level}"));
+        let fixtures = repo(&format!("tests/fixtures/rust/{level}"));
         let mut names: Vec<String> = fs::read_dir(&fixtures)
             .map(|d| {
                 d.flatten().filter_map(|e| e.file_name().to_str()?.strip_suffix(".toml").map(str::to_string)).collect()

@@ -11,7 +11,7 @@ static CHECKS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
 static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/tests/fixtures");
 
 /// The runtime shared by every level's harness.
-pub const HARNESS_RUNTIME: &str = include_str!("../checks/harness.rs");
+pub const HARNESS_RUNTIME: &str = include_str!("../checks/rust/harness.rs");
 
 /// The checks file that is type-checked, not run.
 pub const COMPILE_FAIL_FILE: &str = "compile_fail.rs";
@@ -23,11 +23,12 @@ pub struct File {
 }
 
 fn files_under(root: &'static Dir<'static>, level: &str) -> Vec<File> {
-    let Some(dir) = root.get_dir(level) else {
+    let prefix = format!("rust/{level}");
+    let Some(dir) = root.get_dir(&prefix) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    collect(dir, level, &mut out);
+    collect(dir, &prefix, &mut out);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }

@@ -1,7 +1,7 @@
 //! Wrong-solution fixtures: the reference solution with one plausible mistake
 //! planted, and the checklist items that must reject it.
 //!
-//! A fixture is `tests/fixtures/<level>/<name>.toml`:
+//! A fixture is `tests/fixtures/<lang>/<level>/<name>.toml`:
 //!
 //! ```toml
 //! description = "add_comment forgets the post -> comments relationship"

@@ -87,7 +87,7 @@ fn reset_backs_up_then_restores_the_stub() {
         .assert()
         .success()
         .stdout(predicate::str::contains(".workshop/backups/towel-"));
-    let stub = fs::read_to_string(repo("exercises/towel/src/lib.rs")).unwrap();
+    let stub = fs::read_to_string(repo("exercises/rust/towel/src/lib.rs")).unwrap();
     assert_eq!(fs::read_to_string(dir.path().join("towel/src/lib.rs")).unwrap(), stub);
     let backups: Vec<_> = fs::read_dir(dir.path().join(".workshop/backups")).unwrap().flatten().collect();
     assert_eq!(backups.len(), 1);

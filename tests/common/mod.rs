@@ -24,7 +24,7 @@ pub fn started() -> tempfile::TempDir {
 }
 
 pub fn solve(dir: &Path) {
-    fs::copy(repo("solutions/towel/src/lib.rs"), dir.join("towel/src/lib.rs")).unwrap();
+    fs::copy(repo("solutions/rust/towel/src/lib.rs"), dir.join("towel/src/lib.rs")).unwrap();
 }
 
 pub fn progress_file(dir: &Path) -> String {
