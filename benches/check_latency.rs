@@ -127,7 +127,13 @@ fn main() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|l| l["status"].as_str() == Some("available"))
+            .filter(|l| {
+                l["tracks"].as_array().is_some_and(|tracks| {
+                    tracks
+                        .iter()
+                        .any(|t| t["lang"].as_str() == Some("rust") && t["status"].as_str() == Some("available"))
+                })
+            })
             .map(|l| l["id"].as_str().unwrap().to_string())
             .collect()
     } else {

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 const EXAMPLES: &str = "\
 Examples:
   workshop start towel      scaffold the Towel level here and show its challenge
+  workshop start towel --lang typescript   the same, in TypeScript with Redux Toolkit
   workshop check            grade the level you stand in (or the last one started)
   workshop check --json     the same, as one JSON document
   workshop check --all --report classroom   every started level, as a GitHub Classroom result
@@ -16,7 +17,11 @@ Examples:
   workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected";
 
 #[derive(Parser)]
-#[command(name = "workshop", version, about = "Redux Galaxy: a graded workshop on state management, in Rust.")]
+#[command(
+    name = "workshop",
+    version,
+    about = "Redux Galaxy: a graded workshop on state management, in Rust or TypeScript."
+)]
 #[command(after_help = EXAMPLES, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,6 +34,10 @@ pub enum Command {
     Start {
         /// The level: towel, babel-fish, improbability-drive or deep-thought.
         level: String,
+        /// The workspace's language, chosen at its first start (default: ask on a
+        /// terminal, else rust). Later starts follow the workspace.
+        #[arg(long, value_enum)]
+        lang: Option<crate::lang::Lang>,
     },
     /// Build your code with the hidden checks, grade it and update your checklist.
     Check {
@@ -105,13 +114,16 @@ pub enum DevCommand {
     Check {
         /// Only this level.
         level: Option<String>,
+        /// Only this language's track (default: every language).
+        #[arg(long, value_enum)]
+        lang: Option<crate::lang::Lang>,
     },
     /// Write a wrong-solution fixture into this workspace's level folder, to
     /// see it graded as a learner would (the level's files are overwritten).
     Fixture {
         /// The level.
         level: String,
-        /// The fixture's name (its file name in tests/fixtures/<level>/, without .toml).
+        /// The fixture's name (its file name in tests/fixtures/<lang>/<level>/, without .toml).
         name: String,
     },
     /// Build a level's hidden checks ahead of its first check (what

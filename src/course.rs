@@ -1,17 +1,21 @@
 //! The curriculum model: levels.toml, parsed and validated.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::lang::Lang;
+
 /// The levels.toml format this binary understands.
 pub const FORMAT: u32 = 1;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The course in one language: the shared curriculum with that language's
+/// track (steps, hints, checks) filled in. Levels without a track in this
+/// language are listed as planned.
+#[derive(Debug)]
 pub struct Course {
-    pub format: u32,
+    pub lang: Lang,
     pub title: String,
     pub tagline: String,
     pub levels: Vec<Level>,
@@ -24,8 +28,8 @@ pub enum LevelStatus {
     Planned,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One level as a learner of `Course::lang` meets it.
+#[derive(Debug)]
 pub struct Level {
     pub id: String,
     /// The short name learners know it by ("Babel Fish").
@@ -34,19 +38,89 @@ pub struct Level {
     pub difficulty: String,
     pub duration: String,
     pub status: LevelStatus,
-    #[serde(default)]
     pub requires: Vec<String>,
     pub summary: String,
     pub objectives: Vec<String>,
     pub reflection: Vec<String>,
     pub extension: String,
-    #[serde(default)]
     pub limits: Limits,
     pub items: Vec<Item>,
-    #[serde(default)]
     pub steps: Vec<Step>,
-    #[serde(default)]
     pub checks: Vec<Check>,
+    /// The languages in which this level can be taken.
+    pub available_in: Vec<Lang>,
+}
+
+// levels.toml as written: shared fields, then one track per language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CourseFile {
+    format: u32,
+    title: String,
+    tagline: String,
+    levels: Vec<LevelFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelFile {
+    id: String,
+    name: String,
+    title: String,
+    difficulty: String,
+    duration: String,
+    #[serde(default)]
+    requires: Vec<String>,
+    summary: String,
+    objectives: Vec<String>,
+    reflection: Vec<String>,
+    #[serde(default)]
+    limits: Limits,
+    items: Vec<ItemFile>,
+    #[serde(default)]
+    tracks: Vec<TrackFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemFile {
+    id: String,
+    title: String,
+    text: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    bonus: bool,
+    /// Per-language wording, where the shared text would not fit.
+    #[serde(default)]
+    lang: BTreeMap<String, ItemWording>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemWording {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// What a level is in one language: its status, steps and hidden checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackFile {
+    lang: String,
+    status: LevelStatus,
+    extension: String,
+    /// Replaces the level's reflection questions in this language.
+    #[serde(default)]
+    reflection: Option<Vec<String>>,
+    #[serde(default)]
+    limits: Option<Limits>,
+    #[serde(default)]
+    steps: Vec<Step>,
+    #[serde(default)]
+    checks: Vec<Check>,
 }
 
 /// What one hidden test may use before it is stopped.
@@ -75,19 +149,16 @@ impl Default for Limits {
 }
 
 /// A mastery-checklist item.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Item {
     pub id: String,
     pub title: String,
     pub text: String,
-    #[serde(default)]
     pub note: Option<String>,
-    #[serde(default)]
     pub bonus: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
@@ -103,9 +174,10 @@ pub enum CheckKind {
     Test,
     /// A harness test measuring a candidate against a baseline.
     Perf,
-    /// A section of checks/<level>/compile_fail.rs that must not compile.
+    /// A section of the level's type cases: code that must not compile, or a
+    /// type-level assertion.
     CompileFail,
-    /// The learner's own `cargo test` must pass, with `min_tests` tests and
+    /// The learner's own tests must pass, with `min_tests` tests and
     /// one whose name contains `name_contains`.
     LearnerTests,
     /// The learner's `file` must contain `pattern` (say, `#![forbid(unsafe_code)]`).
@@ -119,7 +191,7 @@ impl CheckKind {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     pub id: String,
@@ -161,17 +233,26 @@ impl Check {
 }
 
 impl Course {
-    /// Parses and validates levels.toml; errors name the key at fault.
-    pub fn parse(text: &str) -> Result<Course> {
-        let course: Course = toml::from_str(text).context("levels.toml is not valid")?;
-        course.validate()?;
-        Ok(course)
+    /// Parses levels.toml, validates every language's track, and returns the
+    /// course in `lang`. Errors name the key at fault.
+    pub fn parse(text: &str, lang: Lang) -> Result<Course> {
+        let file: CourseFile = toml::from_str(text).context("levels.toml is not valid")?;
+        file.validate()?;
+        let mut wanted = None;
+        for l in Lang::ALL {
+            let course = file.resolve(l);
+            course.validate()?;
+            if l == lang {
+                wanted = Some(course);
+            }
+        }
+        Ok(wanted.expect("Lang::ALL holds every language"))
     }
 
-    /// The course compiled into this binary.
-    pub fn embedded() -> Course {
+    /// The course compiled into this binary, in `lang`.
+    pub fn embedded(lang: Lang) -> Course {
         // `workshop dev check` and the test suite prove this parses.
-        Course::parse(crate::embedded::LEVELS_TOML).expect("the embedded levels.toml is valid")
+        Course::parse(crate::embedded::LEVELS_TOML, lang).expect("the embedded levels.toml is valid")
     }
 
     pub fn level(&self, id: &str) -> Option<&Level> {
@@ -183,6 +264,15 @@ impl Course {
     }
 
     fn validate(&self) -> Result<()> {
+        for (i, level) in self.levels.iter().enumerate() {
+            level.validate(&format!("levels[{i}] ({}) in {}", level.id, self.lang.id()))?;
+        }
+        Ok(())
+    }
+}
+
+impl CourseFile {
+    fn validate(&self) -> Result<()> {
         if self.format != FORMAT {
             bail!("levels.toml: `format` is {}, but this workshop reads format {FORMAT}", self.format);
         }
@@ -191,9 +281,6 @@ impl Course {
             let at = format!("levels[{i}] ({})", level.id);
             if !is_slug(&level.id) {
                 bail!("levels.toml: {at}.id must be lowercase letters, digits and dashes");
-            }
-            if level.crate_name() == crate::grade::harness::HARNESS_LIB {
-                bail!("levels.toml: {at}.id is reserved: the hidden checks compile into a crate of that name");
             }
             if !level_ids.insert(level.id.as_str()) {
                 bail!("levels.toml: {at}.id is used twice");
@@ -206,20 +293,76 @@ impl Course {
             if level.items.is_empty() {
                 bail!("levels.toml: {at}.items is empty: every level needs its mastery checklist");
             }
-            level.validate(&at)?;
+            let mut langs = HashSet::new();
+            for track in &level.tracks {
+                let Some(lang) = Lang::from_id(&track.lang) else {
+                    bail!("levels.toml: {at}.tracks: `{}` is not a language this workshop knows", track.lang);
+                };
+                if !langs.insert(lang) {
+                    bail!("levels.toml: {at}.tracks: {} has two tracks", track.lang);
+                }
+            }
+            for item in &level.items {
+                if let Some(other) = item.lang.keys().find(|k| Lang::from_id(k).is_none()) {
+                    bail!("levels.toml: {at}.items.{}.lang: `{other}` is not a language this workshop knows", item.id);
+                }
+            }
         }
         Ok(())
+    }
+
+    fn resolve(&self, lang: Lang) -> Course {
+        let levels = self.levels.iter().map(|l| l.resolve(lang)).collect();
+        Course { lang, title: self.title.clone(), tagline: self.tagline.clone(), levels }
+    }
+}
+
+impl LevelFile {
+    fn resolve(&self, lang: Lang) -> Level {
+        let track = self.tracks.iter().find(|t| Lang::from_id(&t.lang) == Some(lang));
+        let items = self
+            .items
+            .iter()
+            .map(|i| {
+                let wording = i.lang.get(lang.id()).cloned().unwrap_or(ItemWording { text: None, note: None });
+                Item {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    text: wording.text.unwrap_or_else(|| i.text.clone()),
+                    note: wording.note.or_else(|| i.note.clone()),
+                    bonus: i.bonus,
+                }
+            })
+            .collect();
+        Level {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            title: self.title.clone(),
+            difficulty: self.difficulty.clone(),
+            duration: self.duration.clone(),
+            status: track.map_or(LevelStatus::Planned, |t| t.status),
+            requires: self.requires.clone(),
+            summary: self.summary.clone(),
+            objectives: self.objectives.clone(),
+            reflection: track.and_then(|t| t.reflection.clone()).unwrap_or_else(|| self.reflection.clone()),
+            extension: track.map(|t| t.extension.clone()).unwrap_or_default(),
+            limits: track.and_then(|t| t.limits).unwrap_or(self.limits),
+            items,
+            steps: track.map(|t| t.steps.clone()).unwrap_or_default(),
+            checks: track.map(|t| t.checks.clone()).unwrap_or_default(),
+            available_in: self
+                .tracks
+                .iter()
+                .filter(|t| t.status == LevelStatus::Available)
+                .filter_map(|t| Lang::from_id(&t.lang))
+                .collect(),
+        }
     }
 }
 
 impl Level {
     pub fn is_available(&self) -> bool {
         self.status == LevelStatus::Available
-    }
-
-    /// The Rust crate name of the level's folder (`babel-fish` -> `babel_fish`).
-    pub fn crate_name(&self) -> String {
-        self.id.replace('-', "_")
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
@@ -319,7 +462,7 @@ mod tests {
 
     #[test]
     fn embedded_course_is_valid() {
-        let course = Course::parse(crate::embedded::LEVELS_TOML).unwrap();
+        let course = Course::parse(crate::embedded::LEVELS_TOML, Lang::Rust).unwrap();
         let ids: Vec<_> = course.ids().collect();
         assert_eq!(ids, ["towel", "babel-fish", "improbability-drive", "deep-thought"]);
         assert!(course.level("towel").unwrap().is_available());
@@ -327,7 +470,7 @@ mod tests {
 
     #[test]
     fn every_level_has_the_four_seed_items() {
-        let course = Course::embedded();
+        let course = Course::embedded(Lang::Rust);
         for level in &course.levels {
             assert_eq!(level.items.iter().filter(|i| !i.bonus).count(), 4, "{}", level.id);
         }
@@ -336,16 +479,16 @@ mod tests {
     #[test]
     fn errors_name_the_key() {
         let text = crate::embedded::LEVELS_TOML.replacen("item = \"schema-design\"", "item = \"schema-desing\"", 1);
-        let err = Course::parse(&text).unwrap_err().to_string();
+        let err = Course::parse(&text, Lang::Rust).unwrap_err().to_string();
         assert!(err.contains("checks.schema.from-entities.item"), "{err}");
         assert!(err.contains("schema-desing"), "{err}");
 
         let text = crate::embedded::LEVELS_TOML.replacen("format = 1", "format = 7", 1);
-        let err = Course::parse(&text).unwrap_err().to_string();
+        let err = Course::parse(&text, Lang::Rust).unwrap_err().to_string();
         assert!(err.contains("`format` is 7"), "{err}");
 
         let text = crate::embedded::LEVELS_TOML.replacen("budget = 3.0", "", 1);
-        let err = format!("{:#}", Course::parse(&text).unwrap_err());
+        let err = format!("{:#}", Course::parse(&text, Lang::Rust).unwrap_err());
         assert!(err.contains("budget is missing"), "{err}");
     }
 
@@ -358,21 +501,26 @@ mod tests {
                 1,
             )
         };
-        let err = format!("{:#}", Course::parse(&add("min_tests = 3")).unwrap_err());
+        let err = format!("{:#}", Course::parse(&add("min_tests = 3"), Lang::Rust).unwrap_err());
         assert!(err.contains("selectors.select-post: min_tests"), "{err}");
-        let err = format!("{:#}", Course::parse(&add("pattern = \"x\"")).unwrap_err());
+        let err = format!("{:#}", Course::parse(&add("pattern = \"x\""), Lang::Rust).unwrap_err());
         assert!(err.contains("file and pattern go together"), "{err}");
-        let err =
-            format!("{:#}", Course::parse(&add("kind = \"source-contains\"\nfile = \"src/lib.rs\"")).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Course::parse(&add("kind = \"source-contains\"\nfile = \"src/main.code\""), Lang::Rust).unwrap_err()
+        );
         assert!(err.contains("file and pattern go together"), "{err}");
-        assert!(Course::parse(&add("kind = \"source-contains\"\nfile = \"src/lib.rs\"\npattern = \"x\"")).is_ok());
-        assert!(Course::parse(&add("stress = true\ntimeout_secs = 60")).is_ok());
+        assert!(
+            Course::parse(&add("kind = \"source-contains\"\nfile = \"src/main.code\"\npattern = \"x\""), Lang::Rust)
+                .is_ok()
+        );
+        assert!(Course::parse(&add("stress = true\ntimeout_secs = 60"), Lang::Rust).is_ok());
     }
 
     #[test]
     fn unknown_keys_are_refused() {
         let text = crate::embedded::LEVELS_TOML.replacen("difficulty = \"Beginner\"", "dificulty = \"Beginner\"", 1);
-        let err = format!("{:#}", Course::parse(&text).unwrap_err());
+        let err = format!("{:#}", Course::parse(&text, Lang::Rust).unwrap_err());
         assert!(err.contains("dificulty"), "{err}");
     }
 }
@@ -448,7 +596,7 @@ mod fuzz {
                 if text.is_empty() { break; }
                 text = apply(&text, m);
             }
-            if let Ok(course) = Course::parse(&text) {
+            if let Ok(course) = Course::parse(&text, Lang::Rust) {
                 for level in &course.levels {
                     for check in &level.checks {
                         prop_assert!(level.item(&check.item).is_some());

@@ -1,7 +1,9 @@
 //! The files compiled into the binary, so an installed `workshop` works from
-//! any directory, offline.
+//! any directory, offline. Each tree is laid out `<lang>/<level>/...`.
 
 use include_dir::{Dir, include_dir};
+
+use crate::lang::Lang;
 
 pub const LEVELS_TOML: &str = include_str!("../levels.toml");
 
@@ -10,20 +12,20 @@ static SOLUTIONS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/solutions");
 static CHECKS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/checks");
 static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/tests/fixtures");
 
-/// The runtime shared by every level's harness.
-pub const HARNESS_RUNTIME: &str = include_str!("../checks/rust/harness.rs");
-
-/// The checks file that is type-checked, not run.
-pub const COMPILE_FAIL_FILE: &str = "compile_fail.rs";
-
 /// One embedded file: its path relative to the level folder, and its bytes.
 pub struct File {
     pub path: String,
     pub contents: &'static [u8],
 }
 
-fn files_under(root: &'static Dir<'static>, level: &str) -> Vec<File> {
-    let prefix = format!("rust/{level}");
+impl File {
+    pub fn text(&self) -> &'static str {
+        std::str::from_utf8(self.contents).expect("embedded course files are UTF-8")
+    }
+}
+
+fn files_under(root: &'static Dir<'static>, lang: Lang, level: &str) -> Vec<File> {
+    let prefix = format!("{}/{level}", lang.id());
     let Some(dir) = root.get_dir(&prefix) else {
         return Vec::new();
     };
@@ -44,28 +46,30 @@ fn collect(dir: &'static Dir<'static>, prefix: &str, out: &mut Vec<File>) {
 }
 
 /// What `workshop start` gives the learner.
-pub fn exercise(level: &str) -> Vec<File> {
-    files_under(&EXERCISES, level)
+pub fn exercise(lang: Lang, level: &str) -> Vec<File> {
+    files_under(&EXERCISES, lang, level)
 }
 
 /// The reference solution, with the same paths as the exercise.
-pub fn solution(level: &str) -> Vec<File> {
-    files_under(&SOLUTIONS, level)
+pub fn solution(lang: Lang, level: &str) -> Vec<File> {
+    files_under(&SOLUTIONS, lang, level)
 }
 
-/// The level's hidden checks (checks/<level>/).
-pub fn checks(level: &str) -> Vec<File> {
-    files_under(&CHECKS, level)
+/// The level's hidden checks (checks/<lang>/<level>/).
+pub fn checks(lang: Lang, level: &str) -> Vec<File> {
+    files_under(&CHECKS, lang, level)
+}
+
+/// A file of a language's check runtime (checks/<lang>/<path>), shared by its levels.
+pub fn runtime_file(lang: Lang, path: &str) -> Option<&'static str> {
+    CHECKS.get_file(format!("{}/{path}", lang.id())).and_then(|f| f.contents_utf8())
 }
 
 /// The course author's wrong-solution fixtures for a level, as (name, toml).
-pub fn fixtures(level: &str) -> Vec<(String, &'static str)> {
-    files_under(&FIXTURES, level)
+pub fn fixtures(lang: Lang, level: &str) -> Vec<(String, &'static str)> {
+    files_under(&FIXTURES, lang, level)
         .into_iter()
         .filter(|f| f.path.ends_with(".toml"))
-        .map(|f| {
-            let name = f.path.trim_end_matches(".toml").to_string();
-            (name, std::str::from_utf8(f.contents).expect("fixtures are UTF-8"))
-        })
+        .map(|f| (f.path.trim_end_matches(".toml").to_string(), f.text()))
         .collect()
 }

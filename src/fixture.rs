@@ -7,7 +7,7 @@
 //! description = "add_comment forgets the post -> comments relationship"
 //! rejected_by = ["update-logic", "basic-selectors"]
 //! [[edit]]
-//! file = "src/lib.rs"
+//! file = "src/main.code"
 //! find = "exact text in the solution"
 //! replace = "the mistake"
 //! ```
@@ -79,14 +79,14 @@ mod tests {
     const SOLUTION: &str = "fn a() { 1 }\nfn b() { 2 }\n";
 
     fn solution() -> Vec<File> {
-        vec![File { path: "src/lib.rs".into(), contents: SOLUTION.as_bytes() }]
+        vec![File { path: "src/main.code".into(), contents: SOLUTION.as_bytes() }]
     }
 
     #[test]
     fn applies_an_edit_that_matches_once() {
         let f = Fixture::parse(
             "x",
-            "description = \"d\"\nrejected_by = [\"i\"]\n[[edit]]\nfile = \"src/lib.rs\"\nfind = \"{ 2 }\"\nreplace = \"{ 3 }\"\n",
+            "description = \"d\"\nrejected_by = [\"i\"]\n[[edit]]\nfile = \"src/main.code\"\nfind = \"{ 2 }\"\nreplace = \"{ 3 }\"\n",
         )
         .unwrap();
         let files = f.apply("x", &solution()).unwrap();
@@ -97,7 +97,7 @@ mod tests {
     fn refuses_an_edit_that_does_not_match_exactly_once() {
         for find in ["fn ", "nowhere"] {
             let text = format!(
-                "description = \"d\"\nrejected_by = [\"i\"]\n[[edit]]\nfile = \"src/lib.rs\"\nfind = \"{find}\"\nreplace = \"\"\n"
+                "description = \"d\"\nrejected_by = [\"i\"]\n[[edit]]\nfile = \"src/main.code\"\nfind = \"{find}\"\nreplace = \"\"\n"
             );
             let err = Fixture::parse("x", &text).unwrap().apply("x", &solution()).unwrap_err().to_string();
             assert!(err.contains("it must occur once"), "{err}");

@@ -8,6 +8,7 @@ mod course;
 mod embedded;
 mod fixture;
 mod grade;
+mod lang;
 mod progress;
 mod reflection;
 mod report;

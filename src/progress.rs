@@ -59,6 +59,26 @@ impl Default for Progress {
     }
 }
 
+/// Replaces `path` with `contents` atomically: temp file, fsync, rename,
+/// fsync the folder. A crash or a full disk leaves the old file or the new one.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().context("the file has no folder")?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".workshop-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(path).with_context(|| format!("cannot replace {}", path.display()))?;
+    // Make the rename itself durable.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 /// The current time as an RFC 3339 timestamp (UTC, whole seconds).
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
@@ -109,24 +129,10 @@ impl Progress {
         Ok(progress)
     }
 
-    /// Writes the file atomically: temp file, fsync, rename, fsync the folder.
+    /// Writes the file atomically (see `write_atomic`).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().context("the progress file has no folder")?;
         let text = toml::to_string(self).context("cannot serialize progress")?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".progress-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write progress to {}", tmp.path().display()))?;
-        tmp.persist(path).with_context(|| format!("cannot replace {}", path.display()))?;
-        // Make the rename itself durable.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        write_atomic(path, text.as_bytes())
     }
 
     pub fn level_mut(&mut self, id: &str) -> &mut LevelProgress {

@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn parses_what_render_writes() {
-        let course = crate::course::Course::embedded();
+        let course = crate::course::Course::embedded(crate::lang::Lang::Rust);
         let level = course.level("towel").unwrap();
         let answers = vec![Some("One place.\n\nTwo lines.".to_string()), None, Some("Types.".to_string())];
         let text = render(level, &answers);

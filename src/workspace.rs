@@ -1,5 +1,5 @@
 //! The learner's workspace: a folder holding `.workshop/` (progress, build
-//! cache, lock) and one crate folder per started level.
+//! cache, lock, language) and one folder per started level.
 
 use std::fs::{self, File, TryLockError};
 use std::path::{Path, PathBuf};
@@ -8,20 +8,21 @@ use anyhow::{Context, Result};
 
 use crate::course::Level;
 use crate::embedded;
+use crate::grade::toolchain;
+use crate::lang::Lang;
 use crate::progress::{self, Progress};
 
 pub const META_DIR: &str = ".workshop";
 
-const RUST_ANALYZER_TOML: &str = "# Written by `workshop start`; edit freely.
-# rust-analyzer checks this crate in target/rust-analyzer, a folder of its own,
-# so it never waits on `cargo test` or on `workshop check`.
-[cargo]
-targetDir = true
-";
-
 pub struct Workspace {
     pub root: PathBuf,
+    /// The language chosen at the first `start`; every level here uses it.
+    pub lang: Lang,
 }
+
+/// Where the workspace remembers its language. A workspace without it was
+/// made before there was a choice, so it is Rust.
+const LANG_FILE: &str = "language";
 
 /// Held while a command reads and writes the workspace; dropping it unlocks.
 pub struct WorkspaceLock {
@@ -36,17 +37,47 @@ pub struct Scaffold {
 
 impl Workspace {
     /// The workspace that contains `from`, looking upwards.
-    pub fn find(from: &Path) -> Option<Workspace> {
-        from.ancestors().find(|dir| dir.join(META_DIR).is_dir()).map(|root| Workspace { root: root.to_path_buf() })
+    pub fn find(from: &Path) -> Result<Option<Workspace>> {
+        let Some(root) = from.ancestors().find(|dir| dir.join(META_DIR).is_dir()) else {
+            return Ok(None);
+        };
+        let lang = Self::read_lang(root)?.unwrap_or(Lang::Rust);
+        Ok(Some(Workspace { root: root.to_path_buf(), lang }))
     }
 
-    /// Makes `root` a workspace (idempotent).
-    pub fn create(root: &Path) -> Result<Workspace> {
+    /// The language a workspace at `root` remembers, if it remembers one.
+    pub fn read_lang(root: &Path) -> Result<Option<Lang>> {
+        let path = root.join(META_DIR).join(LANG_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => match Lang::from_id(text.trim()) {
+                Some(lang) => Ok(Some(lang)),
+                None => anyhow::bail!(
+                    "{} says the workspace's language is `{}`, which this workshop does not know.\n\
+                     Write `rust` or `typescript` into it.",
+                    path.display(),
+                    text.trim()
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Makes `root` a workspace in `lang` (idempotent).
+    pub fn create(root: &Path, lang: Lang) -> Result<Workspace> {
         let meta = root.join(META_DIR);
         fs::create_dir_all(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
-        fs::write(meta.join(".gitignore"), "build/\ntarget/\ntarget-own-tests/\nsolutions/\nlock\n")
+        let mut ignore = String::from("build/\nsolutions/\nlock\n");
+        for dir in toolchain::of(lang).cache_dirs() {
+            ignore.push_str(dir);
+            ignore.push('\n');
+        }
+        fs::write(meta.join(".gitignore"), ignore)
             .with_context(|| format!("cannot write {}", meta.join(".gitignore").display()))?;
-        Ok(Workspace { root: root.to_path_buf() })
+        if Self::read_lang(root)? != Some(lang) {
+            progress::write_atomic(&meta.join(LANG_FILE), format!("{}\n", lang.id()).as_bytes())?;
+        }
+        Ok(Workspace { root: root.to_path_buf(), lang })
     }
 
     pub fn meta_dir(&self) -> PathBuf {
@@ -68,11 +99,6 @@ impl Workspace {
     /// Where the generated harness crate of a level lives.
     pub fn build_dir(&self, level: &str) -> PathBuf {
         self.meta_dir().join("build").join(level)
-    }
-
-    /// The cargo target dir shared by every check, kept warm between runs.
-    pub fn target_dir(&self) -> PathBuf {
-        self.meta_dir().join("target")
     }
 
     pub fn level_dir(&self, level: &str) -> PathBuf {
@@ -113,7 +139,7 @@ impl Workspace {
     pub fn scaffold(&self, level: &Level) -> Result<Scaffold> {
         let dir = self.level_dir(&level.id);
         let mut result = Scaffold { created: Vec::new(), kept: Vec::new() };
-        for file in embedded::exercise(&level.id) {
+        for file in embedded::exercise(self.lang, &level.id) {
             let path = dir.join(&file.path);
             if path.exists() {
                 result.kept.push(path);
@@ -135,15 +161,9 @@ impl Workspace {
         Ok(result)
     }
 
-    /// Editor settings, so rust-analyzer finds the level crate when the
-    /// workspace folder is opened, and builds into its own folder: it never
-    /// waits on `cargo test` and never touches the grader's `.workshop/target`.
-    /// Existing settings are kept; a file we cannot read is left alone.
-    pub fn write_editor_settings(&self, level: &Level) -> Result<()> {
-        let ra = self.level_dir(&level.id).join("rust-analyzer.toml");
-        if !ra.exists() {
-            fs::write(&ra, RUST_ANALYZER_TOML).with_context(|| format!("cannot write {}", ra.display()))?;
-        }
+    /// Adds `value` to the list `key` of `.vscode/settings.json`, keeping
+    /// whatever else is there; a file we cannot read is left alone.
+    pub fn add_editor_setting(&self, key: &str, value: serde_json::Value) -> Result<()> {
         let vscode = self.root.join(".vscode");
         let settings = vscode.join("settings.json");
         let mut json: serde_json::Value = match fs::read_to_string(&settings) {
@@ -154,11 +174,10 @@ impl Workspace {
             Err(_) => serde_json::json!({}),
         };
         let Some(obj) = json.as_object_mut() else { return Ok(()) };
-        let projects = obj.entry("rust-analyzer.linkedProjects").or_insert_with(|| serde_json::json!([]));
-        let Some(list) = projects.as_array_mut() else { return Ok(()) };
-        let manifest = serde_json::Value::String(format!("{}/Cargo.toml", level.id));
-        if !list.contains(&manifest) {
-            list.push(manifest);
+        let entry = obj.entry(key).or_insert_with(|| serde_json::json!([]));
+        let Some(list) = entry.as_array_mut() else { return Ok(()) };
+        if !list.contains(&value) {
+            list.push(value);
         }
         fs::create_dir_all(&vscode).with_context(|| format!("cannot create {}", vscode.display()))?;
         let text = serde_json::to_string_pretty(&json).context("cannot serialize editor settings")?;
@@ -168,9 +187,10 @@ impl Workspace {
     /// The stub's source files that are missing from the learner's folder.
     pub fn missing_files(&self, level: &Level) -> Vec<PathBuf> {
         let dir = self.level_dir(&level.id);
-        embedded::exercise(&level.id)
+        let toolchain = toolchain::of(self.lang);
+        embedded::exercise(self.lang, &level.id)
             .into_iter()
-            .filter(|f| f.path == "Cargo.toml" || f.path.ends_with(".rs"))
+            .filter(|f| toolchain.is_source(Path::new(&f.path)))
             .map(|f| dir.join(f.path))
             .filter(|p| !p.exists())
             .collect()

@@ -1,12 +1,13 @@
 //! `workshop check [level]`: grade, render, record mastery.
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, anyhow};
 
 use super::{available, find_workspace, pick_level};
 use crate::course::{Course, Level};
-use crate::grade::{self, Grade};
+use crate::grade::{self, Event, Grade, toolchain};
 use crate::progress::{self, LastCheck, Progress};
 use crate::report::{classroom, exercism, json, style, terminal};
 use crate::workspace::Workspace;
@@ -36,13 +37,14 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress:
     // Held to the end: a second check in this workspace waits for this one.
     let _lock = ws.lock()?;
     let mut progress = ws.load_progress()?;
+    let marker = toolchain::of(ws.lang).level_marker();
     let levels: Vec<&Level> = if all {
         // Started here, or present on disk (a classroom repository may not carry progress).
         let started: Vec<&Level> = course
             .levels
             .iter()
             .filter(|l| l.is_available())
-            .filter(|l| progress.levels.contains_key(&l.id) || ws.level_dir(&l.id).join("Cargo.toml").is_file())
+            .filter(|l| progress.levels.contains_key(&l.id) || ws.level_dir(&l.id).join(marker).is_file())
             .collect();
         if started.is_empty() {
             return Err(anyhow!("no level has been started here yet. Run `workshop start towel` first."));
@@ -86,7 +88,7 @@ fn grade_one<'c>(
         let names: Vec<String> =
             missing.iter().map(|p| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string()).collect();
         return Err(anyhow!(
-            "{} is missing from your {} crate.\nRun `workshop start {}` to put back the missing stub files; \
+            "{} is missing from your {} folder.\nRun `workshop start {}` to put back the missing stub files; \
              files you still have are never overwritten.",
             names.join(", "),
             level.name,
@@ -96,7 +98,14 @@ fn grade_one<'c>(
 
     let spinner = style::spinner(format == Format::Text);
     let options = grade::Options { color: format == Format::Text && style::diagnostics_color(), stress };
-    let grade = grade::grade(ws, level, &options, &|phase| spinner.set_message(phase.to_string()));
+    let done = AtomicUsize::new(0);
+    let grade = grade::grade(ws, level, &options, &|event| match event {
+        Event::Finished(_) => {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            spinner.set_message(format!("{n} checks done"));
+        }
+        event => spinner.set_message(terminal::phase(&event)),
+    });
     spinner.finish_and_clear();
     let grade = grade?;
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
@@ -13,18 +13,31 @@ use super::{available, find_workspace, level_named};
 use crate::course::{Course, Level};
 use crate::embedded;
 use crate::fixture::Fixture;
-use crate::grade::{self, Grade, harness};
+use crate::grade::toolchain::{self, Build};
+use crate::grade::{self, Grade};
+use crate::lang::Lang;
 use crate::report::style::{dim, fail, heading, pass};
 use crate::workspace::Workspace;
 
-pub fn check(course: &Course, only: Option<&str>) -> Result<ExitCode> {
-    let levels: Vec<&Level> = match only {
-        Some(id) => vec![available(course, level_named(course, id)?)?],
-        None => course.levels.iter().filter(|l| l.is_available()).collect(),
-    };
+/// Every available level in every language (or only those asked for).
+pub fn check(only: Option<&str>, wanted: Option<Lang>) -> Result<ExitCode> {
     let mut problems = 0;
-    for level in levels {
-        problems += check_level(level)?;
+    for lang in Lang::ALL.into_iter().filter(|l| wanted.is_none_or(|w| w == *l)) {
+        let course = Course::embedded(lang);
+        let levels: Vec<&Level> = match only {
+            Some(id) => {
+                let level = level_named(&course, id)?;
+                // One level in every language: skip the languages it is not in yet.
+                if wanted.is_none() && !level.is_available() {
+                    continue;
+                }
+                vec![available(&course, level)?]
+            }
+            None => course.levels.iter().filter(|l| l.is_available()).collect(),
+        };
+        for level in levels {
+            problems += check_level(lang, level)?;
+        }
     }
     if problems == 0 {
         println!("{} every level grades as intended.", pass());
@@ -40,13 +53,13 @@ pub fn write_fixture(course: &Course, id: &str, name: &str) -> Result<ExitCode> 
     let level = available(course, level_named(course, id)?)?;
     let ws = find_workspace()?;
     let _lock = ws.lock()?;
-    let fixtures = embedded::fixtures(&level.id);
+    let fixtures = embedded::fixtures(ws.lang, &level.id);
     let Some((_, text)) = fixtures.iter().find(|(n, _)| n == name) else {
         let names: Vec<&str> = fixtures.iter().map(|(n, _)| n.as_str()).collect();
         bail!("{} has no fixture called `{name}`. Its fixtures: {}.", level.name, names.join(", "));
     };
     let fixture = Fixture::parse(name, text)?;
-    write_files(&ws, level, &fixture.apply(name, &embedded::solution(&level.id))?)?;
+    write_files(&ws, level, &fixture.apply(name, &embedded::solution(ws.lang, &level.id))?)?;
     println!("Wrote fixture {name} into {}/: {}", level.id, fixture.description);
     Ok(ExitCode::SUCCESS)
 }
@@ -81,13 +94,14 @@ fn report(ok: bool, what: &str, detail: &str) -> usize {
     usize::from(!ok)
 }
 
-fn check_level(level: &Level) -> Result<usize> {
-    println!("{}", heading(&format!("{} ({})", level.name, level.id)));
+fn check_level(lang: Lang, level: &Level) -> Result<usize> {
+    println!("{}", heading(&format!("{} ({}, {lang})", level.name, level.id)));
     let tmp = tempfile::tempdir().context("cannot create a temporary workspace")?;
-    let ws = Workspace::create(tmp.path())?;
+    let ws = Workspace::create(tmp.path(), lang)?;
     ws.scaffold(level)?;
+    toolchain::of(lang).prepare_workspace(&ws)?;
     let options = grade::Options { color: false, stress: false };
-    let quiet = |_: &str| {};
+    let quiet = |_: grade::Event| {};
     let mut problems = 0;
 
     // The stub: it must build, and fail every check.
@@ -109,12 +123,12 @@ fn check_level(level: &Level) -> Result<usize> {
     };
 
     // The reference solution: every check passes.
-    let solution: Vec<(String, String)> = embedded::solution(&level.id)
+    let solution: Vec<(String, String)> = embedded::solution(lang, &level.id)
         .iter()
         .map(|f| Ok((f.path.clone(), String::from_utf8(f.contents.to_vec()).context("solution is UTF-8")?)))
         .collect::<Result<_>>()?;
     if solution.is_empty() {
-        bail!("solutions/{} is empty", level.id);
+        bail!("solutions/{}/{} is empty", lang.id(), level.id);
     }
     write_files(&ws, level, &solution)?;
     let graded = grade::grade(&ws, level, &options, &quiet)?;
@@ -136,14 +150,14 @@ fn check_level(level: &Level) -> Result<usize> {
         }
     };
 
-    problems += check_harness_lists_every_check(&ws, level)?;
+    problems += check_harness_lists_every_check(&ws, level, &options)?;
 
     // Each wrong fixture: rejected by exactly the items it names.
-    let fixtures = embedded::fixtures(&level.id);
+    let fixtures = embedded::fixtures(lang, &level.id);
     problems += report(!fixtures.is_empty(), "has wrong-solution fixtures", &format!("{} fixtures", fixtures.len()));
     for (name, text) in fixtures {
         let fixture = Fixture::parse(&name, text)?;
-        let files = fixture.apply(&name, &embedded::solution(&level.id))?;
+        let files = fixture.apply(&name, &embedded::solution(lang, &level.id))?;
         write_files(&ws, level, &files)?;
         let got = failing_items(&grade::grade(&ws, level, &options, &quiet)?);
         let ok = got == fixture.rejected_by;
@@ -170,10 +184,11 @@ fn join(set: &BTreeSet<String>) -> String {
 }
 
 /// The harness's own list of tests must match levels.toml's test and perf checks.
-fn check_harness_lists_every_check(ws: &Workspace, level: &Level) -> Result<usize> {
-    let exe = ws.target_dir().join(harness::PROFILE).join(format!("workshop-checks-{}", level.id));
-    let out = Command::new(&exe).arg("--list").output().with_context(|| format!("cannot run {}", exe.display()))?;
-    let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+fn check_harness_lists_every_check(ws: &Workspace, level: &Level, options: &grade::Options) -> Result<usize> {
+    let Build::Built(harness) = toolchain::of(ws.lang).build(ws, level, options, &|_| {})? else {
+        return Ok(report(false, "harness and levels.toml list the same checks", "the solution does not build"));
+    };
+    let listed: BTreeSet<String> = harness.list()?.into_iter().collect();
     let declared: BTreeSet<String> =
         level.checks.iter().filter(|c| c.kind.in_harness()).map(|c| c.id.clone()).collect();
     let only_harness: Vec<_> = listed.difference(&declared).cloned().collect();

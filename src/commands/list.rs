@@ -12,7 +12,7 @@ use crate::workspace::Workspace;
 
 pub fn run(course: &Course) -> Result<ExitCode> {
     // Works outside a workspace too: then nothing is started.
-    let progress = match Workspace::find(&cwd()?) {
+    let progress = match Workspace::find(&cwd()?)? {
         Some(ws) => ws.load_progress()?,
         None => Progress::default(),
     };
@@ -22,7 +22,12 @@ pub fn run(course: &Course) -> Result<ExitCode> {
         let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
         let done = core.iter().filter(|i| progress.is_mastered(&level.id, &i.id)).count();
         let (state, next) = if !level.is_available() {
-            ("not yet available".to_string(), String::new())
+            let note = if level.available_in.is_empty() {
+                "not yet available".to_string()
+            } else {
+                format!("not yet in {}", course.lang)
+            };
+            (note, String::new())
         } else if record.is_none() {
             ("not started".to_string(), format!("workshop start {}", level.id))
         } else if done == core.len() {

@@ -20,6 +20,7 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::cli::{Command, DevCommand};
 use crate::course::{Course, Level};
+use crate::lang::Lang;
 use crate::progress::Progress;
 use crate::workspace::Workspace;
 
@@ -29,29 +30,34 @@ pub const NO_WORKSPACE: &str = "there is no workshop in this folder or any folde
     Start one with `workshop start towel`: it creates the Towel level here.";
 
 pub fn dispatch(command: Command) -> Result<ExitCode> {
-    let course = Course::embedded();
+    let course = match &command {
+        // `start` may choose the language; `dev check` covers every language.
+        Command::Start { .. } | Command::Dev(DevCommand::Check { .. }) => None,
+        _ => Some(Course::embedded(workspace_lang()?)),
+    };
+    let course = || course.as_ref().expect("loaded for this command");
     match command {
-        Command::Start { level } => start::run(&course, &level),
+        Command::Start { level, lang } => start::run(&level, lang),
         Command::Check { level, all, json, report, stress } => {
             let format = if json { Format::Native } else { report.unwrap_or(Format::Text) };
-            check::run(&course, level.as_deref(), all, format, stress)
+            check::run(course(), level.as_deref(), all, format, stress)
         }
-        Command::Progress => progress::run(&course),
-        Command::Repair => repair::run(&course),
-        Command::List => list::run(&course),
-        Command::Watch { level, manual } => watch::run(&course, level.as_deref(), manual),
-        Command::Hint { level } => hint::run(&course, level.as_deref()),
-        Command::Reset { level, all, yes } => reset::run(&course, level.as_deref(), all, yes),
-        Command::Solution { level, force } => solution::run(&course, &level, force),
-        Command::Reflect { level } => reflect::run(&course, level.as_deref()),
+        Command::Progress => progress::run(course()),
+        Command::Repair => repair::run(course()),
+        Command::List => list::run(course()),
+        Command::Watch { level, manual } => watch::run(course(), level.as_deref(), manual),
+        Command::Hint { level } => hint::run(course(), level.as_deref()),
+        Command::Reset { level, all, yes } => reset::run(course(), level.as_deref(), all, yes),
+        Command::Solution { level, force } => solution::run(course(), &level, force),
+        Command::Reflect { level } => reflect::run(course(), level.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "workshop", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Dev(DevCommand::Check { level }) => dev::check(&course, level.as_deref()),
-        Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(&course, &level, &name),
-        Command::Dev(DevCommand::Warm { level }) => dev::warm(&course, &level),
+        Command::Dev(DevCommand::Check { level, lang }) => dev::check(level.as_deref(), lang),
+        Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(course(), &level, &name),
+        Command::Dev(DevCommand::Warm { level }) => dev::warm(course(), &level),
     }
 }
 
@@ -60,7 +66,12 @@ fn cwd() -> Result<PathBuf> {
 }
 
 fn find_workspace() -> Result<Workspace> {
-    Workspace::find(&cwd()?).ok_or_else(|| anyhow!(NO_WORKSPACE))
+    Workspace::find(&cwd()?)?.ok_or_else(|| anyhow!(NO_WORKSPACE))
+}
+
+/// The language of the workspace we stand in; Rust outside any workspace.
+fn workspace_lang() -> Result<Lang> {
+    Ok(Workspace::find(&cwd()?)?.map_or(Lang::Rust, |ws| ws.lang))
 }
 
 /// The level named `id`, or an error that suggests the closest name.
@@ -86,11 +97,28 @@ fn available<'c>(course: &'c Course, level: &'c Level) -> Result<&'c Level> {
         return Ok(level);
     }
     let ready: Vec<&str> = course.levels.iter().filter(|l| l.is_available()).map(|l| l.id.as_str()).collect();
+    if level.available_in.is_empty() {
+        return Err(anyhow!(
+            "{} ({}) is not available yet: its checks are still being written.\nAvailable now: {}.",
+            level.name,
+            level.id,
+            ready.join(", ")
+        ));
+    }
+    let langs: Vec<&str> = level.available_in.iter().map(|l| l.name()).collect();
     Err(anyhow!(
-        "{} ({}) is not available yet: its checks are still being written.\nAvailable now: {}.",
+        "{} ({}) is not available in {} yet, only in {}.\nAvailable in {} now: {}. A workspace has one language; \
+         to take {} in {}, start it in a new folder with `workshop start {} --lang {}`.",
         level.name,
         level.id,
-        ready.join(", ")
+        course.lang,
+        langs.join(" and "),
+        course.lang,
+        ready.join(", "),
+        level.name,
+        level.available_in[0],
+        level.id,
+        level.available_in[0].id()
     ))
 }
 
@@ -114,7 +142,7 @@ mod tests {
     #[test]
     fn a_planned_level_is_refused_with_what_is_available() {
         let text = crate::embedded::LEVELS_TOML.replacen("status = \"available\"", "status = \"planned\"", 1);
-        let course = Course::parse(&text).unwrap();
+        let course = Course::parse(&text, Lang::Rust).unwrap();
         let towel = course.level("towel").unwrap();
         let err = available(&course, towel).unwrap_err().to_string();
         assert!(err.contains("Towel (towel) is not available yet"), "{err}");
@@ -122,7 +150,7 @@ mod tests {
 
     #[test]
     fn level_names_are_forgiving_and_suggest() {
-        let course = Course::embedded();
+        let course = Course::embedded(Lang::Rust);
         assert_eq!(level_named(&course, "Babel Fish").unwrap().id, "babel-fish");
         assert_eq!(level_named(&course, "deep_thought").unwrap().id, "deep-thought");
         let err = level_named(&course, "towle").unwrap_err().to_string();

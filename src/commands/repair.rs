@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use super::find_workspace;
 use crate::course::Course;
+use crate::grade::toolchain;
 use crate::progress::{self, Progress};
 
 pub fn run(course: &Course) -> Result<ExitCode> {
@@ -33,8 +34,9 @@ pub fn run(course: &Course) -> Result<ExitCode> {
     }
     let mut salvaged = Progress::salvage(&text);
     // A level folder on disk means the level was started.
+    let marker = toolchain::of(ws.lang).level_marker();
     for level in &course.levels {
-        if ws.level_dir(&level.id).join("Cargo.toml").is_file() {
+        if ws.level_dir(&level.id).join(marker).is_file() {
             salvaged.progress.level_mut(&level.id);
         }
     }

@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use super::{available, find_workspace, pick_level};
 use crate::course::{Course, Level};
 use crate::embedded;
+use crate::grade::toolchain;
 use crate::progress;
 use crate::workspace::Workspace;
 
@@ -46,7 +47,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, yes: bool) -> Result<Ex
     let stamp = progress::now().replace(':', "-");
     for level in levels {
         let backup = ws.meta_dir().join("backups").join(format!("{}-{stamp}", level.id));
-        copy_tree(&ws.level_dir(&level.id), &backup)?;
+        copy_tree(&ws.level_dir(&level.id), &backup, toolchain::of(ws.lang).tool_dirs())?;
         restore_stub(&ws, level)?;
         println!(
             "Reset {}: your files are in {}",
@@ -60,7 +61,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, yes: bool) -> Result<Ex
 
 /// Overwrites the level's stub files; files the learner added are left alone.
 fn restore_stub(ws: &Workspace, level: &Level) -> Result<()> {
-    for file in embedded::exercise(&level.id) {
+    for file in embedded::exercise(ws.lang, &level.id) {
         let path = ws.level_dir(&level.id).join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -70,17 +71,17 @@ fn restore_stub(ws: &Workspace, level: &Level) -> Result<()> {
     Ok(())
 }
 
-/// Copies a folder, leaving out build output.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+/// Copies a folder, leaving out the tools' folders (build output, packages).
+fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
     fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
         let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_name() == "target" {
+        if skip.iter().any(|d| entry.file_name() == *d) {
             continue;
         }
         if entry.file_type()?.is_dir() {
-            copy_tree(&src, &dst)?;
+            copy_tree(&src, &dst, skip)?;
         } else {
             fs::copy(&src, &dst).with_context(|| format!("cannot back up {}", src.display()))?;
         }

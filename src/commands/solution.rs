@@ -2,6 +2,7 @@
 //! solution beside a diff against the learner's code.
 
 use std::fs;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -10,6 +11,7 @@ use similar::TextDiff;
 use super::{available, find_workspace, level_named};
 use crate::course::Course;
 use crate::embedded;
+use crate::grade::toolchain;
 
 pub fn run(course: &Course, id: &str, force: bool) -> Result<ExitCode> {
     let level = available(course, level_named(course, id)?)?;
@@ -26,14 +28,15 @@ pub fn run(course: &Course, id: &str, force: bool) -> Result<ExitCode> {
     }
 
     let dir = ws.meta_dir().join("solutions").join(&level.id);
-    for file in embedded::solution(&level.id) {
+    let toolchain = toolchain::of(ws.lang);
+    for file in embedded::solution(ws.lang, &level.id) {
         let reference = String::from_utf8_lossy(file.contents);
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::write(&path, reference.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
-        if !file.path.ends_with(".rs") {
+        if !toolchain.is_source(Path::new(&file.path)) {
             continue;
         }
         let mine_path = ws.level_dir(&level.id).join(&file.path);

@@ -1,22 +1,41 @@
-//! `workshop start <level>`: scaffold the level's crate and show the challenge.
+//! `workshop start <level>`: scaffold the level's folder and show the challenge.
+//! The first start in a folder also picks the workspace's language.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use super::{available, cwd, level_named};
 use crate::course::Course;
+use crate::grade::{toolchain, warmup};
+use crate::lang::Lang;
 use crate::report::terminal;
 use crate::workspace::Workspace;
 
-pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
-    let level = available(course, level_named(course, id)?)?;
-    // Better to hear about an old or missing Rust now than at the first check.
-    crate::grade::cargo::check_toolchain()?;
+pub fn run(id: &str, wanted: Option<Lang>) -> Result<ExitCode> {
     let here = cwd()?;
-    let ws = match Workspace::find(&here) {
+    let existing = Workspace::find(&here)?;
+    let lang = match (&existing, wanted) {
+        (Some(ws), Some(lang)) if ws.lang != lang => bail!(
+            "this workspace ({}) is in {}, so its levels are too; `--lang {}` cannot change that.\n\
+             Drop `--lang`, or start the level in a new folder to take it in {lang}.",
+            ws.root.display(),
+            ws.lang,
+            lang.id()
+        ),
+        (Some(ws), _) => ws.lang,
+        (None, Some(lang)) => lang,
+        (None, None) => ask_language()?,
+    };
+    let course = Course::embedded(lang);
+    let level = available(&course, level_named(&course, id)?)?;
+    let toolchain = toolchain::of(lang);
+    // Better to hear about a missing or old toolchain now than at the first check.
+    toolchain.check_installed()?;
+    let ws = match existing {
         Some(ws) => ws,
-        None => Workspace::create(&here)?,
+        None => Workspace::create(&here, lang)?,
     };
     let _lock = ws.lock()?;
     // A damaged progress file stops us here, before anything is written.
@@ -31,12 +50,29 @@ pub fn run(course: &Course, id: &str) -> Result<ExitCode> {
         .collect();
 
     let scaffold = ws.scaffold(level)?;
-    ws.write_editor_settings(level)?;
+    toolchain.editor_settings(&ws, level)?;
     progress.level_mut(&level.id);
     progress.last_level = Some(level.id.clone());
     ws.save_progress(&progress)?;
-    let warming = crate::grade::warmup::spawn(&ws, level)?;
+    // The learner's files are written and recorded before anything is installed.
+    toolchain.prepare_workspace(&ws)?;
+    let warming = warmup::spawn(&ws, level)?;
 
     print!("{}", terminal::started(level, &ws, &scaffold, &missing, warming));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first start on a terminal asks; a script gets Rust, as it always did.
+fn ask_language() -> Result<Lang> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(Lang::Rust);
+    }
+    let names: Vec<String> = Lang::ALL.iter().map(|l| format!("{l}: {}", l.blurb())).collect();
+    let choice = dialoguer::Select::new()
+        .with_prompt("Which language will you write? (a workspace keeps its choice; `--lang` skips this)")
+        .items(&names)
+        .default(0)
+        .interact()
+        .context("no language chosen; run `workshop start <level> --lang rust` or `--lang typescript`")?;
+    Ok(Lang::ALL[choice])
 }

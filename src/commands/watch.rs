@@ -18,6 +18,7 @@ use notify_debouncer_mini::notify::RecursiveMode;
 
 use super::{Format, available, check, find_workspace, hint, pick_level};
 use crate::course::Course;
+use crate::grade::toolchain::{self, Toolchain};
 use crate::report::style::dim;
 
 /// How long a burst of file events must be quiet before a check starts.
@@ -38,10 +39,11 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
     let progress = ws.load_progress()?;
     let level = available(course, pick_level(course, &ws, &progress, id)?)?;
     let level_dir = ws.level_dir(&level.id);
+    let toolchain = toolchain::of(ws.lang);
 
     let (tx, rx) = mpsc::channel();
     // Kept alive for as long as we watch.
-    let _debouncer = if manual { None } else { Some(watch_files(&level_dir, tx.clone())?) };
+    let _debouncer = if manual { None } else { Some(watch_files(&level_dir, tx.clone(), toolchain)?) };
     let line_mode = manual || !std::io::stdin().is_terminal();
     spawn_input(tx, line_mode);
 
@@ -53,7 +55,7 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
         format!("Watching {} for saves: [c] check now  [h] hint  [q] quit", level.id)
     };
 
-    let mut seen = newest_change(&level_dir);
+    let mut seen = newest_change(&level_dir, toolchain);
     let mut next = Some(Event::Check);
     loop {
         let event = match next.take() {
@@ -67,11 +69,11 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
                     eprintln!("{e:#}");
                 }
             }
-            // Reading a file can raise events too (rustc opening it, say):
+            // Reading a file can raise events too (a compiler opening it, say):
             // only a real change of the sources starts a check.
-            Event::Changed if newest_change(&level_dir) == seen => continue,
+            Event::Changed if newest_change(&level_dir, toolchain) == seen => continue,
             Event::Changed | Event::Check => {
-                let latest = newest_change(&level_dir);
+                let latest = newest_change(&level_dir, toolchain);
                 let unnoticed = matches!(event, Event::Check) && !manual && latest != seen;
                 if std::io::stdout().is_terminal() {
                     let _ = Term::stdout().clear_screen();
@@ -111,13 +113,16 @@ fn drain(rx: &Receiver<Event>) -> Option<Event> {
 fn watch_files(
     level_dir: &Path,
     tx: Sender<Event>,
+    toolchain: &'static dyn Toolchain,
 ) -> Result<notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>> {
-    let target = level_dir.join("target");
+    let tool_dirs: Vec<PathBuf> = toolchain.tool_dirs().iter().map(|d| level_dir.join(d)).collect();
     let mut debouncer =
         notify_debouncer_mini::new_debouncer(DEBOUNCE, move |res: notify_debouncer_mini::DebounceEventResult| {
-            // Only source edits count: cargo writing to target/ is not a save.
+            // Only source edits count: a tool writing to its own folder is not a save.
             if let Ok(events) = res
-                && events.iter().any(|e| !e.path.starts_with(&target) && is_source(&e.path))
+                && events
+                    .iter()
+                    .any(|e| !tool_dirs.iter().any(|d| e.path.starts_with(d)) && toolchain.is_source(&e.path))
             {
                 let _ = tx.send(Event::Changed);
             }
@@ -128,10 +133,6 @@ fn watch_files(
         .watch(level_dir, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}; try `workshop watch --manual`", level_dir.display()))?;
     Ok(debouncer)
-}
-
-fn is_source(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "rs" || e == "toml")
 }
 
 /// Keys on a terminal, else lines (also for `--manual`).
@@ -174,17 +175,17 @@ fn spawn_input(tx: Sender<Event>, line_mode: bool) {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Sources(SystemTime, u64, usize);
 
-fn newest_change(level_dir: &Path) -> Sources {
-    fn walk(dir: &Path, newest: &mut Sources) {
+fn newest_change(level_dir: &Path, toolchain: &dyn Toolchain) -> Sources {
+    fn walk(dir: &Path, newest: &mut Sources, toolchain: &dyn Toolchain) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let path: PathBuf = entry.path();
-            if entry.file_name() == "target" {
+            if toolchain.tool_dirs().iter().any(|d| entry.file_name() == *d) {
                 continue;
             }
             if path.is_dir() {
-                walk(&path, newest);
-            } else if is_source(&path)
+                walk(&path, newest, toolchain);
+            } else if toolchain.is_source(&path)
                 && let Ok(meta) = entry.metadata()
             {
                 newest.0 = newest.0.max(meta.modified().unwrap_or(SystemTime::UNIX_EPOCH));
@@ -194,6 +195,6 @@ fn newest_change(level_dir: &Path) -> Sources {
         }
     }
     let mut newest = Sources(SystemTime::UNIX_EPOCH, 0, 0);
-    walk(level_dir, &mut newest);
+    walk(level_dir, &mut newest, toolchain);
     newest
 }

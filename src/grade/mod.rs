@@ -1,16 +1,14 @@
 //! The grading pipeline: generate the harness, build, run every hidden check
 //! with limits, and judge the results. Rendering and progress live elsewhere;
-//! this module only produces a `Grade`.
+//! this module only produces a `Grade`, and tells what it is doing through `Event`s.
 
-pub mod cargo;
-pub mod compile_fail;
-pub mod harness;
-pub mod learner;
 pub mod run;
+pub mod rust;
+pub mod toolchain;
+pub mod typescript;
 pub mod verdict;
 pub mod warmup;
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -19,8 +17,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::course::{Check, CheckKind, Level};
-use crate::embedded;
 use crate::workspace::Workspace;
+pub use toolchain::BuildFailure;
+use toolchain::{Build, TypeCases};
 use verdict::{CheckResult, Status};
 
 pub const INTERRUPTED: &str = "Interrupted. Your files and progress are as they were before this check.";
@@ -32,7 +31,7 @@ const PERF_ATTEMPTS: usize = 3;
 
 pub enum Grade {
     /// The code did not compile; no check ran.
-    BuildFailed(cargo::BuildFailure),
+    BuildFailed(BuildFailure),
     /// Every check, in levels.toml order.
     Graded(Vec<CheckResult>),
 }
@@ -50,36 +49,51 @@ pub struct Options {
     pub stress: bool,
 }
 
+/// What the grader is doing, for renderers to show as it happens.
+pub enum Event<'a> {
+    /// Building the learner's code with the hidden checks (a detail, e.g. which part).
+    Building(&'a str),
+    /// The correctness checks start.
+    Running(usize),
+    /// One check has its verdict (correctness checks finish in any order).
+    Finished(&'a CheckResult),
+    /// The learner's own tests run.
+    OwnTests,
+    /// A performance check is being measured.
+    Measuring(&'a Check),
+}
+
+/// Where the grader's events go. Called from several threads.
+pub type Events<'a> = &'a (dyn Fn(Event) + Sync);
+
 /// Whether `check` runs under `options` (stress checks are opt-in).
 pub fn runs(check: &Check, options: &Options) -> bool {
     !check.stress || options.stress
 }
 
-/// Grades `level` in `ws`. `phase` hears what is happening, for a spinner.
-pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&str)) -> Result<Grade> {
-    phase(&format!("compiling {}", level.id));
-    let harness = harness::prepare(ws, level)?;
-    let built = match cargo::build(&harness, &ws.target_dir(), options.color, phase)? {
-        cargo::BuildOutcome::Built(b) => b,
-        cargo::BuildOutcome::Failed(f) => return Ok(Grade::BuildFailed(f)),
+/// Grades `level` in `ws` with the workspace's toolchain.
+pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Grade> {
+    let toolchain = toolchain::of(ws.lang);
+    events(Event::Building(&level.id));
+    let harness = match toolchain.build(ws, level, options, events)? {
+        Build::Built(h) => h,
+        Build::Failed(f) => return Ok(Grade::BuildFailed(f)),
     };
-
-    let scratch = harness.dir.join("run");
-    std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
     let limits = limits(level)?;
 
     let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test && runs(c, options)).collect();
     let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf && runs(c, options)).collect();
-    let has_compile_fail = level.checks.iter().any(|c| c.kind == CheckKind::CompileFail);
+    let has_type_cases = level.checks.iter().any(|c| c.kind == CheckKind::CompileFail);
 
-    // Correctness tests and the type check share the cores; perf checks then
+    // Correctness tests and the type cases share the cores; perf checks then
     // run alone, so nothing of ours competes with their measurements.
-    phase(&format!("running {} checks", tests.len()));
-    let results: Mutex<Vec<(String, CheckResult)>> = Mutex::new(Vec::new());
+    events(Event::Running(tests.len()));
+    let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(tests.len().max(1));
-    let compile_fail = thread::scope(|s| -> Result<Option<compile_fail::Outcome>> {
-        let cf = has_compile_fail.then(|| s.spawn(|| run_compile_fail(level, &built, &harness.dir)));
+    let harness = harness.as_ref();
+    let type_cases = thread::scope(|s| -> Result<Option<TypeCases>> {
+        let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
         let mut handles = Vec::new();
         for _ in 0..workers {
             handles.push(s.spawn(|| -> Result<()> {
@@ -88,9 +102,10 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
                         return Ok(());
                     };
                     let limits = limits.for_check(check);
-                    let raw = run::run_test(&built.harness_exe, &check.id, &scratch, limits)?;
-                    let result = verdict::judge(check, &raw, limits);
-                    results.lock().unwrap_or_else(|e| e.into_inner()).push((check.id.clone(), result));
+                    let raw = harness.run(check, limits)?;
+                    let result = verdict::judge(check, &raw, limits, toolchain);
+                    events(Event::Finished(&result));
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
                 }
             }));
         }
@@ -104,25 +119,36 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
     }
 
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(cases) = type_cases {
+        for check in level.checks.iter().filter(|c| c.kind == CheckKind::CompileFail) {
+            let result = type_case_result(check, &cases);
+            events(Event::Finished(&result));
+            results.push(result);
+        }
+    }
     for check in level.checks.iter().filter(|c| c.kind == CheckKind::SourceContains) {
-        results.push((check.id.clone(), learner::source_contains(ws, level, check)));
+        let result = source_contains(ws, level, check);
+        events(Event::Finished(&result));
+        results.push(result);
     }
     // The learner's own tests compile, so they run before the perf checks,
     // which need the machine to themselves.
     for check in level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests) {
-        phase("running your own tests");
-        results.push((check.id.clone(), learner::own_tests(ws, level, check)?));
+        events(Event::OwnTests);
+        let result = toolchain.own_tests(ws, level, check)?;
+        events(Event::Finished(&result));
+        results.push(result);
         if run::interrupted() {
             bail!(INTERRUPTED);
         }
     }
     for check in &perfs {
         let limits = limits.for_check(check);
-        phase(&format!("measuring {}", check.id));
+        events(Event::Measuring(check));
         let mut best: Option<CheckResult> = None;
         for _ in 0..PERF_ATTEMPTS {
-            let raw = run::run_test(&built.harness_exe, &check.id, &scratch, limits)?;
-            let r = verdict::judge(check, &raw, limits);
+            let raw = harness.run(check, limits)?;
+            let r = verdict::judge(check, &raw, limits, toolchain);
             let again = r.status == Status::TooSlow;
             let ratio = |r: &CheckResult| r.perf.as_ref().map_or(f64::INFINITY, |p| p.ratio);
             if best.as_ref().is_none_or(|b| ratio(&r) < ratio(b)) {
@@ -135,23 +161,19 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, phase: &dyn Fn(&s
         if run::interrupted() {
             bail!(INTERRUPTED);
         }
-        results.push((check.id.clone(), best.expect("measured at least once")));
-    }
-
-    if let Some(outcome) = compile_fail {
-        for check in level.checks.iter().filter(|c| c.kind == CheckKind::CompileFail) {
-            results.push((check.id.clone(), compile_fail_result(check, &outcome)));
-        }
+        let result = best.expect("measured at least once");
+        events(Event::Finished(&result));
+        results.push(result);
     }
 
     // Back into the order of levels.toml, with the workspace path trimmed.
     let prefix = format!("{}/", ws.root.display());
     let mut ordered = Vec::new();
     for check in level.checks.iter().filter(|c| runs(c, options)) {
-        let Some(pos) = results.iter().position(|(id, _)| *id == check.id) else {
+        let Some(pos) = results.iter().position(|r| r.id == check.id) else {
             bail!("no result for check {}: the course and its checks disagree", check.id);
         };
-        let (_, mut r) = results.swap_remove(pos);
+        let mut r = results.swap_remove(pos);
         r.message = r.message.replace(&prefix, "");
         ordered.push(r);
     }
@@ -174,44 +196,35 @@ fn limits(level: &Level) -> Result<run::Limits> {
     })
 }
 
-fn run_compile_fail(level: &Level, built: &cargo::Built, build_dir: &Path) -> Result<compile_fail::Outcome> {
-    let source = embedded::checks(&level.id)
-        .into_iter()
-        .find(|f| f.path == embedded::COMPILE_FAIL_FILE)
-        .with_context(|| format!("checks/{}/{} is missing from this build", level.id, embedded::COMPILE_FAIL_FILE))?;
-    let source = std::str::from_utf8(source.contents).context("compile_fail.rs is not UTF-8")?;
-    let dir = build_dir.join("types");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let file = dir.join(embedded::COMPILE_FAIL_FILE);
-    std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
-    compile_fail::run(&file, source, &level.crate_name(), &built.learner_rlib, &built.deps_dir, &dir)
-}
-
-fn compile_fail_result(check: &Check, outcome: &compile_fail::Outcome) -> CheckResult {
-    use compile_fail::Verdict;
-    let (status, message) = if !outcome.control_errors.is_empty() {
+fn type_case_result(check: &Check, cases: &TypeCases) -> CheckResult {
+    let (status, message) = if !cases.control_errors.is_empty() {
         (
             Status::Fail,
             format!(
-                "the type checks could not use your crate as the stub declares it; keep the public \
-                 names and signatures (ids must still be built with `From<&str>`):\n{}",
-                outcome.control_errors.join("\n")
+                "the type checks could not use your code as the stub declares it; keep the public \
+                 names and signatures ({}):\n{}",
+                cases.keep_api,
+                cases.control_errors.join("\n")
             ),
         )
     } else {
-        match outcome.verdicts.iter().find(|(id, _)| *id == check.id).map(|(_, v)| v) {
-            Some(Verdict::Rejected) => (Status::Pass, String::new()),
-            Some(Verdict::Compiled) => (
-                Status::Fail,
-                "this mix-up compiled, so the compiler cannot catch it for you. \
-                 Make each kind of id its own type."
-                    .to_string(),
-            ),
-            Some(Verdict::OtherError(text)) => {
-                (Status::Fail, format!("this case failed to compile for a reason other than a type mismatch:\n{text}"))
-            }
-            None => (Status::Fail, format!("compile_fail.rs has no `// check: {}` section", check.id)),
+        match cases.verdicts.iter().find(|(id, _)| *id == check.id).map(|(_, v)| v) {
+            Some(Ok(())) => (Status::Pass, String::new()),
+            Some(Err(message)) => (Status::Fail, message.clone()),
+            None => (Status::Fail, format!("the type cases have no `// check: {}` section", check.id)),
         }
+    };
+    CheckResult::new(check, status, message, Duration::ZERO)
+}
+
+/// A `source-contains` check: text the learner's file must keep.
+fn source_contains(ws: &Workspace, level: &Level, check: &Check) -> CheckResult {
+    let (file, pattern) = (check.file.as_deref().unwrap_or_default(), check.pattern.as_deref().unwrap_or_default());
+    let path = ws.level_dir(&level.id).join(file);
+    let (status, message) = match std::fs::read_to_string(&path) {
+        Ok(text) if text.contains(pattern) => (Status::Pass, String::new()),
+        Ok(_) => (Status::Fail, format!("{}/{file} must contain `{pattern}`.", level.id)),
+        Err(e) => (Status::Fail, format!("cannot read {}/{file}: {e}", level.id)),
     };
     CheckResult::new(check, status, message, Duration::ZERO)
 }

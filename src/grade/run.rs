@@ -53,11 +53,11 @@ pub struct RawRun {
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
-/// The cargo build in progress, if any (0: none).
+/// The build in progress, if any (0: none).
 static BUILD: AtomicI32 = AtomicI32::new(0);
 
 /// On Ctrl-C (or SIGTERM): kill every running test's process group, pass the
-/// interrupt on to cargo, and remember it, so the check stops without
+/// interrupt on to the build tool, and remember it, so the check stops without
 /// touching progress.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
@@ -75,7 +75,7 @@ pub fn install_interrupt_handler() {
     });
 }
 
-/// Marks `pid` as the cargo build that an interrupt must stop (None: done).
+/// Marks `pid` as the build that an interrupt must stop (None: done).
 pub fn track_build(pid: Option<u32>) {
     BUILD.store(pid.map_or(0, |p| p as i32), Ordering::SeqCst);
 }
@@ -115,13 +115,19 @@ fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Capture
     })
 }
 
-/// Runs `harness run <id> <record>` and waits for it, at most `limits.timeout`.
-pub fn run_test(harness: &Path, id: &str, scratch: &Path, limits: Limits) -> Result<RawRun> {
+/// Runs `<harness> run <id> <record>` (the protocol every harness speaks) and
+/// waits for it, at most `timeout`. `harness` is the command up to `run`.
+pub fn run_test(
+    mut harness: Command,
+    id: &str,
+    scratch: &Path,
+    timeout: Duration,
+    memory_bytes: Option<u64>,
+) -> Result<RawRun> {
     let record_path = scratch.join(format!("{id}.json"));
     let _ = std::fs::remove_file(&record_path);
-    let mut command = Command::new(harness);
-    command.arg("run").arg(id).arg(&record_path).current_dir(scratch);
-    let mut run = run_limited(command, limits.timeout, Some(limits.memory_bytes))?;
+    harness.arg("run").arg(id).arg(&record_path).current_dir(scratch);
+    let mut run = run_limited(harness, timeout, memory_bytes)?;
     run.record = std::fs::read_to_string(&record_path).ok();
     Ok(run)
 }

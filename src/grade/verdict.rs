@@ -5,7 +5,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::run::{Exit, Limits, RawRun};
-use crate::course::Check;
+use super::toolchain::Toolchain;
+use crate::course::{Check, CheckKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -46,14 +47,17 @@ impl Perf {
     }
 }
 
-/// The harness's JSON record of one test.
-#[derive(Debug, Deserialize)]
-struct Record {
-    status: String,
-    message: String,
-    duration_ms: f64,
-    #[serde(default)]
-    perf: Option<Perf>,
+/// The record a harness writes for one test, in every language: the wire
+/// protocol between the hidden checks and the grader.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: String,
+    /// "pass", "fail" or "panic" (an uncaught panic or throw in the learner's code).
+    pub status: String,
+    pub message: String,
+    pub duration_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perf: Option<Perf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +65,11 @@ pub struct CheckResult {
     pub id: String,
     pub item: String,
     pub step: String,
+    /// What the check tests, from levels.toml.
+    #[serde(skip)]
+    pub summary: String,
+    #[serde(skip)]
+    pub kind: CheckKind,
     pub status: Status,
     pub message: String,
     #[serde(serialize_with = "as_millis")]
@@ -86,6 +95,8 @@ impl CheckResult {
             id: check.id.clone(),
             item: check.item.clone(),
             step: check.step.clone(),
+            summary: check.summary.clone(),
+            kind: check.kind,
             status,
             message,
             duration,
@@ -101,12 +112,8 @@ impl CheckResult {
     }
 }
 
-fn mib(bytes: u64) -> String {
-    format!("{} MiB", bytes / (1024 * 1024))
-}
-
 /// Judges one harness run of `check`.
-pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
+pub fn judge(check: &Check, run: &RawRun, limits: Limits, toolchain: &dyn Toolchain) -> CheckResult {
     let stderr = &run.stderr.text;
     let mut output = String::new();
     if !run.stdout.text.is_empty() {
@@ -133,30 +140,19 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
             let duration = Duration::from_secs_f64(rec.duration_ms.max(0.0) / 1e3);
             match rec.status.as_str() {
                 "pass" => (Status::Pass, String::new(), rec.perf, duration),
-                "panic" => (Status::Panic, describe_panic(&rec.message), None, duration),
+                "panic" => (Status::Panic, toolchain.describe_panic(&rec.message), None, duration),
                 _ => (Status::Fail, rec.message, None, duration),
             }
         }
         (exit, None) => {
-            let (status, message) = if stderr.contains("memory allocation of") {
-                (
-                    Status::OutOfMemory,
-                    format!(
-                        "ran out of memory (limit {}). Something allocates far more than the data needs: \
-                         an ever-growing collection, or a copy made inside a loop.",
-                        mib(limits.memory_bytes)
-                    ),
-                )
-            } else if stderr.contains("has overflowed its stack") {
-                (Status::Crashed, "overflowed the stack: probably a recursion that never stops.".to_string())
-            } else {
+            let (status, message) = toolchain.read_crash(stderr, limits).unwrap_or_else(|| {
                 let how = match exit {
                     Exit::Signalled(sig) => format!("was killed by signal {sig}"),
                     Exit::Exited(code) => format!("exited with status {code} before reporting"),
                     Exit::TimedOut => unreachable!("handled above"),
                 };
                 (Status::Crashed, format!("the test process {how}.\n{}", tail(stderr, 12)))
-            };
+            });
             (status, message, None, run.elapsed)
         }
     };
@@ -183,48 +179,44 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits) -> CheckResult {
     result
 }
 
-/// `todo!()` is the common case and deserves a friendlier line.
-fn describe_panic(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("not yet implemented") {
-        let rest = rest.trim_start_matches(':').trim();
-        // "not yet implemented at f.rs:3" has no message; "...: msg at f.rs:3" has one.
-        let (what, at) = match rest.strip_prefix("at ") {
-            Some(at) => ("", at),
-            None => match rest.rfind(" at ") {
-                Some(i) => (&rest[..i], &rest[i + 4..]),
-                None => (rest, ""),
-            },
-        };
-        let mut out = String::from("not implemented yet: a todo!() was reached");
-        if !at.is_empty() {
-            out.push_str(&format!(" at {at}"));
-        }
-        if !what.is_empty() {
-            out.push_str(&format!(" ({what})"));
-        }
-        out
-    } else {
-        format!("panicked: {message}")
-    }
-}
-
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// A figure in MiB, for messages about memory limits.
+pub fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes / (1024 * 1024))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The record is one contract between every harness and the grader.
     #[test]
-    fn todo_panics_read_as_unfinished_work() {
-        let m = describe_panic("not yet implemented: look the post up at src/lib.rs:97");
-        assert_eq!(m, "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)");
-        assert_eq!(
-            describe_panic("not yet implemented at src/lib.rs:9"),
-            "not implemented yet: a todo!() was reached at src/lib.rs:9"
-        );
-        assert_eq!(describe_panic("boom at src/lib.rs:3"), "panicked: boom at src/lib.rs:3");
+    fn records_round_trip() {
+        let perf = Perf {
+            baseline: "10 posts".into(),
+            candidate: "10,000 posts".into(),
+            baseline_ns: 120.5,
+            candidate_ns: 130.0,
+            ratio: 1.08,
+            null_ratio: 1.01,
+            rounds: 15,
+        };
+        let record = Record {
+            id: "a.b".into(),
+            status: "pass".into(),
+            message: "x \"y\"\n".into(),
+            duration_ms: 1.5,
+            perf: Some(perf),
+        };
+        let text = serde_json::to_string(&record).unwrap();
+        assert_eq!(serde_json::from_str::<Record>(&text).unwrap(), record);
+        // What a runtime writes by hand, without the optional perf, reads the same.
+        let by_hand = r#"{"id":"a.b","status":"fail","message":"m","duration_ms":0.25}"#;
+        let r: Record = serde_json::from_str(by_hand).unwrap();
+        assert_eq!((r.status.as_str(), r.perf), ("fail", None));
     }
 }

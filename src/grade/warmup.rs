@@ -5,10 +5,10 @@
 use std::fs::File;
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use super::{cargo, harness, learner};
-use crate::course::{CheckKind, Level};
+use super::toolchain;
+use crate::course::Level;
 use crate::workspace::Workspace;
 
 /// Set (to anything) to skip the warm-up, as the test suite does.
@@ -21,7 +21,7 @@ pub fn spawn(ws: &Workspace, level: &Level) -> Result<bool> {
     if std::env::var_os(DISABLE_ENV).is_some() {
         return Ok(false);
     }
-    harness::prepare(ws, level)?;
+    toolchain::of(ws.lang).prepare_warm(ws, level)?;
     Ok(spawn_detached(ws, level))
 }
 
@@ -43,26 +43,14 @@ fn spawn_detached(ws: &Workspace, level: &Level) -> bool {
         .is_ok()
 }
 
-/// The warm-up itself, run by `workshop dev warm`: the harness build, then the
-/// build of the learner's own tests where the level grades them. Runs at low
-/// priority, so an editor stays responsive, and takes no workspace lock: a
-/// check started meanwhile waits on cargo's own lock, for no longer than it
-/// would have spent building anyway.
+/// The warm-up itself, run by `workshop dev warm`: the toolchain builds what
+/// a check will need. Runs at low priority, so an editor stays responsive, and
+/// takes no workspace lock: a check started meanwhile waits on the build
+/// tool's own lock, for no longer than it would have spent building anyway.
 pub fn run(ws: &Workspace, level: &Level) -> Result<()> {
     // SAFETY: setpriority only changes this process's scheduling priority.
     unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
-    let harness = harness::locate(ws, level);
-    let status = cargo::build_command(&harness, &ws.target_dir())
-        .status()
-        .context("cannot start cargo to build the hidden checks")?;
-    eprintln!("hidden checks built: {status}");
-    if level.checks.iter().any(|c| c.kind == CheckKind::LearnerTests) {
-        let status = learner::cargo_test(ws, level)
-            .arg("--no-run")
-            .status()
-            .context("cannot start cargo to build your own tests")?;
-        eprintln!("your own tests built: {status}");
-    }
+    toolchain::of(ws.lang).run_warm(ws, level)?;
     eprintln!("{FINISHED}");
     Ok(())
 }

@@ -4,9 +4,8 @@ use std::fmt::Write;
 
 use super::style::{dim, fail, heading, pass, warn};
 use crate::course::{CheckKind, Course, Level};
-use crate::grade::Grade;
-use crate::grade::cargo::BuildFailure;
 use crate::grade::verdict::CheckResult;
+use crate::grade::{BuildFailure, Event, Grade};
 use crate::progress::{self, Progress};
 use crate::workspace::{Scaffold, Workspace};
 
@@ -62,12 +61,28 @@ pub fn started(level: &Level, ws: &Workspace, scaffold: &Scaffold, unmet: &[&str
     let _ = writeln!(out, "\nBonus: {}", level.extension);
     let _ = writeln!(out, "\nNext:");
     let _ = writeln!(out, "  1. Read {}/README.md: the challenge, step by step.", level.id);
-    let _ = writeln!(out, "  2. Fill in the todo!()s in {}/src/lib.rs.", level.id);
+    let _ = writeln!(out, "  2. Fill in the TODOs in {}/{}.", level.id, main_file(level));
     let _ = writeln!(out, "  3. Run `workshop check` to grade your work; run it as often as you like.");
     if warming {
         let _ = writeln!(out, "\n{}", dim(WARMING));
     }
     out
+}
+
+/// The file the level's first step asks the learner to edit.
+fn main_file(level: &Level) -> &str {
+    level.steps.first().and_then(|s| s.files.first()).map_or("", String::as_str)
+}
+
+/// What the spinner says while the grader works.
+pub fn phase(event: &Event) -> String {
+    match event {
+        Event::Building(what) => format!("compiling {what}"),
+        Event::Running(n) => format!("running {n} checks"),
+        Event::OwnTests => "running your own tests".to_string(),
+        Event::Measuring(check) => format!("measuring {}", check.id),
+        Event::Finished(r) => format!("{} {}", if r.passed() { "✓" } else { "✗" }, r.id),
+    }
 }
 
 const WARMING: &str = "The hidden checks are compiling in the background while you read, so your first \
@@ -89,18 +104,19 @@ fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
         for e in &failure.learner_errors {
             let _ = writeln!(out, "{}", e.trim_end());
         }
-    } else if !failure.harness_errors.is_empty() {
+    } else if !failure.check_errors.is_empty() {
         let _ = writeln!(
             out,
-            "Your crate compiles, but the hidden checks cannot use it: a public name, field or signature \
-             they rely on was changed. Compare with the stub's declarations in {}/src/lib.rs.\n",
-            level.id
+            "Your code compiles, but the hidden checks cannot use it: a public name, field or signature \
+             they rely on was changed. Compare with the stub's declarations in {}/{}.\n",
+            level.id,
+            main_file(level)
         );
-        for e in failure.harness_errors.iter().take(3) {
+        for e in failure.check_errors.iter().take(3) {
             let _ = writeln!(out, "{}", clip(e, MESSAGE_LINES));
         }
     } else {
-        let _ = writeln!(out, "cargo said:\n{}", indent(&clip(&failure.cargo_stderr, 20), "  "));
+        let _ = writeln!(out, "{} said:\n{}", failure.tool, indent(&clip(&failure.tool_output, 20), "  "));
     }
     let _ = writeln!(out, "\nFix the first error, then run `workshop check` again.");
 }
@@ -122,12 +138,12 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
                 writeln!(out, "  {} {}  {}", dim("○"), check.summary, dim("(stress check: `workshop check --stress`)"));
         }
         for r in mine {
-            let summary = level.checks.iter().find(|c| c.id == r.id).map_or("", |c| c.summary.as_str());
+            let summary = r.summary.as_str();
             if r.passed() {
                 let _ = writeln!(out, "  {} {}", pass(), summary);
             } else {
                 let _ = writeln!(out, "  {} {}  {}", fail(), summary, dim(&r.id));
-                // The stub fails many checks on the same todo!(): say it once.
+                // The stub fails many checks on the same placeholder: say it once.
                 if last_message == Some(r.message.as_str()) {
                     let _ = writeln!(out, "      {}", dim("(same as above)"));
                 } else {
@@ -143,7 +159,7 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
         let _ = writeln!(out);
     }
 
-    perf_table(out, level, results);
+    perf_table(out, results);
 
     let passed = results.iter().filter(|r| r.passed()).count();
     let _ = writeln!(out, "{passed}/{} checks pass.", results.len());
@@ -161,7 +177,22 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
         return;
     }
     if core_done {
-        let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
+        let regressed: Vec<&str> = level
+            .items
+            .iter()
+            .filter(|i| !i.bonus && results.iter().any(|r| r.item == i.id && !r.passed()))
+            .map(|i| i.title.as_str())
+            .collect();
+        if regressed.is_empty() {
+            let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
+        } else {
+            let _ = writeln!(
+                out,
+                "{} regressed since you mastered it: {}. Your mastery is kept, but these checks fail now.",
+                warn("Careful:"),
+                regressed.join(", ")
+            );
+        }
     }
     // The first failing check's step leads; show its first hint.
     if let Some(step) = results.iter().find(|r| !r.passed()).and_then(|r| level.step(&r.step)) {
@@ -179,9 +210,8 @@ fn fmt_ns(ns: f64) -> String {
     }
 }
 
-fn perf_table(out: &mut String, level: &Level, results: &[CheckResult]) {
-    let perf: Vec<&CheckResult> =
-        results.iter().filter(|r| level.checks.iter().any(|c| c.id == r.id && c.kind == CheckKind::Perf)).collect();
+fn perf_table(out: &mut String, results: &[CheckResult]) {
+    let perf: Vec<&CheckResult> = results.iter().filter(|r| r.kind == CheckKind::Perf).collect();
     if perf.is_empty() {
         return;
     }

@@ -1,30 +1,18 @@
-//! Checks on the learner's crate itself rather than through the harness:
-//! their own `cargo test`, and text their source must keep.
+//! The learner's own tests: `cargo test` of their crate, judged by a
+//! `learner-tests` check.
 
-use std::fs;
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use super::run::{self, Exit};
-use super::verdict::{CheckResult, Status};
 use crate::course::{Check, Level};
+use crate::grade::run::{self, Exit};
+use crate::grade::verdict::{CheckResult, Status};
 use crate::workspace::Workspace;
 
 /// Building and running the learner's tests, unless the check says otherwise.
 const OWN_TESTS_TIMEOUT: Duration = Duration::from_secs(180);
-
-pub fn source_contains(ws: &Workspace, level: &Level, check: &Check) -> CheckResult {
-    let (file, pattern) = (check.file.as_deref().unwrap_or_default(), check.pattern.as_deref().unwrap_or_default());
-    let path = ws.level_dir(&level.id).join(file);
-    let (status, message) = match fs::read_to_string(&path) {
-        Ok(text) if text.contains(pattern) => (Status::Pass, String::new()),
-        Ok(_) => (Status::Fail, format!("{}/{file} must contain `{pattern}`.", level.id)),
-        Err(e) => (Status::Fail, format!("cannot read {}/{file}: {e}", level.id)),
-    };
-    CheckResult::new(check, status, message, Duration::ZERO)
-}
 
 /// One `test name ... ok` line of libtest's output.
 fn test_line(line: &str) -> Option<(&str, bool)> {
@@ -51,7 +39,7 @@ pub fn cargo_test(ws: &Workspace, level: &Level) -> Command {
     cmd
 }
 
-pub fn own_tests(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
+pub fn run(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
     let cmd = cargo_test(ws, level);
     let timeout = check.timeout_secs.map_or(OWN_TESTS_TIMEOUT, Duration::from_secs);
     let raw = run::run_limited(cmd, timeout, None)?;

@@ -1,7 +1,7 @@
 //! Compile-fail checks: code that must NOT compile against the learner's
 //! crate, such as a `UserId` passed where a `PostId` is expected.
 //!
-//! All of a level's cases sit in one file, `checks/<level>/compile_fail.rs`,
+//! All of a level's cases sit in one file, `checks/rust/<level>/compile_fail.rs`,
 //! split into sections by `// check: <id>` lines, plus a `// control` section
 //! of correct uses that must compile. One `rustc --emit=metadata` call
 //! type-checks the whole file (about a tenth of a second) and each error is
@@ -13,38 +13,11 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use super::cargo::Built;
+use crate::grade::toolchain::{TypeCases, section_of, sections};
+
 /// rustc's code for "mismatched types".
 const MISMATCHED_TYPES: &str = "E0308";
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    /// `None` for the control section.
-    pub id: Option<String>,
-    pub first_line: usize,
-    pub last_line: usize,
-}
-
-/// Splits the file into sections by its marker comments (1-based lines).
-pub fn sections(source: &str) -> Vec<Section> {
-    let mut out: Vec<Section> = Vec::new();
-    let total = source.lines().count();
-    for (i, line) in source.lines().enumerate() {
-        let line_no = i + 1;
-        let t = line.trim();
-        let id = if let Some(id) = t.strip_prefix("// check:") {
-            Some(id.trim().to_string())
-        } else if t == "// control" {
-            None
-        } else {
-            continue;
-        };
-        if let Some(prev) = out.last_mut() {
-            prev.last_line = line_no - 1;
-        }
-        out.push(Section { id, first_line: line_no, last_line: total });
-    }
-    out
-}
 
 #[derive(Deserialize)]
 struct RustcDiagnostic {
@@ -65,32 +38,9 @@ struct Span {
     is_primary: bool,
 }
 
-/// The verdict of one `// check:` section.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    /// It failed to compile with mismatched types, as it should.
-    Rejected,
-    /// It compiled: the types let the mistake through.
-    Compiled,
-    /// It failed for another reason (a renamed function, say), so it proves nothing.
-    OtherError(String),
-}
-
-pub struct Outcome {
-    pub verdicts: Vec<(String, Verdict)>,
-    /// Errors in the control section: the crate's API is not what the checks expect.
-    pub control_errors: Vec<String>,
-}
-
 /// Type-checks `file` against the learner's library and judges each section.
-pub fn run(
-    file: &Path,
-    source: &str,
-    crate_name: &str,
-    rlib: &Path,
-    deps_dir: &Path,
-    scratch: &Path,
-) -> Result<Outcome> {
+pub fn run(file: &Path, source: &str, crate_name: &str, built: &Built, scratch: &Path) -> Result<TypeCases> {
+    let (rlib, deps_dir) = (&built.learner_rlib, &built.deps_dir);
     let output = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
         .args(["--edition", "2021", "--crate-type", "lib", "--crate-name", "workshop_compile_fail"])
         .args(["--emit", "metadata", "--error-format", "json", "-A", "warnings", "-o"])
@@ -118,7 +68,7 @@ pub fn run(
         let Some(span) = diag.spans.iter().find(|s| s.is_primary) else {
             continue;
         };
-        if let Some(i) = sections.iter().position(|s| (s.first_line..=s.last_line).contains(&span.line_start)) {
+        if let Some(i) = section_of(&sections, span.line_start) {
             per_section[i].push((diag.code.map(|c| c.code), diag.rendered.unwrap_or_default()));
         }
     }
@@ -130,34 +80,18 @@ pub fn run(
             None => control_errors.extend(errors.into_iter().map(|(_, text)| text)),
             Some(id) => {
                 let verdict = if errors.is_empty() {
-                    Verdict::Compiled
+                    Err("this mix-up compiled, so the compiler cannot catch it for you. \
+                         Make each kind of id its own type."
+                        .to_string())
                 } else if errors.iter().any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES)) {
-                    Verdict::Rejected
+                    Ok(())
                 } else {
-                    Verdict::OtherError(errors.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n"))
+                    let text = errors.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n");
+                    Err(format!("this case failed to compile for a reason other than a type mismatch:\n{text}"))
                 };
                 verdicts.push((id.clone(), verdict));
             }
         }
     }
-    Ok(Outcome { verdicts, control_errors })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sections_split_on_markers() {
-        let src = "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n";
-        let s = sections(src);
-        assert_eq!(
-            s,
-            vec![
-                Section { id: None, first_line: 2, last_line: 3 },
-                Section { id: Some("one".into()), first_line: 4, last_line: 6 },
-                Section { id: Some("two".into()), first_line: 7, last_line: 8 },
-            ]
-        );
-    }
+    Ok(TypeCases { verdicts, control_errors, keep_api: "ids must still be built with `From<&str>`" })
 }

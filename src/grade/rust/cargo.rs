@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use super::harness::{HARNESS_LIB, HarnessCrate, PROFILE};
+use crate::grade::toolchain::BuildFailure;
+use crate::grade::{INTERRUPTED, run};
 
 pub const NO_CARGO: &str = "`cargo` was not found on your PATH.\n\
     workshop compiles your code with Rust's own tools. Install Rust with rustup \
@@ -26,22 +28,6 @@ pub enum BuildOutcome {
     Built(Built),
     /// The learner's code (or the checks against it) did not compile.
     Failed(BuildFailure),
-}
-
-pub struct BuildFailure {
-    /// Rendered compiler errors in the learner's own files.
-    pub learner_errors: Vec<String>,
-    /// Errors in the hidden checks: the learner changed the public API.
-    pub harness_errors: Vec<String>,
-    /// Cargo's own complaint when no compiler message explains the failure.
-    pub cargo_stderr: String,
-}
-
-impl BuildFailure {
-    /// The errors to show: the learner's own first, else the checks'.
-    pub fn errors(&self) -> &[String] {
-        if self.learner_errors.is_empty() { &self.harness_errors } else { &self.learner_errors }
-    }
 }
 
 #[derive(Deserialize)]
@@ -96,7 +82,7 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
             _ => anyhow::Error::new(e).context("cannot start cargo"),
         })?;
 
-    super::run::track_build(Some(child.id()));
+    run::track_build(Some(child.id()));
     // Kept for the rare failure no compiler message explains (a broken Cargo.toml, say).
     let stderr = child.stderr.take().context("cargo's stderr")?;
     let stderr_reader = std::thread::spawn(move || {
@@ -143,14 +129,19 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
         }
     }
     let status = child.wait().context("cannot wait for cargo")?;
-    super::run::track_build(None);
+    run::track_build(None);
     let cargo_stderr = stderr_reader.join().unwrap_or_default();
 
     if !status.success() || exe.is_none() {
-        if super::run::interrupted() {
-            bail!(super::INTERRUPTED);
+        if run::interrupted() {
+            bail!(INTERRUPTED);
         }
-        return Ok(BuildOutcome::Failed(BuildFailure { learner_errors, harness_errors, cargo_stderr }));
+        return Ok(BuildOutcome::Failed(BuildFailure {
+            tool: "cargo",
+            learner_errors,
+            check_errors: harness_errors,
+            tool_output: cargo_stderr,
+        }));
     }
     let harness_exe = exe.context("cargo built no harness executable")?;
     let learner_rlib = rlib.context("cargo reported no library for your crate")?;

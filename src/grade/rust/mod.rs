@@ -1,0 +1,216 @@
+//! The Rust track's toolchain: cargo builds the learner's crate with the
+//! hidden checks as one harness binary, rustc judges the compile-fail cases,
+//! and `cargo test` runs the learner's own tests.
+
+mod cargo;
+mod compile_fail;
+mod editor;
+mod harness;
+mod own_tests;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use super::run::{self, Limits, RawRun};
+use super::toolchain::{Build, Harness, Toolchain, TypeCases};
+use super::verdict::{CheckResult, Status, mib};
+use super::{Event, Events, Options};
+use crate::course::{Check, CheckKind, Level};
+use crate::embedded;
+use crate::lang::Lang;
+use crate::workspace::Workspace;
+
+pub struct Rust;
+
+pub static RUST: Rust = Rust;
+
+/// The checks file that is type-checked, not run.
+const COMPILE_FAIL_FILE: &str = "compile_fail.rs";
+
+/// The cargo target dir shared by every check, kept warm between runs.
+fn target_dir(ws: &Workspace) -> PathBuf {
+    ws.meta_dir().join("target")
+}
+
+/// The Rust crate name of a level's folder (`babel-fish` -> `babel_fish`).
+fn crate_name(level: &Level) -> String {
+    level.id.replace('-', "_")
+}
+
+impl Toolchain for Rust {
+    fn check_installed(&self) -> Result<()> {
+        cargo::check_toolchain()
+    }
+
+    fn prepare_workspace(&self, _ws: &Workspace) -> Result<()> {
+        // Cargo fetches nothing: the level crates have no dependencies.
+        Ok(())
+    }
+
+    fn editor_settings(&self, ws: &Workspace, level: &Level) -> Result<()> {
+        editor::write(ws, level)
+    }
+
+    fn level_marker(&self) -> &'static str {
+        "Cargo.toml"
+    }
+
+    fn is_source(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "rs" || e == "toml")
+    }
+
+    fn tool_dirs(&self) -> &'static [&'static str] {
+        &["target"]
+    }
+
+    fn cache_dirs(&self) -> &'static [&'static str] {
+        &["target/", "target-own-tests/"]
+    }
+
+    fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build> {
+        let krate = harness::prepare(ws, level, &crate_name(level))?;
+        let built = match cargo::build(&krate, &target_dir(ws), options.color, &|part| events(Event::Building(part)))? {
+            cargo::BuildOutcome::Built(b) => b,
+            cargo::BuildOutcome::Failed(f) => return Ok(Build::Failed(f)),
+        };
+        let scratch = krate.dir.join("run");
+        fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+        let compile_fail = level
+            .checks
+            .iter()
+            .any(|c| c.kind == CheckKind::CompileFail)
+            .then(|| {
+                embedded::checks(Lang::Rust, &level.id)
+                    .into_iter()
+                    .find(|f| f.path == COMPILE_FAIL_FILE)
+                    .map(|f| f.text())
+                    .with_context(|| format!("checks/rust/{}/{COMPILE_FAIL_FILE} is missing from this build", level.id))
+            })
+            .transpose()?;
+        Ok(Build::Built(Box::new(RustHarness {
+            built,
+            scratch,
+            types_dir: krate.dir.join("types"),
+            crate_name: crate_name(level),
+            compile_fail,
+        })))
+    }
+
+    fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()> {
+        harness::prepare(ws, level, &crate_name(level)).map(drop)
+    }
+
+    fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()> {
+        let krate = harness::locate(ws, level);
+        let status = cargo::build_command(&krate, &target_dir(ws))
+            .status()
+            .context("cannot start cargo to build the hidden checks")?;
+        eprintln!("hidden checks built: {status}");
+        if level.checks.iter().any(|c| c.kind == CheckKind::LearnerTests) {
+            let status = own_tests::cargo_test(ws, level)
+                .arg("--no-run")
+                .status()
+                .context("cannot start cargo to build your own tests")?;
+            eprintln!("your own tests built: {status}");
+        }
+        Ok(())
+    }
+
+    fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
+        own_tests::run(ws, level, check)
+    }
+
+    fn read_crash(&self, stderr: &str, limits: Limits) -> Option<(Status, String)> {
+        if stderr.contains("memory allocation of") {
+            Some((
+                Status::OutOfMemory,
+                format!(
+                    "ran out of memory (limit {}). Something allocates far more than the data needs: \
+                     an ever-growing collection, or a copy made inside a loop.",
+                    mib(limits.memory_bytes)
+                ),
+            ))
+        } else if stderr.contains("has overflowed its stack") {
+            Some((Status::Crashed, "overflowed the stack: probably a recursion that never stops.".to_string()))
+        } else {
+            None
+        }
+    }
+
+    fn describe_panic(&self, message: &str) -> String {
+        describe_panic(message)
+    }
+}
+
+struct RustHarness {
+    built: cargo::Built,
+    scratch: PathBuf,
+    types_dir: PathBuf,
+    crate_name: String,
+    compile_fail: Option<&'static str>,
+}
+
+impl Harness for RustHarness {
+    fn list(&self) -> Result<Vec<String>> {
+        let exe = &self.built.harness_exe;
+        let out = Command::new(exe).arg("--list").output().with_context(|| format!("cannot run {}", exe.display()))?;
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
+    fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
+        let harness = Command::new(&self.built.harness_exe);
+        run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes))
+    }
+
+    fn type_cases(&self) -> Result<TypeCases> {
+        let source = self.compile_fail.context("this level has no compile-fail cases")?;
+        fs::create_dir_all(&self.types_dir).with_context(|| format!("cannot create {}", self.types_dir.display()))?;
+        let file = self.types_dir.join(COMPILE_FAIL_FILE);
+        fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
+        compile_fail::run(&file, source, &self.crate_name, &self.built, &self.types_dir)
+    }
+}
+
+/// `todo!()` is the common case and deserves a friendlier line.
+fn describe_panic(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("not yet implemented") {
+        let rest = rest.trim_start_matches(':').trim();
+        // "not yet implemented at f.rs:3" has no message; "...: msg at f.rs:3" has one.
+        let (what, at) = match rest.strip_prefix("at ") {
+            Some(at) => ("", at),
+            None => match rest.rfind(" at ") {
+                Some(i) => (&rest[..i], &rest[i + 4..]),
+                None => (rest, ""),
+            },
+        };
+        let mut out = String::from("not implemented yet: a todo!() was reached");
+        if !at.is_empty() {
+            out.push_str(&format!(" at {at}"));
+        }
+        if !what.is_empty() {
+            out.push_str(&format!(" ({what})"));
+        }
+        out
+    } else {
+        format!("panicked: {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn todo_panics_read_as_unfinished_work() {
+        let m = describe_panic("not yet implemented: look the post up at src/lib.rs:97");
+        assert_eq!(m, "not implemented yet: a todo!() was reached at src/lib.rs:97 (look the post up)");
+        assert_eq!(
+            describe_panic("not yet implemented at src/lib.rs:9"),
+            "not implemented yet: a todo!() was reached at src/lib.rs:9"
+        );
+        assert_eq!(describe_panic("boom at src/lib.rs:3"), "panicked: boom at src/lib.rs:3");
+    }
+}

@@ -1,0 +1,172 @@
+//! The boundary between the grader and a language's tools. Everything that
+//! knows a compiler, a package manager or a runtime lives behind `Toolchain`
+//! (one module per language); the grader, verdicts, renderers and commands
+//! only see result records.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::run::{Limits, RawRun};
+use super::verdict::{CheckResult, Status};
+use super::{Events, Options};
+use crate::course::{Check, Level};
+use crate::lang::Lang;
+use crate::workspace::Workspace;
+
+pub trait Toolchain: Sync {
+    /// Refuses a machine without the tools this language needs, saying how to get them.
+    fn check_installed(&self) -> Result<()>;
+
+    /// Workspace-wide setup at `start`, after the level's files are written
+    /// (installing dependencies, say). An error says what to run later.
+    fn prepare_workspace(&self, ws: &Workspace) -> Result<()>;
+
+    /// Editor settings for a started level; existing settings are kept.
+    fn editor_settings(&self, ws: &Workspace, level: &Level) -> Result<()>;
+
+    /// A file every started level folder has (its manifest).
+    fn level_marker(&self) -> &'static str;
+
+    /// Whether a file of a level folder is source the learner edits.
+    fn is_source(&self, path: &Path) -> bool;
+
+    /// Folders inside a level folder that tools write to; never the learner's work.
+    fn tool_dirs(&self) -> &'static [&'static str];
+
+    /// Folders under `.workshop/` that only hold caches, for its `.gitignore`.
+    fn cache_dirs(&self) -> &'static [&'static str];
+
+    /// Builds (or type-checks and bundles) the learner's code with the hidden
+    /// checks, ready to run them.
+    fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build>;
+
+    /// Writes what the warm-up will build; `run_warm` then builds it.
+    fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
+    fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
+
+    /// Runs the learner's own tests, judged by a `learner-tests` check.
+    fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult>;
+
+    /// Reads a test process that died without a record (its stderr), if the
+    /// toolchain recognises how.
+    fn read_crash(&self, stderr: &str, limits: Limits) -> Option<(Status, String)>;
+
+    /// An uncaught panic or throw, as a learner should read it (a stub's
+    /// placeholder reads as unfinished work).
+    fn describe_panic(&self, message: &str) -> String;
+}
+
+pub enum Build {
+    Built(Box<dyn Harness>),
+    /// The learner's code (or the checks against it) did not compile.
+    Failed(BuildFailure),
+}
+
+/// The built hidden checks of one level.
+pub trait Harness: Sync {
+    /// The ids of the checks the harness holds (test and perf kinds).
+    fn list(&self) -> Result<Vec<String>>;
+
+    /// Runs one harness check in a process of its own, with `limits`.
+    fn run(&self, check: &Check, limits: Limits) -> Result<RawRun>;
+
+    /// Judges the level's type cases (kind = "compile-fail").
+    fn type_cases(&self) -> Result<TypeCases>;
+}
+
+pub struct BuildFailure {
+    /// The tool that refused the code, named as the learner knows it.
+    pub tool: &'static str,
+    /// Rendered errors in the learner's own files.
+    pub learner_errors: Vec<String>,
+    /// Errors in the hidden checks: the learner changed the public API.
+    pub check_errors: Vec<String>,
+    /// The tool's own complaint when no compiler message explains the failure.
+    pub tool_output: String,
+}
+
+impl BuildFailure {
+    /// The errors to show: the learner's own first, else the checks'.
+    pub fn errors(&self) -> &[String] {
+        if self.learner_errors.is_empty() { &self.check_errors } else { &self.learner_errors }
+    }
+}
+
+/// The verdicts of the type cases: code that must not compile, and type-level assertions.
+pub struct TypeCases {
+    /// Check id -> `Err(message)` when the case proves the types let a mistake through.
+    pub verdicts: Vec<(String, std::result::Result<(), String>)>,
+    /// Errors in the control section: the API is not what the checks expect.
+    pub control_errors: Vec<String>,
+    /// What the learner must keep so the type cases can use their code.
+    pub keep_api: &'static str,
+}
+
+/// A section of a type-cases file: `// check: <id>` (or `// control`) up to the next marker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// `None` for the control section.
+    pub id: Option<String>,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+/// Splits a type-cases file into sections by its marker comments (1-based lines).
+pub fn sections(source: &str) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    let total = source.lines().count();
+    for (i, line) in source.lines().enumerate() {
+        let line_no = i + 1;
+        let t = line.trim();
+        let id = if let Some(id) = t.strip_prefix("// check:") {
+            let id = id.trim();
+            if id == "control" { None } else { Some(id.to_string()) }
+        } else if t == "// control" {
+            None
+        } else {
+            continue;
+        };
+        if let Some(prev) = out.last_mut() {
+            prev.last_line = line_no - 1;
+        }
+        out.push(Section { id, first_line: line_no, last_line: total });
+    }
+    out
+}
+
+/// The index of the section holding `line`.
+pub fn section_of(sections: &[Section], line: usize) -> Option<usize> {
+    sections.iter().position(|s| (s.first_line..=s.last_line).contains(&line))
+}
+
+/// The toolchain of `lang`.
+pub fn of(lang: Lang) -> &'static dyn Toolchain {
+    match lang {
+        Lang::Rust => &super::rust::RUST,
+        Lang::TypeScript => &super::typescript::TYPESCRIPT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_split_on_markers() {
+        let src =
+            "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n// check: control\n";
+        let s = sections(src);
+        assert_eq!(
+            s,
+            vec![
+                Section { id: None, first_line: 2, last_line: 3 },
+                Section { id: Some("one".into()), first_line: 4, last_line: 6 },
+                Section { id: Some("two".into()), first_line: 7, last_line: 8 },
+                Section { id: None, first_line: 9, last_line: 9 },
+            ]
+        );
+        assert_eq!(section_of(&s, 5), Some(1));
+        assert_eq!(section_of(&s, 1), None);
+    }
+}
