@@ -1,0 +1,549 @@
+// The hidden-check runtime for the TypeScript track, bundled (esbuild) with a
+// level's checks and the learner's code into one harness.mjs. Node built-ins
+// only. A port of checks/rust/harness.rs, with the same result records, so the
+// grader reads both tracks with the same code.
+//
+// Protocol (run with `node --enable-source-maps harness.mjs ...`):
+//   --list                    the test ids, one a line
+//   run <id> <record-file>    runs one test, writes one JSON record to the file
+//   serve <record-dir>        a worker: reads test ids from stdin, one a line; for
+//                             each, runs it, writes <record-dir>/<id>.json
+//                             atomically (temp file, then rename), then writes
+//                             the line "@@workshop done <id>" to stdout. Exits
+//                             when stdin closes. The grader owns timeouts: it
+//                             kills and restarts a worker that hangs or dies.
+//   run-all <dir>             every test in this process, <dir>/<id>.json each
+//                             (for benchmarks only)
+//
+// A record is {"id","status":"pass"|"fail"|"panic","message","duration_ms"}
+// plus, for a passing perf test, "perf": {"baseline","candidate",
+// "baseline_ns","candidate_ns","ratio","null_ratio","rounds"}.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+/** A correctness check returns nothing (or throws); a perf test returns its Measurement. */
+export type Test =
+  | { id: string; kind: 'check'; fn: () => void | Promise<void> }
+  | { id: string; kind: 'perf'; fn: () => Measurement | Promise<Measurement> };
+
+export const check = (id: string, fn: () => void | Promise<void>): Test => ({ id, kind: 'check', fn });
+export const perf = (id: string, fn: () => Measurement | Promise<Measurement>): Test => ({ id, kind: 'perf', fn });
+
+/** A check's verdict "this is wrong": status "fail" with this message. */
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
+/** Fails the check with `message`. */
+export function fail(message: string): never {
+  throw new CheckFailure(message);
+}
+
+/** Fails the check with `message` unless `cond` holds. */
+export function ensure(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new CheckFailure(message);
+}
+
+/**
+ * Fails the check with "what / expected / actual" (and the first place where
+ * they differ) unless the two are deeply equal: same own keys, same values,
+ * arrays in the same order. `{ a: undefined }` is not `{}`.
+ */
+export function ensureEq<T>(actual: T, expected: T, what: string): void {
+  if (deepEqual(actual, expected)) return;
+  let message = `${what}\n  expected: ${show(expected)}\n  actual:   ${show(actual)}`;
+  const where = firstDifference(actual, expected, '');
+  if (where !== undefined && where.path !== '') {
+    message += `\n  first difference at ${where.path}: expected ${show(where.expected)}, actual ${show(where.actual)}`;
+  }
+  throw new CheckFailure(message);
+}
+
+/** Fails unless `actual === expected` (the same object, not an equal copy). */
+export function ensureSame(actual: unknown, expected: unknown, what: string): void {
+  if (actual === expected) return;
+  const equal = deepEqual(actual, expected);
+  throw new CheckFailure(
+    equal
+      ? `${what}: expected the very same object, got an equal copy of it\n  value: ${show(actual)}`
+      : `${what}: expected the very same object\n  expected: ${show(expected)}\n  actual:   ${show(actual)}`,
+  );
+}
+
+/** The value, or a failure "what: expected a value, got undefined". */
+export function some<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) fail(`${what}: expected a value, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Calls `f` and returns its result. An error that `isRefusal` recognizes (the
+ * level's own "refused" error) fails the check, saying what was being done;
+ * anything else propagates (a panic, or a mutation of frozen input).
+ */
+export function ok<T>(f: () => T, doing: string, isRefusal: (e: unknown) => boolean): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isRefusal(e)) fail(`${doing}: expected it to succeed, but it threw ${describe(e)}`);
+    throw e;
+  }
+}
+
+/**
+ * Calls `f`, which must throw an error for which `verdict` returns undefined
+ * (the right refusal). `verdict` returns a description of what is wrong with
+ * an error of the right family, or throws it on (a panic). Returning normally
+ * fails the check.
+ */
+export function refuses(f: () => unknown, doing: string, expected: string, verdict: (e: unknown) => string | undefined): void {
+  let result: unknown;
+  try {
+    result = f();
+  } catch (e) {
+    const wrong = verdict(e);
+    if (wrong !== undefined) fail(`${doing}\n  expected: ${expected} to be thrown\n  actual:   ${wrong}`);
+    return;
+  }
+  fail(`${doing}\n  expected: ${expected} to be thrown\n  actual:   it returned ${show(result, 1)}`);
+}
+
+/** `Name: message` for errors, a readable value for anything else thrown. */
+export function describe(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return `the value ${show(e)}`;
+}
+
+/** A readable one-line rendering of a value, JSON-ish, long values cut. */
+export function show(value: unknown, depth = 4): string {
+  const text = inspect(value, { depth, breakLength: Infinity, maxArrayLength: 12, maxStringLength: 200, sorted: false });
+  return text.length > 600 ? `${text.slice(0, 600)} …` : text;
+}
+
+/**
+ * Structural equality: primitives by value (0 equals -0, NaN equals NaN),
+ * arrays element by element, other objects by their own enumerable string
+ * keys, whatever their prototypes (a table made with Object.create(null)
+ * equals the same table written as a literal). A key present with the value
+ * `undefined` is not the same as an absent key.
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
+  if (!isObject(a) || !isObject(b)) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null;
+}
+
+function key(k: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
+/** The first path at which two values differ, depth first, in key order. */
+function firstDifference(a: unknown, b: unknown, at: string): { path: string; actual: unknown; expected: unknown } | undefined {
+  if (deepEqual(a, b)) return undefined;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i >= a.length || i >= b.length) return { path: `${at}[${i}]`, actual: a[i], expected: b[i] };
+      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
+      if (d) return d;
+    }
+    return { path: at, actual: a, expected: b };
+  }
+  if (isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+    for (const k of keys) {
+      const inA = Object.hasOwn(a, k);
+      const inB = Object.hasOwn(b, k);
+      if (inA !== inB) {
+        return { path: `${at}${key(k)}`, actual: inA ? a[k] : '(absent)', expected: inB ? b[k] : '(absent)' };
+      }
+      const d = firstDifference(a[k], b[k], `${at}${key(k)}`);
+      if (d) return d;
+    }
+    return { path: at, actual: a, expected: b };
+  }
+  return { path: at, actual: a, expected: b };
+}
+
+// ---------------------------------------------------------------------------
+// Frozen inputs
+// ---------------------------------------------------------------------------
+
+// Every object deepFreeze has finished with: all of it is frozen, so a state
+// that shares tables with an earlier one is frozen again in time proportional
+// to what is new.
+const deepFrozen = new WeakSet<object>();
+
+/**
+ * Freezes `value` and everything reachable from it, as Redux Toolkit's
+ * dev-mode immutability check would notice: in strict mode (every ES module)
+ * an assignment, push, delete or sort on it then throws a TypeError.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return value;
+  const stack: object[] = [value];
+  const seen = new Set<object>([value]);
+  while (stack.length > 0) {
+    const obj = stack.pop() as object;
+    Object.freeze(obj);
+    for (const k of Reflect.ownKeys(obj)) {
+      const d = Object.getOwnPropertyDescriptor(obj, k);
+      const v: unknown = d && 'value' in d ? d.value : undefined;
+      if (typeof v === 'object' && v !== null && !deepFrozen.has(v) && !seen.has(v)) {
+        seen.add(v);
+        stack.push(v);
+      }
+    }
+  }
+  for (const obj of seen) deepFrozen.add(obj);
+  return value;
+}
+
+// V8's messages for a write to a frozen object (assignment, push, pop, splice,
+// sort, delete, defineProperty, Object.assign onto it).
+const MUTATION =
+  /^(Cannot assign to read only property|Cannot add property|Cannot delete property|Cannot define property|Cannot redefine property|Cannot add\/remove sealed array elements)|object is not extensible/;
+
+// ---------------------------------------------------------------------------
+// Where in the learner's code an error happened
+// ---------------------------------------------------------------------------
+
+// The bundle lives in the build directory, and the source map points the check
+// files there too: a frame under it is the checks' or the harness's, never the
+// learner's. (The learner's files live in the workspace's level folder.)
+const BUILD_DIR = (() => {
+  try {
+    return path.dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined;
+  }
+})();
+
+const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+function slash(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** "towel/src/index.ts" for ".../towel/src/index.ts": from the level folder on. */
+function shortPath(file: string): string {
+  const f = slash(file);
+  const i = f.lastIndexOf('/src/');
+  if (i < 0) return path.basename(file);
+  const start = f.lastIndexOf('/', i - 1);
+  return f.slice(start + 1);
+}
+
+/** The names of an error's constructor and its ancestors: their frames ("new X") are skipped. */
+function constructorNames(e: unknown): Set<string> {
+  const names = new Set<string>();
+  let proto: unknown = isObject(e) ? Object.getPrototypeOf(e) : undefined;
+  while (isObject(proto) && proto !== Object.prototype) {
+    const ctor = (proto as { constructor?: unknown }).constructor;
+    if (typeof ctor === 'function' && ctor.name) names.add(`new ${ctor.name}`);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return names;
+}
+
+/**
+ * "towel/src/index.ts:42": the innermost frame of `e`'s stack in the learner's
+ * code, i.e. a TypeScript or JavaScript file outside the build directory and
+ * outside node_modules, skipping the error's own constructor (so a
+ * `throw new NotImplemented(...)` points at the throw, not the class).
+ */
+export function learnerLocation(e: unknown): string | undefined {
+  const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
+  const skip = constructorNames(e);
+  for (const line of stack.split('\n').slice(1)) {
+    const m = FRAME.exec(line);
+    if (!m) continue;
+    const fn = m[1];
+    let file = m[2] ?? '';
+    if (fn !== undefined && skip.has(fn)) continue;
+    if (file.startsWith('file://')) {
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        continue;
+      }
+    }
+    if (!path.isAbsolute(file)) continue; // node:internal/..., <anonymous>, native
+    const f = slash(file);
+    if (f.includes('/node_modules/')) continue;
+    if (BUILD_DIR !== undefined && f.startsWith(`${slash(BUILD_DIR)}/`)) continue;
+    if (!/\.[cm]?[jt]sx?$/.test(f)) continue;
+    return `${shortPath(file)}:${m[3]}`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Performance: paired measurement against a baseline in the same run
+// ---------------------------------------------------------------------------
+
+/** What a performance check measured. Times are medians per call. */
+export interface Measurement {
+  baseline: string;
+  candidate: string;
+  baseline_ns: number;
+  candidate_ns: number;
+  /** Median of the paired candidate/baseline ratios. */
+  ratio: number;
+  /** Median ratio of the baseline against itself: how noisy the machine was. */
+  null_ratio: number;
+  rounds: number;
+}
+
+// Long enough that a millisecond-scale call still fills a block several
+// times over, short enough that 15 rounds stay well under a second.
+const TARGET_BLOCK_NS = 4e6;
+const ROUNDS = 15;
+const MAX_CALIBRATE = 2 ** 24;
+const MAX_ITERS = 2 ** 26;
+
+/** Runs `f` `iters` times and returns the elapsed nanoseconds. */
+function block(f: () => void, iters: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) f();
+  return Number(process.hrtime.bigint() - start);
+}
+
+/**
+ * How many calls of `f` fill one timing block (at least one).
+ *
+ * The per-call cost is the fastest of several blocks: being preempted only
+ * ever adds time. Both sides of a comparison get blocks of the same length,
+ * so an interruption is as likely to land on either side.
+ */
+function calibrate(f: () => void): number {
+  let iters = 1;
+  for (;;) {
+    const t = block(f, iters);
+    if (t >= TARGET_BLOCK_NS / 4 || iters >= MAX_CALIBRATE) break;
+    iters *= 4;
+  }
+  let fastest = Infinity;
+  for (let i = 0; i < 5; i++) fastest = Math.min(fastest, block(f, iters) / iters);
+  return Math.min(Math.max(Math.ceil(TARGET_BLOCK_NS / Math.max(fastest, 0.1)), 1), MAX_ITERS);
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 === 1 ? (v[(n - 1) / 2] as number) : ((v[n / 2 - 1] as number) + (v[n / 2] as number)) / 2;
+}
+
+/**
+ * ABBA rounds: each round times A, B, B, A blocks, so slow drifts of the
+ * machine hit both sides alike; the verdict is the median paired ratio.
+ */
+function abba(a: () => void, b: () => void, itersA: number, itersB: number): { ratios: number[]; perA: number[]; perB: number[] } {
+  const ratios: number[] = [];
+  const perA: number[] = [];
+  const perB: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const a1 = block(a, itersA) / itersA;
+    const b1 = block(b, itersB) / itersB;
+    const b2 = block(b, itersB) / itersB;
+    const a2 = block(a, itersA) / itersA;
+    ratios.push((b1 + b2) / Math.max(a1 + a2, 1e-3));
+    perA.push((a1 + a2) / 2);
+    perB.push((b1 + b2) / 2);
+  }
+  return { ratios, perA, perB };
+}
+
+/**
+ * Measures `candidate` against `baseline`, both called repeatedly. Each
+ * function should do one unit of work and hand its result to `keep`.
+ */
+export function compare(baselineLabel: string, baseline: () => void, candidateLabel: string, candidate: () => void): Measurement {
+  // Warm-up: the JIT, caches and the allocator settle.
+  const itersA = calibrate(baseline);
+  const itersB = calibrate(candidate);
+  block(baseline, itersA);
+  block(candidate, itersB);
+
+  // The null pair times the baseline against itself (A A A A read as ABBA):
+  // far from 1.0 means the machine is too noisy to trust the ratio.
+  const nullRatios: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const a1 = block(baseline, itersA);
+    const a2 = block(baseline, itersA);
+    const a3 = block(baseline, itersA);
+    const a4 = block(baseline, itersA);
+    nullRatios.push((a2 + a3) / Math.max(a1 + a4, 1e-3));
+  }
+  const { ratios, perA, perB } = abba(baseline, candidate, itersA, itersB);
+  return {
+    baseline: baselineLabel,
+    candidate: candidateLabel,
+    baseline_ns: median(perA),
+    candidate_ns: median(perB),
+    ratio: median(ratios),
+    null_ratio: median(nullRatios),
+    rounds: ROUNDS,
+  };
+}
+
+// A value stored here is observable from outside the measured function, so
+// the JIT cannot drop the work that produced it.
+const sink: unknown[] = new Array(16).fill(undefined);
+let sinkIndex = 0;
+
+/** Keeps a value alive and opaque to the optimizer. */
+export function keep(value: unknown): void {
+  sink[sinkIndex] = value;
+  sinkIndex = (sinkIndex + 1) & 15;
+}
+
+// ---------------------------------------------------------------------------
+// Running one test and reporting it
+// ---------------------------------------------------------------------------
+
+type Status = 'pass' | 'fail' | 'panic';
+
+function record(id: string, status: Status, message: string, durationMs: number, perf?: Measurement): string {
+  const out: Record<string, unknown> = { id, status, message, duration_ms: durationMs };
+  if (perf !== undefined) {
+    out.perf = {
+      baseline: perf.baseline,
+      candidate: perf.candidate,
+      baseline_ns: perf.baseline_ns,
+      candidate_ns: perf.candidate_ns,
+      ratio: perf.ratio,
+      null_ratio: perf.null_ratio,
+      rounds: perf.rounds,
+    };
+  }
+  // JSON.stringify writes NaN and Infinity as null, as the Rust harness does.
+  return JSON.stringify(out);
+}
+
+/** Turns whatever a test threw into its status and message. */
+function verdictOf(e: unknown): { status: Status; message: string } {
+  if (e instanceof CheckFailure) return { status: 'fail', message: e.message };
+  const at = learnerLocation(e);
+  const where = at === undefined ? '' : ` at ${at}`;
+  if (e instanceof TypeError && at !== undefined && MUTATION.test(e.message)) {
+    return {
+      status: 'fail',
+      message:
+        `your code changed the state it was given, in place (${e.message}${where}). ` +
+        'Redux states are immutable: copy what you change (spread, or `[...list, id]`) and leave the old state as it was.',
+    };
+  }
+  if (e instanceof Error && e.message.startsWith('not implemented')) {
+    return { status: 'panic', message: `${e.message}${where}` };
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return { status: 'panic', message: `${describe(e)}${where} (endless recursion?)` };
+  }
+  return { status: 'panic', message: `${describe(e)}${where}` };
+}
+
+function isMeasurement(x: unknown): x is Measurement {
+  return isObject(x) && typeof x.ratio === 'number' && typeof x.baseline === 'string' && typeof x.candidate === 'string';
+}
+
+/** Runs one test and returns its JSON record. Never throws. */
+export async function runOne(test: Test): Promise<string> {
+  const start = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
+  try {
+    const out: unknown = await test.fn();
+    if (test.kind === 'perf') {
+      if (!isMeasurement(out)) return record(test.id, 'panic', 'harness: a perf test must return a Measurement', elapsed());
+      return record(test.id, 'pass', '', elapsed(), out);
+    }
+    return record(test.id, 'pass', '', elapsed());
+  } catch (e) {
+    const { status, message } = verdictOf(e);
+    return record(test.id, status, message, elapsed());
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+function die(message: string): never {
+  process.stderr.write(`harness: ${message}\n`);
+  process.exit(2);
+}
+
+/** The harness entry point: `main(tests)`. */
+export async function main(tests: Test[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const t of tests) {
+    if (ids.has(t.id)) die(`two tests are named ${t.id}`);
+    ids.add(t.id);
+  }
+  const find = (id: string) => tests.find((t) => t.id === id);
+  const args = process.argv.slice(2);
+
+  if (args.length === 1 && args[0] === '--list') {
+    fs.writeSync(1, tests.map((t) => `${t.id}\n`).join(''));
+  } else if (args.length === 3 && args[0] === 'run') {
+    const [, id, file] = args as [string, string, string];
+    const test = find(id) ?? die(`no test named ${id}`);
+    const line = await runOne(test);
+    try {
+      writeAtomic(file, line);
+    } catch (e) {
+      die(`cannot write ${file}: ${describe(e)}`);
+    }
+  } else if (args.length === 2 && args[0] === 'serve') {
+    const dir = args[1] as string;
+    const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const raw of lines) {
+      const id = raw.trim();
+      if (id === '') continue;
+      const test = find(id);
+      const line = test ? await runOne(test) : record(id, 'panic', `harness: no test named ${id}`, 0);
+      try {
+        writeAtomic(path.join(dir, `${id}.json`), line);
+      } catch (e) {
+        die(`cannot write a record in ${dir}: ${describe(e)}`);
+      }
+      fs.writeSync(1, `@@workshop done ${id}\n`);
+    }
+  } else if (args.length === 2 && args[0] === 'run-all') {
+    // Every test in this one process, one record per test: the floor that
+    // the latency benchmark compares `workshop check` against.
+    const dir = args[1] as string;
+    for (const test of tests) {
+      const line = await runOne(test);
+      try {
+        writeAtomic(path.join(dir, `${test.id}.json`), line);
+      } catch (e) {
+        die(`cannot write a record in ${dir}: ${describe(e)}`);
+      }
+    }
+  } else {
+    die('usage: harness --list | run <test-id> <record-file> | serve <record-dir> | run-all <dir>');
+  }
+}

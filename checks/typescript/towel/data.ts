@@ -1,0 +1,144 @@
+// Builders shared by the Towel checks: ids (through the learner's own id
+// constructors, so they fit whatever id types the learner declares), entities
+// with readable defaults, and blog states built by the checks themselves.
+//
+// The seed fixes BlogState's shape (five Record fields), so a check can build
+// the state it needs as a plain object, as the seed's own test does, instead
+// of trusting the learner's createBlogState: a broken createBlogState then
+// fails the schema checks and nothing else. Every state and entity handed to
+// the learner is deep-frozen, as Redux Toolkit's dev-mode check would have it.
+
+import { listsBy, tableOf } from '../gen';
+import { deepFreeze, describe, ensure, fail, ok, refuses, show } from '../harness';
+import * as L from './learner';
+
+export type PostId = L.PostId;
+export type UserId = L.UserId;
+export type CommentId = L.CommentId;
+export type Post = L.NormalizedPost;
+export type User = L.NormalizedUser;
+export type Comment = L.NormalizedComment;
+export type State = L.BlogState;
+
+export const pid = (raw: string): PostId => L.postId(raw);
+export const uid = (raw: string): UserId => L.userId(raw);
+export const cid = (raw: string): CommentId => L.commentId(raw);
+export const pids = (raws: string[]): PostId[] => raws.map(pid);
+export const cids = (raws: string[]): CommentId[] => raws.map(cid);
+
+export function user(id: string, name: string): User {
+  const u: L.NormalizedUser = { id: uid(id), name, email: `${id}@example.com` };
+  return deepFreeze(u);
+}
+
+export function post(id: string, author: string): Post {
+  const p: L.NormalizedPost = {
+    id: pid(id),
+    title: `Title of ${id}`,
+    content: `Content of ${id}`,
+    authorId: uid(author),
+    createdAt: '2024-01-01',
+    updatedAt: '2024-01-02',
+  };
+  return deepFreeze(p);
+}
+
+export function comment(id: string, on: string, author: string): Comment {
+  const c: L.NormalizedComment = { id: cid(id), content: `${author} says hi on ${on}`, authorId: uid(author), postId: pid(on) };
+  return deepFreeze(c);
+}
+
+/**
+ * A frozen state normalized by the checks, in list order: every user gets a
+ * (possibly empty) list in userPosts and every post one in postComments, as
+ * the seed's example state has. No validation: checks pass valid lists, or
+ * dangling ones on purpose.
+ */
+export function blog(users: User[], posts: Post[], comments: Comment[] = []): State {
+  const state: L.BlogState = {
+    posts: tableOf(posts, (p: Post) => p.id as PostId),
+    users: tableOf(users, (u: User) => u.id as UserId),
+    comments: tableOf(comments, (c: Comment) => c.id as CommentId),
+    postComments: listsBy(posts.map((p: Post) => p.id as PostId), comments, (c: Comment) => c.postId as PostId, (c: Comment) => c.id as CommentId),
+    userPosts: listsBy(users.map((u: User) => u.id as UserId), posts, (p: Post) => p.authorId as UserId, (p: Post) => p.id as PostId),
+  };
+  return deepFreeze(state);
+}
+
+/** alice wrote p1, p2; bob wrote p3; bob commented c1 on p1. */
+export function smallBlog(): State {
+  return blog([user('alice', 'Alice'), user('bob', 'Bob')], [post('p1', 'alice'), post('p2', 'alice'), post('p3', 'bob')], [comment('c1', 'p1', 'bob')]);
+}
+
+/** The five tables of a BlogState, in the seed's order. */
+export const TABLES = ['posts', 'users', 'comments', 'postComments', 'userPosts'] as const;
+export type Table = (typeof TABLES)[number];
+
+/** Is this a BlogState: an object with the five tables as objects? */
+function looksLikeState(x: unknown): x is State {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as Record<string, unknown>;
+  return TABLES.every((t) => typeof s[t] === 'object' && s[t] !== null && !Array.isArray(s[t]));
+}
+
+/** Is `e` the learner's BlogError? */
+export function isBlogError(e: unknown): e is L.BlogError {
+  return e instanceof L.BlogError;
+}
+
+/**
+ * Runs a learner call that must succeed and return a BlogState, and freezes
+ * the result before any other learner code sees it. A BlogError fails the
+ * check, saying what was being done.
+ */
+export function okState(f: () => State, doing: string): State {
+  const result: unknown = ok(f, doing, isBlogError);
+  ensure(looksLikeState(result), `${doing}: expected a BlogState (an object with posts, users, comments, postComments and userPosts), got ${show(result, 1)}`);
+  return deepFreeze(result);
+}
+
+// Errors that mean the learner's code crashed rather than refused: the harness
+// reports them as a panic with the place in the learner's code.
+function crashed(e: unknown): boolean {
+  return (
+    e instanceof TypeError ||
+    e instanceof RangeError ||
+    e instanceof ReferenceError ||
+    (e instanceof Error && e.message.startsWith('not implemented'))
+  );
+}
+
+/** A learner call that must throw `new BlogError(code, id)`. */
+export function refusesWith(f: () => unknown, code: L.BlogErrorCode, id: string, doing: string): void {
+  const expected = `BlogError ${code} ${JSON.stringify(id)}`;
+  refuses(f, doing, expected, (e) => {
+    if (isBlogError(e)) {
+      if (e.code === code && e.id === id) return undefined;
+      return `BlogError ${String(e.code)} ${JSON.stringify(e.id)} (${e.message})`;
+    }
+    if (crashed(e)) throw e;
+    return `${describe(e)} (refusals must throw a BlogError, with a code and the id)`;
+  });
+}
+
+/** The ids of a list of entities, in order. */
+export function idsOf(items: readonly { id: string }[] | unknown): string[] {
+  if (!Array.isArray(items)) fail(`expected an array, got ${show(items, 1)}`);
+  return items.map((item: unknown) => (typeof item === 'object' && item !== null && 'id' in item ? String(item.id) : show(item)));
+}
+
+/** A relationship list of a state, read the way the contract says: absent means empty. */
+export function listIn<K extends string, V>(map: Record<K, V[]>, key: K): V[] {
+  return Object.hasOwn(map, key) ? (map[key] ?? []) : [];
+}
+
+/** The own entry of a table, or undefined (never an inherited property). */
+export function rowOf<K extends string, V>(table: Record<K, V>, key: K): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** Names that plain objects inherit: never ids of anything unless added as such. */
+export const INHERITED = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'];
+
+/** Ids no generated data takes: empty, numeric, spaces, punctuation, unicode, inherited names. */
+export const UNUSUAL = ['', '0', ' ', 'a b/c.d?e=f#g', 'ünïcødé 🚀', 'constructor', '__proto__', 'toString'];
