@@ -32,7 +32,7 @@ pub struct Cli {
 pub enum Command {
     /// Scaffold a level's crate in this folder and show its challenge.
     Start {
-        /// The level: towel, babel-fish, improbability-drive or deep-thought.
+        /// The level's id (`workshop list` shows them all).
         level: String,
         /// The workspace's language, chosen at its first start (default: ask on a
         /// terminal, else rust). Later starts follow the workspace.

@@ -14,6 +14,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::course::Level;
+
 pub const SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +81,32 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A level's state, as `progress` and `list` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelState {
+    NotYetAvailable,
+    /// Available in another language than the workspace's.
+    NotInThisLanguage,
+    NotStarted,
+    InProgress {
+        done: usize,
+        total: usize,
+    },
+    Mastered,
+}
+
+impl std::fmt::Display for LevelState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LevelState::NotYetAvailable => f.write_str("not yet available"),
+            LevelState::NotInThisLanguage => f.write_str("not yet in this language"),
+            LevelState::NotStarted => f.write_str("not started"),
+            LevelState::InProgress { done, total } => write!(f, "in progress, {done}/{total} mastered"),
+            LevelState::Mastered => f.write_str("mastered"),
+        }
+    }
+}
+
 /// The current time as an RFC 3339 timestamp (UTC, whole seconds).
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
@@ -141,6 +169,32 @@ impl Progress {
 
     pub fn is_mastered(&self, level: &str, item: &str) -> bool {
         self.levels.get(level).is_some_and(|l| l.mastered.contains_key(item))
+    }
+
+    /// (mastered, total) of a level's core checklist items (bonus items aside).
+    pub fn core_mastered(&self, level: &Level) -> (usize, usize) {
+        let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
+        (core.iter().filter(|i| self.is_mastered(&level.id, &i.id)).count(), core.len())
+    }
+
+    /// Whether every core item of the level is mastered.
+    pub fn level_mastered(&self, level: &Level) -> bool {
+        let (done, total) = self.core_mastered(level);
+        done == total
+    }
+
+    /// Where the learner stands with a level.
+    pub fn state(&self, level: &Level) -> LevelState {
+        let (done, total) = self.core_mastered(level);
+        if !level.is_available() {
+            if level.available_in.is_empty() { LevelState::NotYetAvailable } else { LevelState::NotInThisLanguage }
+        } else if !self.levels.contains_key(&level.id) {
+            LevelState::NotStarted
+        } else if done == total {
+            LevelState::Mastered
+        } else {
+            LevelState::InProgress { done, total }
+        }
     }
 }
 

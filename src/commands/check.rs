@@ -9,7 +9,7 @@ use super::{available, find_workspace, pick_level};
 use crate::course::{Course, Level};
 use crate::grade::{self, Event, Grade, toolchain};
 use crate::progress::{self, LastCheck, Progress};
-use crate::report::{classroom, exercism, json, style, terminal};
+use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
 /// How `check` prints its results.
@@ -68,7 +68,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress:
                 print!("{}", terminal::all_summary(&outcomes));
             }
         }
-        Format::Native => println!("{}", json::render_all(&outcomes, &progress, all)),
+        Format::Native => println!("{}", native::render_all(&outcomes, &progress, all)),
         Format::Json => println!("{}", exercism::render(&outcomes)),
         Format::Classroom => println!("{}", classroom::render(&outcomes)),
     }

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::{cwd, hint};
 use crate::course::Course;
-use crate::progress::Progress;
+use crate::progress::{LevelState, Progress};
 use crate::report::style::{dim, heading};
 use crate::workspace::Workspace;
 
@@ -18,23 +18,19 @@ pub fn run(course: &Course) -> Result<ExitCode> {
     };
     println!("{}", heading(&course.title));
     for level in &course.levels {
-        let record = progress.levels.get(&level.id);
-        let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
-        let done = core.iter().filter(|i| progress.is_mastered(&level.id, &i.id)).count();
-        let (state, next) = if !level.is_available() {
-            let note = if level.available_in.is_empty() {
-                "not yet available".to_string()
-            } else {
-                format!("not yet in {}", course.lang)
-            };
-            (note, String::new())
-        } else if record.is_none() {
-            ("not started".to_string(), format!("workshop start {}", level.id))
-        } else if done == core.len() {
-            ("mastered".to_string(), String::new())
-        } else {
-            let step = hint::current_step(level, &progress).map_or("", |s| s.title.as_str());
-            (format!("{done}/{} mastered", core.len()), format!("{step}; `workshop check {}`", level.id))
+        let state = progress.state(level);
+        let next = match state {
+            LevelState::NotStarted => format!("workshop start {}", level.id),
+            LevelState::InProgress { .. } => {
+                let step = hint::current_step(level, &progress).map_or("", |s| s.title.as_str());
+                format!("{step}; `workshop check {}`", level.id)
+            }
+            _ => String::new(),
+        };
+        let state = match state {
+            LevelState::InProgress { done, total } => format!("{done}/{total} mastered"),
+            LevelState::NotInThisLanguage => format!("not yet in {}", course.lang),
+            other => other.to_string(),
         };
         println!("  {:<20} {:<21} {:<13} {:<18} {}", level.name, level.id, level.difficulty, state, dim(&next));
     }

@@ -17,7 +17,7 @@ pub fn run(course: &Course, id: &str, force: bool) -> Result<ExitCode> {
     let level = available(course, level_named(course, id)?)?;
     let ws = find_workspace()?;
     let progress = ws.load_progress()?;
-    let mastered = level.items.iter().filter(|i| !i.bonus).all(|i| progress.is_mastered(&level.id, &i.id));
+    let mastered = progress.level_mastered(level);
     if !mastered && !force {
         bail!(
             "the reference solution of {} opens once you master the level: the struggle is where the learning is.\n\

@@ -10,7 +10,7 @@ use super::{available, cwd, level_named};
 use crate::course::Course;
 use crate::grade::{toolchain, warmup};
 use crate::lang::Lang;
-use crate::report::terminal;
+use crate::report::{style, terminal};
 use crate::workspace::Workspace;
 
 pub fn run(id: &str, wanted: Option<Lang>) -> Result<ExitCode> {
@@ -45,7 +45,7 @@ pub fn run(id: &str, wanted: Option<Lang>) -> Result<ExitCode> {
         .requires
         .iter()
         .filter_map(|req| course.level(req))
-        .filter(|req| req.items.iter().filter(|i| !i.bonus).any(|i| !progress.is_mastered(&req.id, &i.id)))
+        .filter(|req| !progress.level_mastered(req))
         .map(|req| req.name.as_str())
         .collect();
 
@@ -55,7 +55,10 @@ pub fn run(id: &str, wanted: Option<Lang>) -> Result<ExitCode> {
     progress.last_level = Some(level.id.clone());
     ws.save_progress(&progress)?;
     // The learner's files are written and recorded before anything is installed.
-    toolchain.prepare_workspace(&ws)?;
+    let spinner = style::spinner(true);
+    let prepared = toolchain.prepare_workspace(&ws, &|what| spinner.set_message(what.to_string()));
+    spinner.finish_and_clear();
+    prepared?;
     let warming = warmup::spawn(&ws, level)?;
 
     print!("{}", terminal::started(level, &ws, &scaffold, &missing, warming));

@@ -84,6 +84,17 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Registers a process group that Ctrl-C must kill (a long-lived worker).
+pub fn track_group(pgid: i32) {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+}
+
+/// Kills a tracked process group and forgets it.
+pub fn end_group(pgid: i32) {
+    kill_group(pgid);
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != pgid);
+}
+
 fn kill_group(pgid: i32) {
     // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
     unsafe {
@@ -97,7 +108,7 @@ fn set_memory_limit(bytes: u64) -> std::io::Result<()> {
     if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
-fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Captured> {
+pub fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Captured> {
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut dropped = 0;
@@ -187,7 +198,7 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Result<Option<Exit
     }
 }
 
-fn exit_of(status: ExitStatus) -> Exit {
+pub fn exit_of(status: ExitStatus) -> Exit {
     match (status.code(), status.signal()) {
         (Some(code), _) => Exit::Exited(code),
         (None, Some(sig)) => Exit::Signalled(sig),

@@ -19,8 +19,9 @@ pub trait Toolchain: Sync {
     fn check_installed(&self) -> Result<()>;
 
     /// Workspace-wide setup at `start`, after the level's files are written
-    /// (installing dependencies, say). An error says what to run later.
-    fn prepare_workspace(&self, ws: &Workspace) -> Result<()>;
+    /// (installing dependencies, say); `say` hears what takes a while. An
+    /// error says what to run later.
+    fn prepare_workspace(&self, ws: &Workspace, say: &dyn Fn(&str)) -> Result<()>;
 
     /// Editor settings for a started level; existing settings are kept.
     fn editor_settings(&self, ws: &Workspace, level: &Level) -> Result<()>;
@@ -47,6 +48,9 @@ pub trait Toolchain: Sync {
 
     /// Runs the learner's own tests, judged by a `learner-tests` check.
     fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult>;
+
+    /// Placeholders in a stub file that do not say what to do (line numbers).
+    fn silent_placeholders(&self, text: &str) -> Vec<usize>;
 
     /// Reads a test process that died without a record (its stderr), if the
     /// toolchain recognises how.
@@ -138,6 +142,16 @@ pub fn sections(source: &str) -> Vec<Section> {
 /// The index of the section holding `line`.
 pub fn section_of(sections: &[Section], line: usize) -> Option<usize> {
     sections.iter().position(|s| (s.first_line..=s.last_line).contains(&line))
+}
+
+/// 1-based numbers of the code lines (not `//` or `*` comment lines) holding any of `needles`.
+pub fn lines_containing(text: &str, needles: &[&str]) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//") && !l.trim_start().starts_with('*'))
+        .filter(|(_, l)| needles.iter().any(|n| l.contains(n)))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// The toolchain of `lang`.

@@ -3,6 +3,6 @@
 
 pub mod classroom;
 pub mod exercism;
-pub mod json;
+pub mod native;
 pub mod style;
 pub mod terminal;

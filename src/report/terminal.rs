@@ -167,7 +167,7 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
         let names: Vec<&str> = newly.iter().filter_map(|id| level.item(id)).map(|i| i.title.as_str()).collect();
         let _ = writeln!(out, "{} Mastered now: {}.", pass(), names.join(", "));
     }
-    let core_done = level.items.iter().filter(|i| !i.bonus).all(|i| progress.is_mastered(&level.id, &i.id));
+    let core_done = progress.level_mastered(level);
     if passed == results.len() {
         let _ = writeln!(out, "Every check passes. Before you move on, think these over:");
         for (i, q) in level.reflection.iter().enumerate() {
@@ -277,19 +277,10 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
     let mut next: Option<String> = None;
     for level in &course.levels {
         let record = progress.levels.get(&level.id);
-        let core: Vec<_> = level.items.iter().filter(|i| !i.bonus).collect();
-        let done = core.iter().filter(|i| progress.is_mastered(&level.id, &i.id)).count();
-        total_items += core.len();
+        let (done, total) = progress.core_mastered(level);
+        total_items += total;
         mastered_items += done;
-        let state = if !level.is_available() {
-            "not yet available".to_string()
-        } else if record.is_none() {
-            "not started".to_string()
-        } else if done == core.len() {
-            "mastered".to_string()
-        } else {
-            format!("in progress, {done}/{} mastered", core.len())
-        };
+        let state = progress.state(level);
         let _ = writeln!(out, "{}  {}", heading(&title_line(level)), dim(&format!("{} · {}", level.difficulty, state)));
         for item in &level.items {
             let when = record.and_then(|r| r.mastered.get(&item.id));
@@ -325,7 +316,7 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
                 ))
             );
         }
-        if next.is_none() && level.is_available() && done < core.len() {
+        if next.is_none() && level.is_available() && done < total {
             next = Some(match record {
                 None => format!("run `workshop start {}`", level.id),
                 Some(_) => format!("keep going with {}: `workshop check {}`", level.name, level.id),
@@ -333,11 +324,7 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
         }
         let _ = writeln!(out);
     }
-    let levels_done = course
-        .levels
-        .iter()
-        .filter(|l| l.items.iter().filter(|i| !i.bonus).all(|i| progress.is_mastered(&l.id, &i.id)))
-        .count();
+    let levels_done = course.levels.iter().filter(|l| progress.level_mastered(l)).count();
     let _ = writeln!(
         out,
         "Overall: {mastered_items} of {total_items} checklist items mastered; {levels_done} of {} levels mastered.",

@@ -149,8 +149,9 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
     Ok(BuildOutcome::Built(Built { harness_exe, learner_rlib, deps_dir }))
 }
 
-/// The oldest Rust the generated harness and the level crates compile with.
-pub const MIN_RUST: (u32, u32) = (1, 70);
+/// The oldest Rust the generated harness and the level crates compile with
+/// (the checks use `Option::is_none_or`, stable since 1.82).
+pub const MIN_RUST: (u32, u32) = (1, 82);
 
 /// Refuses a Rust toolchain older than `MIN_RUST`, with the way forward.
 pub fn check_toolchain() -> Result<()> {

@@ -1,0 +1,172 @@
+//! Node.js and npm on the learner's machine, and the workspace's pinned
+//! packages: one package.json + package-lock.json at the workspace root,
+//! installed once with `npm ci`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::embedded;
+use crate::grade::run::{self, Exit};
+use crate::lang::Lang;
+use crate::workspace::Workspace;
+
+/// The oldest Node.js the checks run on.
+pub const MIN_NODE: u32 = 20;
+
+pub const NO_NODE: &str = "`node` was not found on your PATH.\n\
+    The TypeScript track runs your code and its hidden checks with Node.js. Install Node.js 20 or \
+    newer (https://nodejs.org, or `nvm install 20`), open a new terminal, and run the command again.";
+
+pub const NO_NPM: &str = "`npm` was not found on your PATH.\n\
+    The TypeScript track installs Redux Toolkit, TypeScript and esbuild with npm, which comes with \
+    Node.js. Reinstall Node.js 20 or newer (https://nodejs.org), open a new terminal, and try again.";
+
+/// npm ci on a fresh workspace takes a few seconds; a slow network, longer.
+const NPM_CI_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// npm writes this at the very end of a complete install (ours or the
+/// learner's own `npm ci`), so a half-finished one never looks complete.
+const HIDDEN_LOCKFILE: &str = ".package-lock.json";
+
+pub fn node() -> String {
+    std::env::var("WORKSHOP_NODE").unwrap_or_else(|_| "node".to_string())
+}
+
+fn npm() -> String {
+    std::env::var("WORKSHOP_NPM").unwrap_or_else(|_| "npm".to_string())
+}
+
+/// Refuses a machine without Node.js >= 20 or without npm.
+pub fn check_installed() -> Result<()> {
+    let out = match Command::new(node()).arg("--version").output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(NO_NODE),
+        Err(e) => return Err(e).context("cannot run node --version"),
+    };
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    match major(&version) {
+        Some(v) if v >= MIN_NODE => {}
+        _ => bail!(
+            "your Node.js is too old ({version}): the TypeScript track needs Node.js {MIN_NODE} or newer.\n\
+             Update it (https://nodejs.org, or `nvm install {MIN_NODE}`), open a new terminal, and run the command again."
+        ),
+    }
+    match Command::new(npm()).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(_) => bail!("`npm --version` failed. {NO_NPM}"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(NO_NPM),
+        Err(e) => Err(e).context("cannot run npm --version"),
+    }
+}
+
+/// "v20.20.2" -> 20.
+fn major(version: &str) -> Option<u32> {
+    version.trim().trim_start_matches('v').split('.').next()?.parse().ok()
+}
+
+fn manifest() -> Result<(&'static str, &'static str)> {
+    let package = embedded::runtime_file(Lang::TypeScript, "package.json").context("package.json is missing")?;
+    let lock = embedded::runtime_file(Lang::TypeScript, "package-lock.json").context("package-lock.json is missing")?;
+    Ok((package, lock))
+}
+
+pub fn node_modules(ws: &Workspace) -> PathBuf {
+    ws.root.join("node_modules")
+}
+
+/// A tool from the workspace's packages (`tsc`, `esbuild`).
+pub fn bin(ws: &Workspace, name: &str) -> PathBuf {
+    node_modules(ws).join(".bin").join(name)
+}
+
+/// Whether the pinned packages are installed, completely, as this binary pins them.
+fn installed(ws: &Workspace) -> bool {
+    let Ok((_, lock)) = manifest() else { return false };
+    let lock_path = ws.root.join("package-lock.json");
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    fs::read_to_string(&lock_path).is_ok_and(|l| l == lock)
+        && modified(&node_modules(ws).join(HIDDEN_LOCKFILE)) >= modified(&lock_path)
+        && modified(&lock_path).is_some()
+        && ["typescript", "esbuild", "@reduxjs/toolkit"].iter().all(|p| node_modules(ws).join(p).is_dir())
+}
+
+/// What to run when the packages are missing, damaged or out of date.
+pub fn not_installed(ws: &Workspace) -> String {
+    format!(
+        "the workspace's packages (Redux Toolkit, TypeScript, esbuild) are missing, incomplete or out of date \
+         in {}.\nRun `npm ci` in {} (it needs the npm registry once), then `workshop check` again. \
+         Your files and progress are untouched.",
+        node_modules(ws).display(),
+        ws.root.display()
+    )
+}
+
+/// Fails with the way forward unless the packages are installed.
+pub fn ensure_installed(ws: &Workspace) -> Result<()> {
+    if installed(ws) { Ok(()) } else { bail!(not_installed(ws)) }
+}
+
+/// Writes the pinned package.json and lock (a learner's other edits to
+/// package.json are kept only if it already matches) and runs `npm ci`
+/// unless the same lock is installed already.
+pub fn install(ws: &Workspace, say: &dyn Fn(&str)) -> Result<()> {
+    let (package, lock) = manifest()?;
+    write_if_changed(&ws.root.join("package.json"), package)?;
+    write_if_changed(&ws.root.join("package-lock.json"), lock)?;
+    let ignore = ws.root.join(".gitignore");
+    if !ignore.exists() {
+        fs::write(&ignore, "node_modules/\n").with_context(|| format!("cannot write {}", ignore.display()))?;
+    }
+    if installed(ws) {
+        return Ok(());
+    }
+    say("installing Redux Toolkit, TypeScript and esbuild (npm ci, once per workspace)");
+    let mut cmd = Command::new(npm());
+    cmd.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&ws.root);
+    let raw = match run::run_limited(cmd, NPM_CI_TIMEOUT, None) {
+        Ok(raw) => raw,
+        Err(_) if run::interrupted() => bail!(crate::grade::INTERRUPTED),
+        Err(e) => return Err(e).context(NO_NPM),
+    };
+    if raw.exit != Exit::Exited(0) {
+        if run::interrupted() {
+            bail!(
+                "Interrupted while installing packages. Your level files are written; run `npm ci` in {} \
+                 before your first check.",
+                ws.root.display()
+            );
+        }
+        let tail: Vec<&str> = raw.stderr.text.lines().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        bail!(
+            "`npm ci` failed, so the packages the checks need are not installed (offline?).\n{}\n\
+             Your level files are written and your progress is saved. When the npm registry is reachable, \
+             run `npm ci` in {}, then `workshop check`.",
+            tail.join("\n"),
+            ws.root.display()
+        );
+    }
+    ensure_installed(ws)
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    crate::progress::write_atomic(path, contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_node_versions() {
+        assert_eq!(major("v20.20.2"), Some(20));
+        assert_eq!(major("v18.0.0\n"), Some(18));
+        assert_eq!(major("garbage"), None);
+    }
+}

@@ -1,0 +1,188 @@
+//! Runs TypeScript checks in long-lived node workers (`harness.mjs serve`):
+//! starting node costs far more than most checks, so a worker runs one check
+//! after another. Each worker leads its own process group; a check that
+//! times out or crashes takes only its worker down, and the next check gets a
+//! fresh one, so one endless loop or crash hides no other result.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::grade::run::{self, Captured, Exit, OUTPUT_CAP, RawRun};
+
+/// The line a worker prints once a check's record is written.
+const DONE: &str = "@@workshop done ";
+
+enum Line {
+    Out(String),
+    Done(String),
+}
+
+struct Worker {
+    child: Child,
+    pgid: i32,
+    stdin: ChildStdin,
+    lines: Receiver<Line>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Worker {
+    fn start(node: &mut Command) -> Result<Worker> {
+        node.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+        let mut child = node.spawn().with_context(|| format!("cannot start {:?}", node.get_program()))?;
+        let pgid = child.id() as i32;
+        run::track_group(pgid);
+        let stdin = child.stdin.take().context("worker stdin")?;
+        let stdout = child.stdout.take().context("worker stdout")?;
+        let mut stderr_pipe = child.stderr.take().context("worker stderr")?;
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let msg = match line.strip_prefix(DONE) {
+                    Some(id) => Line::Done(id.to_string()),
+                    None => Line::Out(line),
+                };
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&stderr);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = std::io::Read::read(&mut stderr_pipe, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut kept = sink.lock().unwrap_or_else(|e| e.into_inner());
+                let room = (4 * OUTPUT_CAP).saturating_sub(kept.len());
+                kept.extend_from_slice(&buf[..n.min(room)]);
+            }
+        });
+        Ok(Worker { child, pgid, stdin, lines, stderr })
+    }
+
+    fn take_stderr(&self) -> Captured {
+        let mut buf = self.stderr.lock().unwrap_or_else(|e| e.into_inner());
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        buf.clear();
+        Captured { text, dropped: 0 }
+    }
+
+    fn end(mut self) -> Option<std::process::ExitStatus> {
+        run::end_group(self.pgid);
+        self.child.wait().ok()
+    }
+}
+
+/// A pool of idle workers for one built harness.
+pub struct Pool {
+    node: Box<dyn Fn() -> Command + Send + Sync>,
+    records: PathBuf,
+    idle: Mutex<Vec<Worker>>,
+}
+
+impl Pool {
+    pub fn new(node: impl Fn() -> Command + Send + Sync + 'static, records: &Path) -> Pool {
+        Pool { node: Box::new(node), records: records.to_path_buf(), idle: Mutex::new(Vec::new()) }
+    }
+
+    /// Runs check `id` in an idle worker (or a new one), at most `timeout`.
+    pub fn run(&self, id: &str, timeout: Duration) -> Result<RawRun> {
+        let start = Instant::now();
+        let record_path = self.records.join(format!("{id}.json"));
+        let _ = std::fs::remove_file(&record_path);
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut worker = match idle {
+            Some(w) => w,
+            None => {
+                let mut cmd = (self.node)();
+                cmd.arg("serve").arg(&self.records);
+                Worker::start(&mut cmd)?
+            }
+        };
+        // A worker that died while idle shows up as a broken pipe here.
+        if writeln!(worker.stdin, "{id}").and_then(|()| worker.stdin.flush()).is_err() {
+            let stderr = worker.take_stderr();
+            let exit = worker.end().map_or(Exit::Exited(-1), run::exit_of);
+            return Ok(RawRun { exit, record: None, stdout: empty(), stderr, elapsed: start.elapsed() });
+        }
+
+        let deadline = start + timeout;
+        let mut out = String::new();
+        let mut dropped = 0;
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(50));
+            match worker.lines.recv_timeout(wait) {
+                Ok(Line::Done(done)) if done == id => {
+                    let record = std::fs::read_to_string(&record_path).ok();
+                    let stderr = worker.take_stderr();
+                    self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(worker);
+                    let stdout = Captured { text: out, dropped };
+                    return Ok(RawRun { exit: Exit::Exited(0), record, stdout, stderr, elapsed: start.elapsed() });
+                }
+                Ok(Line::Done(_)) => {}
+                Ok(Line::Out(line)) => {
+                    if out.len() + line.len() < OUTPUT_CAP {
+                        out.push_str(&line);
+                        out.push('\n');
+                    } else {
+                        dropped += line.len() + 1;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if Instant::now() >= deadline || run::interrupted() {
+                        let stderr = worker.take_stderr();
+                        worker.end();
+                        let stdout = Captured { text: out, dropped };
+                        return Ok(RawRun {
+                            exit: Exit::TimedOut,
+                            record: None,
+                            stdout,
+                            stderr,
+                            elapsed: start.elapsed(),
+                        });
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    // The worker died mid-check (out of memory, a crash): give
+                    // its stderr reader a moment to drain, then report it.
+                    let mut exit = Exit::Exited(-1);
+                    for _ in 0..100 {
+                        if let Ok(Some(status)) = worker.child.try_wait() {
+                            exit = run::exit_of(status);
+                            break;
+                        }
+                        thread::sleep(Duration::from_millis(10));
+                    }
+                    thread::sleep(Duration::from_millis(20));
+                    let stderr = worker.take_stderr();
+                    worker.end();
+                    let stdout = Captured { text: out, dropped };
+                    return Ok(RawRun { exit, record: None, stdout, stderr, elapsed: start.elapsed() });
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for worker in self.idle.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            worker.end();
+        }
+    }
+}
+
+fn empty() -> Captured {
+    Captured { text: String::new(), dropped: 0 }
+}
