@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Rust,
-    #[value(alias = "ts")]
-    #[serde(alias = "ts")]
+    #[value(name = "typescript", alias = "ts")]
+    #[serde(rename = "typescript", alias = "ts")]
     TypeScript,
 }
 

@@ -1,18 +1,24 @@
 //! The course proves itself through the learner's pipeline: for every
-//! available level, the stub fails every check, the reference solution passes
-//! every check, and each wrong fixture is rejected by the items it names.
+//! available level in every language, the stub fails every check, the
+//! reference solution passes every check, and each wrong fixture is rejected
+//! by the items it names. One test per track, so they run side by side.
+
+use std::fs;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-#[test]
-fn dev_check_proves_every_available_level() {
+mod common;
+use common::repo;
+
+fn dev_check(level: &str, lang: &str) {
     let dir = tempfile::tempdir().unwrap();
     Command::cargo_bin("workshop")
         .unwrap()
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
-        .args(["dev", "check"])
+        .env("WORKSHOP_NO_WARMUP", "1")
+        .args(["dev", "check", level, "--lang", lang])
         .assert()
         .success()
         .stdout(predicate::str::contains("✓ stub fails every check"))
@@ -20,4 +26,39 @@ fn dev_check_proves_every_available_level() {
         .stdout(predicate::str::contains("✓ harness and levels.toml list the same checks"))
         .stdout(predicate::str::contains("✓ every level grades as intended"))
         .stdout(predicate::str::contains("✗").not());
+}
+
+macro_rules! tracks {
+    ($($name:ident: $level:literal in $lang:literal;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                dev_check($level, $lang);
+            }
+        )*
+
+        /// Every available track in levels.toml has its test above.
+        #[test]
+        fn every_available_track_is_proven() {
+            let proven: Vec<(&str, &str)> = vec![$(($level, $lang)),*];
+            let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
+            for level in course["levels"].as_array().unwrap() {
+                let id = level["id"].as_str().unwrap();
+                for track in level["tracks"].as_array().into_iter().flatten() {
+                    let lang = track["lang"].as_str().unwrap();
+                    if track["status"].as_str() == Some("available") {
+                        assert!(proven.contains(&(id, lang)), "add `{id}` in `{lang}` to tests/course.rs");
+                    }
+                }
+            }
+        }
+    };
+}
+
+tracks! {
+    rust_towel: "towel" in "rust";
+    rust_babel_fish: "babel-fish" in "rust";
+    rust_improbability_drive: "improbability-drive" in "rust";
+    rust_deep_thought: "deep-thought" in "rust";
+    typescript_towel: "towel" in "typescript";
 }

@@ -97,7 +97,11 @@ fn grade_one<'c>(
     }
 
     let spinner = style::spinner(format == Format::Text);
-    let options = grade::Options { color: format == Format::Text && style::diagnostics_color(), stress };
+    let options = grade::Options {
+        color: format == Format::Text && style::diagnostics_color(),
+        stress,
+        skip_settled_perf: false,
+    };
     let done = AtomicUsize::new(0);
     let grade = grade::grade(ws, level, &options, &|event| match event {
         Event::Finished(_) => {

@@ -47,6 +47,9 @@ pub struct Options {
     pub color: bool,
     /// Also run the checks marked `stress = true`.
     pub stress: bool,
+    /// Skip measuring a perf check whose checklist item has already failed
+    /// (for `dev check`, where only the failing items matter).
+    pub skip_settled_perf: bool,
 }
 
 /// What the grader is doing, for renderers to show as it happens.
@@ -143,6 +146,11 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         }
     }
     for check in &perfs {
+        if options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed()) {
+            let note = "not measured: another check of this item failed first".to_string();
+            results.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
+            continue;
+        }
         let limits = limits.for_check(check);
         events(Event::Measuring(check));
         let mut best: Option<CheckResult> = None;

@@ -232,22 +232,41 @@ fn judge_type_cases(source: &str, diagnostics: &[Diagnostic]) -> TypeCases {
             per_section[i].push(d);
         }
     }
+    let lines: Vec<&str> = source.lines().collect();
+    // The code a diagnostic is about: the line after an unused directive, else its own line.
+    let code_at = |d: &Diagnostic| {
+        let n = if d.code == UNUSED_EXPECT_ERROR { d.line } else { d.line - 1 };
+        lines.get(n).map_or("", |l| l.trim()).to_string()
+    };
     let mut verdicts = Vec::new();
     let mut control_errors = Vec::new();
     for (section, errors) in sections.iter().zip(per_section) {
         match &section.id {
             None => control_errors.extend(errors.iter().map(|d| d.render())),
             Some(id) => {
+                let compiled: Vec<String> = errors
+                    .iter()
+                    .filter(|d| d.code == UNUSED_EXPECT_ERROR)
+                    .map(|d| format!("  {}", code_at(d)))
+                    .collect();
+                let failed: Vec<String> = errors
+                    .iter()
+                    .filter(|d| d.code != UNUSED_EXPECT_ERROR)
+                    .map(|d| format!("  {}\n    ({})", code_at(d), d.text.lines().next().unwrap_or("")))
+                    .collect();
                 let verdict = if errors.is_empty() {
                     Ok(())
-                } else if errors.iter().all(|d| d.code == UNUSED_EXPECT_ERROR) {
-                    Err("this mix-up compiled, so the compiler cannot catch it for you. Give each kind of id \
-                         its own branded type, e.g. `type PostId = string & { readonly __brand: 'PostId' }`."
-                        .to_string())
+                } else if failed.is_empty() {
+                    Err(format!(
+                        "this mix-up compiled, so the compiler cannot catch it for you:\n{}\nGive each kind of id \
+                         its own branded type, e.g. `type PostId = string & {{ readonly __brand: 'PostId' }}`.",
+                        compiled.join("\n")
+                    ))
                 } else {
-                    let text: Vec<String> =
-                        errors.iter().filter(|d| d.code != UNUSED_EXPECT_ERROR).map(|d| d.text.clone()).collect();
-                    Err(format!("the types let this through:\n{}", text.join("\n")))
+                    Err(format!(
+                        "an `any` (or a type too loose to check) is in your public API; these assertions fail:\n{}",
+                        failed.join("\n")
+                    ))
                 };
                 verdicts.push((id.clone(), verdict));
             }
