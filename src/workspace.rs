@@ -8,7 +8,6 @@ use anyhow::{Context, Result};
 
 use crate::course::Level;
 use crate::embedded;
-use crate::grade::toolchain;
 use crate::lang::Lang;
 use crate::progress::{self, Progress};
 
@@ -63,12 +62,13 @@ impl Workspace {
         }
     }
 
-    /// Makes `root` a workspace in `lang` (idempotent).
-    pub fn create(root: &Path, lang: Lang) -> Result<Workspace> {
+    /// Makes `root` a workspace in `lang` (idempotent); `caches` are the
+    /// toolchain's cache folders under `.workshop/`, kept out of git.
+    pub fn create(root: &Path, lang: Lang, caches: &[&str]) -> Result<Workspace> {
         let meta = root.join(META_DIR);
         fs::create_dir_all(&meta).with_context(|| format!("cannot create {}", meta.display()))?;
         let mut ignore = String::from("build/\nsolutions/\nlock\n");
-        for dir in toolchain::of(lang).cache_dirs() {
+        for dir in caches {
             ignore.push_str(dir);
             ignore.push('\n');
         }
@@ -184,13 +184,12 @@ impl Workspace {
         fs::write(&settings, text + "\n").with_context(|| format!("cannot write {}", settings.display()))
     }
 
-    /// The stub's source files that are missing from the learner's folder.
-    pub fn missing_files(&self, level: &Level) -> Vec<PathBuf> {
+    /// The stub's source files (as `is_source` tells) missing from the learner's folder.
+    pub fn missing_files(&self, level: &Level, is_source: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         let dir = self.level_dir(&level.id);
-        let toolchain = toolchain::of(self.lang);
         embedded::exercise(self.lang, &level.id)
             .into_iter()
-            .filter(|f| toolchain.is_source(Path::new(&f.path)))
+            .filter(|f| is_source(Path::new(&f.path)))
             .map(|f| dir.join(f.path))
             .filter(|p| !p.exists())
             .collect()

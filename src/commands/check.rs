@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 
 use super::{available, find_workspace, pick_level};
 use crate::course::{Course, Level};
-use crate::grade::{self, Event, Grade, toolchain};
+use crate::grade::{self, Event, Grade, Graded, toolchain};
 use crate::progress::{self, LastCheck, Progress};
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
@@ -23,13 +23,6 @@ pub enum Format {
     Json,
     /// GitHub Classroom's autograding result.
     Classroom,
-}
-
-/// One level's outcome, kept for rendering after every level is graded.
-pub struct Graded<'c> {
-    pub level: &'c Level,
-    pub grade: Grade,
-    pub newly_mastered: Vec<String>,
 }
 
 pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress: bool) -> Result<ExitCode> {
@@ -83,7 +76,8 @@ fn grade_one<'c>(
     format: Format,
     stress: bool,
 ) -> Result<Graded<'c>> {
-    let missing = ws.missing_files(level);
+    let toolchain = toolchain::of(ws.lang);
+    let missing = ws.missing_files(level, |p| toolchain.is_source(p));
     if !missing.is_empty() {
         let names: Vec<String> =
             missing.iter().map(|p| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string()).collect();

@@ -97,7 +97,7 @@ fn report(ok: bool, what: &str, detail: &str) -> usize {
 fn check_level(lang: Lang, level: &Level) -> Result<usize> {
     println!("{}", heading(&format!("{} ({}, {lang})", level.name, level.id)));
     let tmp = tempfile::tempdir().context("cannot create a temporary workspace")?;
-    let ws = Workspace::create(tmp.path(), lang)?;
+    let ws = Workspace::create(tmp.path(), lang, toolchain::of(lang).cache_dirs())?;
     ws.scaffold(level)?;
     toolchain::of(lang).prepare_workspace(&ws, &|_| {})?;
     let options = grade::Options { color: false, stress: false, skip_settled_perf: true };

@@ -24,7 +24,7 @@ use crate::lang::Lang;
 use crate::progress::Progress;
 use crate::workspace::Workspace;
 
-pub use check::{Format, Graded};
+pub use check::Format;
 
 pub const NO_WORKSPACE: &str = "there is no workshop in this folder or any folder above it.\n\
     Start one with `workshop start towel`: it creates the Towel level here.";

@@ -35,7 +35,7 @@ pub fn run(id: &str, wanted: Option<Lang>) -> Result<ExitCode> {
     toolchain.check_installed()?;
     let ws = match existing {
         Some(ws) => ws,
-        None => Workspace::create(&here, lang)?,
+        None => Workspace::create(&here, lang, toolchain.cache_dirs())?,
     };
     let _lock = ws.lock()?;
     // A damaged progress file stops us here, before anything is written.

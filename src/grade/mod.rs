@@ -36,6 +36,13 @@ pub enum Grade {
     Graded(Vec<CheckResult>),
 }
 
+/// One level's outcome, kept for rendering after every level is graded.
+pub struct Graded<'c> {
+    pub level: &'c Level,
+    pub grade: Grade,
+    pub newly_mastered: Vec<String>,
+}
+
 impl Grade {
     pub fn all_passed(&self) -> bool {
         matches!(self, Grade::Graded(results) if results.iter().all(CheckResult::passed))

@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use crate::commands::Graded;
 use crate::grade::Grade;
+use crate::grade::Graded;
 
 pub fn render(outcomes: &[Graded]) -> String {
     let mut tests = Vec::new();

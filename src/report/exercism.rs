@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::commands::Graded;
 use crate::grade::Grade;
+use crate::grade::Graded;
 
 /// exercism caps a test's output at 500 characters.
 const OUTPUT_CAP: usize = 500;
@@ -29,8 +29,7 @@ pub fn render(outcomes: &[Graded]) -> String {
             }
             Grade::Graded(results) => {
                 for r in results {
-                    let check = o.level.checks.iter().find(|c| c.id == r.id);
-                    let summary = check.map_or(r.id.as_str(), |c| c.summary.as_str());
+                    let summary = r.summary.as_str();
                     let name = if many { format!("{}: {summary}", o.level.name) } else { summary.to_string() };
                     let task = o.level.items.iter().position(|i| i.id == r.item).map_or(0, |p| p + 1);
                     let status = if r.passed() {

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::commands::Graded;
 use crate::course::Level;
 use crate::grade::Grade;
+use crate::grade::Graded;
 use crate::grade::verdict::CheckResult;
 use crate::progress::Progress;
 

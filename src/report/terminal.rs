@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::style::{dim, fail, heading, pass, warn};
 use crate::course::{CheckKind, Course, Level};
 use crate::grade::verdict::CheckResult;
-use crate::grade::{BuildFailure, Event, Grade};
+use crate::grade::{BuildFailure, Event, Grade, Graded};
 use crate::progress::{self, Progress};
 use crate::workspace::{Scaffold, Workspace};
 
@@ -249,7 +249,7 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
 }
 
 /// After `check --all`: one line per level.
-pub fn all_summary(outcomes: &[crate::commands::Graded]) -> String {
+pub fn all_summary(outcomes: &[Graded]) -> String {
     let mut out = format!("{}\n", heading("All started levels"));
     for o in outcomes {
         let (mark, detail) = match &o.grade {
