@@ -106,15 +106,15 @@ fn available<'c>(course: &'c Course, level: &'c Level) -> Result<&'c Level> {
         ));
     }
     let langs: Vec<&str> = level.available_in.iter().map(|l| l.name()).collect();
+    let ready = if ready.is_empty() { "none yet".to_string() } else { ready.join(", ") };
     Err(anyhow!(
-        "{} ({}) is not available in {} yet, only in {}.\nAvailable in {} now: {}. A workspace has one language; \
-         to take {} in {}, start it in a new folder with `workshop start {} --lang {}`.",
+        "{} ({}) is not available in {} yet, only in {}.\nLevels available in {}: {ready}. A workspace has one \
+         language; to take {} in {}, start it in a new folder: `workshop start {} --lang {}`.",
         level.name,
         level.id,
         course.lang,
         langs.join(" and "),
         course.lang,
-        ready.join(", "),
         level.name,
         level.available_in[0],
         level.id,
