@@ -133,4 +133,11 @@ pub enum DevCommand {
         /// The level.
         level: String,
     },
+    /// Write a level's harness into this workspace's `.workshop/build/<level>/`
+    /// without building it (for linting the hidden checks).
+    #[command(hide = true)]
+    Harness {
+        /// The level.
+        level: String,
+    },
 }

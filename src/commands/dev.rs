@@ -71,6 +71,15 @@ pub fn warm(course: &Course, id: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `workshop dev harness <level>`: the generated harness, written but not built.
+pub fn harness(course: &Course, id: &str) -> Result<ExitCode> {
+    let level = available(course, level_named(course, id)?)?;
+    let ws = find_workspace()?;
+    toolchain::of(ws.lang).prepare_warm(&ws, level)?;
+    println!("{}", ws.build_dir(&level.id).display());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Failing items of a grade; a build failure counts as the item "build".
 fn failing_items(grade: &Grade) -> BTreeSet<String> {
     match grade {

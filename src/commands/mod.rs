@@ -58,6 +58,7 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Dev(DevCommand::Check { level, lang }) => dev::check(level.as_deref(), lang),
         Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(course(), &level, &name),
         Command::Dev(DevCommand::Warm { level }) => dev::warm(course(), &level),
+        Command::Dev(DevCommand::Harness { level }) => dev::harness(course(), &level),
     }
 }
 
