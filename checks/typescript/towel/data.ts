@@ -9,7 +9,7 @@
 // the learner is deep-frozen, as Redux Toolkit's dev-mode check would have it.
 
 import { listsBy, tableOf } from '../gen';
-import { deepFreeze, describe, ensure, fail, ok, refuses, show } from '../harness';
+import { deepFreeze, describe, ensure, ensureEq, fail, ok, refuses, show } from '../harness';
 import * as L from './learner';
 
 export type PostId = L.PostId;
@@ -142,3 +142,30 @@ export const INHERITED = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'
 
 /** Ids no generated data takes: empty, numeric, spaces, punctuation, unicode, inherited names. */
 export const UNUSUAL = ['', '0', ' ', 'a b/c.d?e=f#g', 'ünïcødé 🚀', 'constructor', '__proto__', 'toString'];
+
+const q = (s: string) => JSON.stringify(s);
+
+/** Every unusual id names a user, a post and a comment at once. */
+export function unusualEntities(): { users: User[]; posts: Post[]; comments: Comment[] } {
+  const users = UNUSUAL.map((id) => user(id, `User ${q(id)}`));
+  const posts = UNUSUAL.map((id, i) => post(id, UNUSUAL[(i + 1) % UNUSUAL.length] as string));
+  const comments = UNUSUAL.map((id, i) => comment(id, UNUSUAL[(i + 2) % UNUSUAL.length] as string, id));
+  return { users, posts, comments };
+}
+
+/** Checks that a state holds the unusual entities, as own keys, with their lists. */
+export function holdsUnusual(state: State, how: string): void {
+  const { users, posts, comments } = unusualEntities();
+  for (const [i, id] of UNUSUAL.entries()) {
+    ensureEq(rowOf(state.users, uid(id)), users[i], `${how}, the own entry state.users[${q(id)}]`);
+    ensureEq(rowOf(state.posts, pid(id)), posts[i], `${how}, the own entry state.posts[${q(id)}]`);
+    ensureEq(rowOf(state.comments, cid(id)), comments[i], `${how}, the own entry state.comments[${q(id)}]`);
+    const on = comments.filter((c) => c.postId === id).map((c) => c.id);
+    ensureEq(listIn(state.postComments, pid(id)), on, `${how}, state.postComments[${q(id)}]`);
+    const by = posts.filter((p) => p.authorId === id).map((p) => p.id);
+    ensureEq(listIn(state.userPosts, uid(id)), by, `${how}, state.userPosts[${q(id)}]`);
+  }
+  for (const t of ['users', 'posts', 'comments'] as const) {
+    ensureEq(Object.keys(state[t]).sort(), [...UNUSUAL].sort(), `${how}, the keys of state.${t}`);
+  }
+}

@@ -27,6 +27,7 @@ export const tests: Test[] = [
   check('selectors.user-posts-in-order', selectors.userPostsInOrder),
   check('selectors.dangling-ids-skipped', selectors.danglingIdsSkipped),
   check('selectors.inherited-names-are-unknown', selectors.inheritedNamesAreUnknown),
+  check('selectors.unusual-ids', selectors.unusualIds),
   check('selectors.reusable-across-states', selectors.reusableAcrossStates),
   check('selectors.seed-scenario', selectors.seedScenario),
   perf('selectors.post-comments-cost-flat', selectors.postCommentsCostFlat),
@@ -44,6 +45,7 @@ export const tests: Test[] = [
   check('updates.add-post-indexes-author', updates.addPostIndexesAuthor),
   check('updates.add-user', updates.addUserThenSelect),
   check('updates.update-user-partial', updates.updateUserPartial),
+  check('updates.unusual-ids', updates.unusualIds),
   // Extension (bonus)
   check('extension.post-with-author', extension.postWithAuthor),
   check('extension.post-with-author-borrows', extension.postWithAuthorBorrows),

@@ -8,8 +8,8 @@ import {
   TABLES,
   UNUSUAL,
   blog,
-  cid,
   comment,
+  holdsUnusual,
   listIn,
   okState,
   pid,
@@ -17,6 +17,7 @@ import {
   refusesWith,
   rowOf,
   uid,
+  unusualEntities,
   user,
   type Comment,
   type Post,
@@ -150,39 +151,13 @@ export function renameVisibleEverywhere(): void {
 
 // Catches: tables written with `table[id] = entity` (so "__proto__" sets the
 // prototype and vanishes), ids refused for being empty or odd, and ids
-// trimmed or normalized.
+// trimmed or normalized. (updates.unusual-ids does the same through the add
+// functions.)
 export function unusualIds(): void {
-  // Every unusual id names a user, a post and a comment at once.
-  const users = UNUSUAL.map((id) => user(id, `User ${q(id)}`));
-  const posts = UNUSUAL.map((id, i) => post(id, UNUSUAL[(i + 1) % UNUSUAL.length] as string));
-  const comments = UNUSUAL.map((id, i) => comment(id, UNUSUAL[(i + 2) % UNUSUAL.length] as string, id));
+  const { users, posts, comments } = unusualEntities();
   const list = UNUSUAL.map(q).join(', ');
-
-  const check = (state: State, how: string) => {
-    for (const [i, id] of UNUSUAL.entries()) {
-      ensureEq(rowOf(state.users, uid(id)), users[i], `${how}, the own entry state.users[${q(id)}]`);
-      ensureEq(rowOf(state.posts, pid(id)), posts[i], `${how}, the own entry state.posts[${q(id)}]`);
-      ensureEq(rowOf(state.comments, cid(id)), comments[i], `${how}, the own entry state.comments[${q(id)}]`);
-      ensureEq(L.selectPost(pid(id))(state), posts[i], `${how}, selectPost(${q(id)})`);
-      ensureEq(L.selectUser(uid(id))(state), users[i], `${how}, selectUser(${q(id)})`);
-      const on = comments.filter((c) => c.postId === id).map((c) => c.id);
-      ensureEq(listIn(state.postComments, pid(id)), on, `${how}, state.postComments[${q(id)}]`);
-      const by = posts.filter((p) => p.authorId === id).map((p) => p.id);
-      ensureEq(listIn(state.userPosts, uid(id)), by, `${how}, state.userPosts[${q(id)}]`);
-    }
-    for (const t of ['users', 'posts', 'comments'] as const) {
-      ensureEq(Object.keys(state[t]).sort(), [...UNUSUAL].sort(), `${how}, the keys of state.${t}`);
-    }
-  };
-
   const built = okState(() => L.createBlogState(deepFreeze({ users, posts, comments })), `createBlogState with users, posts and comments whose ids are ${list}`);
-  check(built, 'after createBlogState');
-
-  let added = blog([], []);
-  for (const u of users) added = okState(() => L.addUser(added, u), `addUser(${q(u.id)})`);
-  for (const p of posts) added = okState(() => L.addPost(added, p), `addPost(${q(p.id)})`);
-  for (const c of comments) added = okState(() => L.addComment(added, c), `addComment(${q(c.id)})`);
-  check(added, 'after addUser, addPost and addComment for each');
+  holdsUnusual(built, 'after createBlogState');
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 import { thousands } from '../gen';
 import { compare, deepFreeze, ensure, ensureEq, ensureSame, keep, show, type Measurement } from '../harness';
-import { INHERITED, blog, cid, cids, comment, idsOf, okState, pid, pids, post, uid, user, type Comment, type State } from './data';
+import { INHERITED, UNUSUAL, blog, cid, cids, comment, idsOf, okState, pid, pids, post, uid, user, type Comment, type State } from './data';
 import * as L from './learner';
 
 const q = (s: string) => JSON.stringify(s);
@@ -118,6 +118,24 @@ export function inheritedNamesAreUnknown(): void {
     ensure(Array.isArray(comments) && comments.length === 0, `selectPostComments(${what})\n  expected: []\n  actual:   ${show(comments, 1)}`);
     const posts: unknown = L.selectUserPosts(uid(name))(state);
     ensure(Array.isArray(posts) && posts.length === 0, `selectUserPosts(${what})\n  expected: []\n  actual:   ${show(posts, 1)}`);
+  }
+}
+
+// Catches: selectors that refuse or mangle ids they find odd: "" (falsy),
+// "0", spaces, unicode, and ids that are also inherited names.
+export function unusualIds(): void {
+  const ids = UNUSUAL;
+  const users = ids.map((id) => user(id, `User ${q(id)}`));
+  const posts = ids.map((id, i) => post(id, ids[(i + 1) % ids.length] as string));
+  const comments = ids.map((id, i) => comment(id, ids[(i + 2) % ids.length] as string, id));
+  const state = blog(users, posts, comments);
+  for (const id of ids) {
+    ensureSame(L.selectPost(pid(id))(state), state.posts[pid(id)], `selectPost(${q(id)}) on a blog where ${q(id)} is a post's id: the stored post`);
+    ensureSame(L.selectUser(uid(id))(state), state.users[uid(id)], `selectUser(${q(id)}) on a blog where ${q(id)} is a user's id: the stored user`);
+    const on = comments.filter((c) => c.postId === id).map((c) => c.id);
+    ensureEq(idsOf(L.selectPostComments(pid(id))(state)), on, `selectPostComments(${q(id)}) on a blog where ${q(id)} is a post's id`);
+    const by = posts.filter((p) => p.authorId === id).map((p) => p.id);
+    ensureEq(idsOf(L.selectUserPosts(uid(id))(state)), by, `selectUserPosts(${q(id)}) on a blog where ${q(id)} is a user's id`);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   blog,
   cid,
   comment,
+  holdsUnusual,
   idsOf,
   listIn,
   okState,
@@ -19,6 +20,7 @@ import {
   rowOf,
   smallBlog,
   uid,
+  unusualEntities,
   user,
   type State,
   type Table,
@@ -196,6 +198,12 @@ export function updatePostMovesAuthor(): void {
   ensureEq(listIn(toCarol.userPosts, uid('carol')), ['p3'], 'after moving p3 to carol, who had no posts, state.userPosts["carol"]');
   ensureEq(listIn(toCarol.userPosts, uid('alice')), ['p1', 'p2'], 'after moving p3 to carol, state.userPosts["alice"]');
 
+  // userPosts with no entry at all: both lists absent, both count as empty.
+  const bare = deepFreeze({ ...state, userPosts: {} });
+  const fromAbsent = okState(() => L.updatePost(bare, deepFreeze({ id: pid('p1'), authorId: uid('bob') })), 'updatePost(state, { id: "p1", authorId: "bob" }) where state.userPosts is {}');
+  ensureEq(listIn(fromAbsent.userPosts, uid('bob')), ['p1'], 'after moving p1 to bob in a state whose userPosts is {}, state.userPosts["bob"]');
+  ensureEq(listIn(fromAbsent.userPosts, uid('alice')), [], 'after moving p1 away from alice in a state whose userPosts is {}, state.userPosts["alice"] (absent counts as [])');
+
   refusesWith(() => L.updatePost(state, deepFreeze({ id: pid('p2'), authorId: uid('ghost'), title: 'Haunted' })), 'unknown-user', 'ghost', 'updatePost(state, { id: "p2", authorId: "ghost", title: "Haunted" }), a user who does not exist');
   refusesWith(() => L.updatePost(state, deepFreeze({ id: pid('p2'), authorId: uid('constructor') })), 'unknown-user', 'constructor', 'updatePost(state, { id: "p2", authorId: "constructor" }), a name every object inherits but no user has');
   refusesWith(() => L.updatePost(state, deepFreeze({ id: pid('nope'), authorId: uid('ghost') })), 'unknown-post', 'nope', 'updatePost(state, { id: "nope", authorId: "ghost" }): the unknown post is reported first');
@@ -314,4 +322,21 @@ export function updateUserPartial(): void {
   for (const name of INHERITED) {
     refusesWith(() => L.updateUser(state, deepFreeze({ id: uid(name), name: 'Nobody' })), 'unknown-user', name, `updateUser(state, { id: ${q(name)} }), a name every object inherits but no user has`);
   }
+}
+
+// Catches: a copy of a table or map written with `next[id] = value` (so
+// "__proto__" changes the prototype instead), lookups that find inherited
+// names ("toString" has no list in userPosts, but every object inherits
+// one), and ids refused for being empty or odd.
+export function unusualIds(): void {
+  const { users, posts, comments } = unusualEntities();
+  let state = blog([], []);
+  for (const u of users) state = okState(() => L.addUser(state, u), `addUser(state, user ${q(u.id)})`);
+  for (const p of posts) state = okState(() => L.addPost(state, p), `addPost(state, post ${q(p.id)} by ${q(p.authorId)})`);
+  for (const c of comments) state = okState(() => L.addComment(state, c), `addComment(state, comment ${q(c.id)} on ${q(c.postId)})`);
+  holdsUnusual(state, 'after addUser, addPost and addComment for each unusual id');
+  const renamed = okState(() => L.updateUser(state, deepFreeze({ id: uid('__proto__'), name: 'Renamed' })), 'updateUser(state, { id: "__proto__", name: "Renamed" })');
+  ensureEq(rowOf(renamed.users, uid('__proto__'))?.name, 'Renamed', 'after updateUser of "__proto__", the own entry state.users["__proto__"].name');
+  const moved = okState(() => L.updatePost(state, deepFreeze({ id: pid(''), authorId: uid('constructor') })), 'updatePost(state, { id: "", authorId: "constructor" })');
+  ensureEq(listIn(moved.userPosts, uid('constructor')), [...listIn(state.userPosts, uid('constructor')), pid('')], 'after moving post "" to user "constructor", state.userPosts["constructor"]');
 }

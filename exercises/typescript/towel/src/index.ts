@@ -216,7 +216,7 @@ export const addComment = (state: BlogState, comment: NormalizedComment): BlogSt
  * Merges `postUpdate` into the post with id `postUpdate.id`. A field that is
  * absent from the update, or present but `undefined`, keeps its old value;
  * the id never changes, and `updatedAt` changes only when the update sets it.
- * The result is a new post object; the old one is left as it was.
+ * The old post object is left as it was.
  *
  * A new `authorId` moves the post's id from the old author's list to the end
  * of the new author's list in `userPosts`; the author the post already has

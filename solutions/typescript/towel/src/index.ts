@@ -58,10 +58,16 @@ export interface NormalizedComment {
 }
 
 /**
- * The whole store: three entity tables and two relationship maps.
+ * The whole store: three entity tables, keyed by id, and two relationship
+ * maps. Keep these five fields (the checks build states like the one in
+ * `test/towel.test.ts`).
  *
  * A post with no entry in `postComments` has no comments, and a user with no
  * entry in `userPosts` has no posts: an absent list means an empty one.
+ *
+ * The tables are plain objects, and any string can be an id, even
+ * "constructor" or "__proto__": `state.posts['constructor']` finds Object's
+ * constructor unless you ask `Object.hasOwn(state.posts, id)` first.
  */
 export interface BlogState {
   posts: Record<PostId, NormalizedPost>;
@@ -89,7 +95,11 @@ const DESCRIPTIONS: Record<BlogErrorCode, string> = {
   'duplicate-comment': 'a comment already has the id',
 };
 
-/** Thrown by every function that refuses its input. A refused call changes nothing. */
+/**
+ * Thrown by every function that refuses its input, e.g.
+ * `throw new BlogError('unknown-post', comment.postId)`. `id` is the id that
+ * caused the refusal. A refused call changes nothing (and returns nothing).
+ */
 export class BlogError extends Error {
   readonly code: BlogErrorCode;
   /** The id that caused the refusal. */
@@ -123,13 +133,15 @@ function listOf<K extends string, V>(map: Record<K, V[]>, key: K): V[] {
 /**
  * Normalizes lists of entities into a new state: the three tables, plus the
  * relationship maps in list order (a user's posts in the order of `posts`, a
- * post's comments in the order of `comments`). Every user gets an entry in
- * `userPosts` and every post one in `postComments`, empty lists included.
+ * post's comments in the order of `comments`). A missing list is an empty one.
  *
  * Throws a `BlogError` on the first problem, checking users, then posts, then
- * comments, each in list order: a duplicate id, a post whose author is not in
- * `users`, a comment whose post is not in `posts` or whose author is not in
- * `users` (in that order for a single entity).
+ * comments, each in list order:
+ * - a user whose id is already taken: `duplicate-user`;
+ * - a post: `duplicate-post`, then `unknown-user` if its author is not in `users`;
+ * - a comment: `duplicate-comment`, then `unknown-post`, then `unknown-user`.
+ *
+ * It must not modify the lists or the entities it is given.
  */
 export function createBlogState(entities: BlogEntities = {}): BlogState {
   const { users = [], posts = [], comments = [] } = entities;
@@ -176,30 +188,34 @@ export function createBlogState(entities: BlogEntities = {}): BlogState {
 // Step 2: selectors. Each takes an id and returns a function of the state.
 // ---------------------------------------------------------------------------
 
-/** The post with this id (the stored object itself), or `undefined`. */
+/** The post with this id (the stored object itself, not a copy), or `undefined`. */
 export const selectPost =
   (postId: PostId) =>
   (state: BlogState): NormalizedPost | undefined =>
     lookup(state.posts, postId);
 
-/** The user with this id (the stored object itself), or `undefined`. */
+/** The user with this id (the stored object itself, not a copy), or `undefined`. */
 export const selectUser =
   (userId: UserId) =>
   (state: BlogState): NormalizedUser | undefined =>
     lookup(state.users, userId);
 
 /**
- * The comments on a post, in the order they were added, found through
- * `postComments` (never by scanning the comments table). `[]` for a post
- * without comments and for an unknown post. An id in the list with no comment
- * in the table is skipped.
+ * The comments on a post, in the order they were added: follow
+ * `postComments[postId]`, then map each id to its comment. Never scan the
+ * whole comments table. `[]` for a post without comments and for an unknown
+ * post. An id in the list with no comment in the table is skipped.
  */
 export const selectPostComments =
   (postId: PostId) =>
   (state: BlogState): NormalizedComment[] =>
     listOf(state.postComments, postId).flatMap((id) => lookup(state.comments, id) ?? []);
 
-/** The posts a user wrote, in the order they were added; `[]` for an unknown user. */
+/**
+ * The posts a user wrote, in the order they were added, through `userPosts`.
+ * `[]` for a user without posts and for an unknown user. An id in the list
+ * with no post in the table is skipped.
+ */
 export const selectUserPosts =
   (userId: UserId) =>
   (state: BlogState): NormalizedPost[] =>
@@ -218,16 +234,17 @@ function merge<T extends object>(entity: T, changes: Partial<T>): T {
   return { ...entity, ...(Object.fromEntries(defined) as Partial<T>) };
 }
 
-/** Adds a user. Throws `duplicate-user` if the id is taken. Changes only `users`. */
+/** Adds a user. Throws `duplicate-user` if the id is taken. Changes only `users` (and may add an empty list to `userPosts`). */
 export const addUser = (state: BlogState, user: NormalizedUser): BlogState => {
   if (Object.hasOwn(state.users, user.id)) throw new BlogError('duplicate-user', user.id);
   return { ...state, users: { ...state.users, [user.id]: user } };
 };
 
 /**
- * Adds a post and appends its id to its author's list in `userPosts`.
+ * Adds a post, and appends its id to its author's list in `userPosts`.
  * Throws `duplicate-post` if the id is taken, then `unknown-user` if the
- * author does not exist.
+ * author does not exist. Changes only `posts` and `userPosts` (and may add an
+ * empty list to `postComments`).
  */
 export const addPost = (state: BlogState, post: NormalizedPost): BlogState => {
   if (Object.hasOwn(state.posts, post.id)) throw new BlogError('duplicate-post', post.id);
@@ -243,9 +260,11 @@ export const addPost = (state: BlogState, post: NormalizedPost): BlogState => {
 };
 
 /**
- * Adds a comment: into `comments`, AND its id at the end of its post's list
- * in `postComments`. Throws `duplicate-comment` if the id is taken, then
- * `unknown-post`, then `unknown-user` for a missing author.
+ * Adds a comment: into `comments`, AND its id at the end of its post's list in
+ * `postComments` (creating the list if the post has none yet). Throws
+ * `duplicate-comment` if the id is taken, then `unknown-post`, then
+ * `unknown-user` for a missing author. Changes only `comments` and
+ * `postComments`.
  */
 export const addComment = (state: BlogState, comment: NormalizedComment): BlogState => {
   if (Object.hasOwn(state.comments, comment.id)) throw new BlogError('duplicate-comment', comment.id);
@@ -262,11 +281,15 @@ export const addComment = (state: BlogState, comment: NormalizedComment): BlogSt
 };
 
 /**
- * Merges `postUpdate` into the post with id `postUpdate.id`: fields that are
- * absent, or `undefined`, keep their old values; the id never changes. A new
- * `authorId` moves the post from the old author's list to the end of the new
- * author's list; the author it already has moves nothing. Throws
- * `unknown-post`, then `unknown-user` for an unknown new author.
+ * Merges `postUpdate` into the post with id `postUpdate.id`. A field that is
+ * absent from the update, or present but `undefined`, keeps its old value;
+ * the id never changes, and `updatedAt` changes only when the update sets it.
+ * The old post object is left as it was.
+ *
+ * A new `authorId` moves the post's id from the old author's list to the end
+ * of the new author's list in `userPosts`; the author the post already has
+ * moves nothing. Throws `unknown-post`, then `unknown-user` for an unknown new
+ * author. Changes only `posts` (and `userPosts` when the author changes).
  */
 export const updatePost = (
   state: BlogState,
@@ -295,8 +318,8 @@ export const updatePost = (
 
 /**
  * Merges `userUpdate` into the user with id `userUpdate.id`, as `updatePost`
- * does. Changes only `users`: a rename is one change, however many posts the
- * user wrote. Throws `unknown-user`.
+ * does (absent or `undefined` fields are kept). Changes only `users`: a rename
+ * is one change, however many posts the user wrote. Throws `unknown-user`.
  */
 export const updateUser = (
   state: BlogState,
@@ -318,7 +341,10 @@ export interface PostWithAuthor {
   author: NormalizedUser;
 }
 
-/** The post and its current author; `undefined` when either is missing. */
+/**
+ * The post and its current author as `{ post, author }`, both the very objects
+ * in the tables; `undefined` when the post, or its author, is missing.
+ */
 export const selectPostWithAuthor =
   (postId: PostId) =>
   (state: BlogState): PostWithAuthor | undefined => {
