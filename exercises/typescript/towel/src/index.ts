@@ -65,9 +65,10 @@ export type NormalizedComment = any;
  * A post with no entry in `postComments` has no comments, and a user with no
  * entry in `userPosts` has no posts: an absent list means an empty one.
  *
- * The tables are plain objects, and any string can be an id, even
- * "constructor" or "__proto__": `state.posts['constructor']` finds Object's
- * constructor unless you ask `Object.hasOwn(state.posts, id)` first.
+ * The tables are plain objects, and any string can be an id, even "" or
+ * "constructor" (only "__proto__" is off limits): `state.posts['constructor']`
+ * finds Object's constructor unless you ask `Object.hasOwn(state.posts, id)`
+ * first.
  */
 export interface BlogState {
   posts: Record<PostId, NormalizedPost>;

@@ -9,11 +9,10 @@
  * same object in the old and the new state (structural sharing), so renaming a
  * user costs the same whether they wrote ten posts or ten thousand.
  *
- * The tables are plain objects, as in the seed, so any string can be an id,
- * even "constructor" or "__proto__". Reads therefore go through `lookup`
- * (`Object.hasOwn` first: `state.posts['constructor']` would otherwise find
- * Object's constructor), and writes use computed keys in object literals,
- * which always create an own property.
+ * The tables are plain objects, as in the seed, and any string but
+ * "__proto__" can be an id, "constructor" included. Reads therefore go
+ * through `lookup` (`Object.hasOwn` first: `state.posts['constructor']` would
+ * otherwise find Object's constructor).
  */
 
 // ---------------------------------------------------------------------------
@@ -65,9 +64,10 @@ export interface NormalizedComment {
  * A post with no entry in `postComments` has no comments, and a user with no
  * entry in `userPosts` has no posts: an absent list means an empty one.
  *
- * The tables are plain objects, and any string can be an id, even
- * "constructor" or "__proto__": `state.posts['constructor']` finds Object's
- * constructor unless you ask `Object.hasOwn(state.posts, id)` first.
+ * The tables are plain objects, and any string can be an id, even "" or
+ * "constructor" (only "__proto__" is off limits): `state.posts['constructor']`
+ * finds Object's constructor unless you ask `Object.hasOwn(state.posts, id)`
+ * first.
  */
 export interface BlogState {
   posts: Record<PostId, NormalizedPost>;
@@ -174,7 +174,6 @@ export function createBlogState(entities: BlogEntities = {}): BlogState {
     onPost.push(comment.id);
   }
 
-  // Object.fromEntries defines own properties, so "__proto__" stays an id.
   return {
     posts: Object.fromEntries(postTable),
     users: Object.fromEntries(userTable),
