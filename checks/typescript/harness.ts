@@ -195,27 +195,25 @@ function firstDifference(a: unknown, b: unknown, at: string): { path: string; ac
 const deepFrozen = new WeakSet<object>();
 
 /**
- * Freezes `value` and everything reachable from it, as Redux Toolkit's
- * dev-mode immutability check would notice: in strict mode (every ES module)
- * an assignment, push, delete or sort on it then throws a TypeError.
+ * Freezes `value` and every object reachable through own enumerable
+ * properties, as Redux Toolkit's dev-mode immutability check would notice: in
+ * strict mode (every ES module) an assignment, push, delete or sort on it then
+ * throws a TypeError. Returns `value`.
  */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return value;
+  deepFrozen.add(value);
   const stack: object[] = [value];
-  const seen = new Set<object>([value]);
   while (stack.length > 0) {
     const obj = stack.pop() as object;
     Object.freeze(obj);
-    for (const k of Reflect.ownKeys(obj)) {
-      const d = Object.getOwnPropertyDescriptor(obj, k);
-      const v: unknown = d && 'value' in d ? d.value : undefined;
-      if (typeof v === 'object' && v !== null && !deepFrozen.has(v) && !seen.has(v)) {
-        seen.add(v);
+    for (const v of Object.values(obj) as unknown[]) {
+      if (typeof v === 'object' && v !== null && !deepFrozen.has(v)) {
+        deepFrozen.add(v);
         stack.push(v);
       }
     }
   }
-  for (const obj of seen) deepFrozen.add(obj);
   return value;
 }
 
