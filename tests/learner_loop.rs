@@ -57,14 +57,10 @@ fn start_check_solve_progress() {
             "✓ Schema Design: Can design normalized schemas that eliminate data duplication  mastered {today}"
         )))
         .stdout(predicate::str::contains("✓ Type Safety: Can maintain type safety across state operations"))
-        .stdout(
-            predicate::str::contains(
-                "· Memoized Selectors: Can build high-performance selector factories with proper memoization",
-            )
-            .or(predicate::str::contains(
-                "✗ Memoized Selectors: Can build high-performance selector factories with proper memoization",
-            )),
-        )
+        // A level not started has failed nothing yet.
+        .stdout(predicate::str::contains(
+            "· Memoized Selectors: Can build high-performance selector factories with proper memoization",
+        ))
         .stdout(predicate::str::contains(format!(
             "Overall: 4 of {} checklist items mastered; 1 of {} levels mastered.",
             4 * levels().len(),

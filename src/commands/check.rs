@@ -53,14 +53,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress:
     }
 
     match format {
-        Format::Text => {
-            for o in &outcomes {
-                print!("{}", terminal::graded(o.level, &o.grade, &progress, &o.newly_mastered));
-            }
-            if outcomes.len() > 1 {
-                print!("{}", terminal::all_summary(&outcomes));
-            }
-        }
+        Format::Text => print!("{}", terminal::check_report(&outcomes, &progress)),
         Format::Native => println!("{}", native::render_all(&outcomes, &progress, all)),
         Format::Json => println!("{}", exercism::render(&outcomes)),
         Format::Classroom => println!("{}", classroom::render(&outcomes)),

@@ -91,9 +91,18 @@ pub struct BuildFailure {
 }
 
 impl BuildFailure {
-    /// The errors to show: the learner's own first, else the checks'.
-    pub fn errors(&self) -> &[String] {
-        if self.learner_errors.is_empty() { &self.check_errors } else { &self.learner_errors }
+    /// The errors to show: the learner's own first, else the checks', else
+    /// what the tool said (never nothing: a report must say why).
+    pub fn errors(&self) -> Vec<String> {
+        if !self.learner_errors.is_empty() {
+            self.learner_errors.clone()
+        } else if !self.check_errors.is_empty() {
+            self.check_errors.clone()
+        } else if self.tool_output.trim().is_empty() {
+            vec![format!("{} failed without saying why.", self.tool)]
+        } else {
+            vec![format!("{} said:\n{}", self.tool, self.tool_output.trim_end())]
+        }
     }
 }
 

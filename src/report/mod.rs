@@ -6,3 +6,8 @@ pub mod exercism;
 pub mod native;
 pub mod style;
 pub mod terminal;
+
+#[cfg(test)]
+mod testdata;
+#[cfg(test)]
+mod tests;

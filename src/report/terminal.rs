@@ -12,8 +12,20 @@ use crate::workspace::{Scaffold, Workspace};
 /// Lines of a failure message shown before it is cut.
 const MESSAGE_LINES: usize = 12;
 
+/// Each line of `text` after `by`; blank lines stay blank (no trailing spaces).
 fn indent(text: &str, by: &str) -> String {
-    text.lines().map(|l| format!("{by}{l}\n")).collect()
+    text.lines()
+        .map(|l| if l.trim().is_empty() { format!("{}\n", by.trim_end()) } else { format!("{by}{l}\n") })
+        .collect()
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn clip(text: &str, lines: usize) -> String {
@@ -101,9 +113,8 @@ pub fn graded(level: &Level, grade: &Grade, progress: &Progress, newly: &[String
 fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
     let _ = writeln!(out, "{} Your code does not compile yet, so no check ran. Progress is unchanged.\n", fail());
     if !failure.learner_errors.is_empty() {
-        for e in &failure.learner_errors {
-            let _ = writeln!(out, "{}", e.trim_end());
-        }
+        let errors: Vec<&str> = failure.learner_errors.iter().map(|e| e.trim_end()).collect();
+        let _ = writeln!(out, "{}", errors.join("\n\n"));
     } else if !failure.check_errors.is_empty() {
         let _ = writeln!(
             out,
@@ -112,11 +123,16 @@ fn build_failed(out: &mut String, level: &Level, failure: &BuildFailure) {
             level.id,
             main_file(level)
         );
-        for e in failure.check_errors.iter().take(3) {
-            let _ = writeln!(out, "{}", clip(e, MESSAGE_LINES));
+        let shown: Vec<String> = failure.check_errors.iter().take(3).map(|e| clip(e, MESSAGE_LINES)).collect();
+        let _ = writeln!(out, "{}", shown.join("\n\n"));
+        let more = failure.check_errors.len() - shown.len();
+        if more > 0 {
+            let _ = writeln!(out, "\n{}", dim(&format!("… and {more} more errors in the hidden checks")));
         }
+    } else if failure.tool_output.trim().is_empty() {
+        let _ = writeln!(out, "{} failed without saying why.", failure.tool);
     } else {
-        let _ = writeln!(out, "{} said:\n{}", failure.tool, indent(&clip(&failure.tool_output, 20), "  "));
+        let _ = write!(out, "{} said:\n{}", failure.tool, indent(&clip(&failure.tool_output, 20), "  "));
     }
     let _ = writeln!(out, "\nFix the first error, then run `workshop check` again.");
 }
@@ -167,7 +183,6 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
         let names: Vec<&str> = newly.iter().filter_map(|id| level.item(id)).map(|i| i.title.as_str()).collect();
         let _ = writeln!(out, "{} Mastered now: {}.", pass(), names.join(", "));
     }
-    let core_done = progress.level_mastered(level);
     if passed == results.len() {
         let _ = writeln!(out, "Every check passes. Before you move on, think these over:");
         for (i, q) in level.reflection.iter().enumerate() {
@@ -176,28 +191,28 @@ fn results_by_item(out: &mut String, level: &Level, results: &[CheckResult], pro
         let _ = writeln!(out, "`workshop progress` shows the whole galaxy.");
         return;
     }
-    if core_done {
-        let regressed: Vec<&str> = level
-            .items
-            .iter()
-            .filter(|i| !i.bonus && results.iter().any(|r| r.item == i.id && !r.passed()))
-            .map(|i| i.title.as_str())
-            .collect();
-        if regressed.is_empty() {
-            let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
-        } else {
-            let _ = writeln!(
-                out,
-                "{} regressed since you mastered it: {}. Your mastery is kept, but these checks fail now.",
-                warn("Careful:"),
-                regressed.join(", ")
-            );
-        }
+    // Mastery is kept when a check breaks later; say which mastered items fail now.
+    let regressed: Vec<&str> = level
+        .items
+        .iter()
+        .filter(|i| progress.is_mastered(&level.id, &i.id) && results.iter().any(|r| r.item == i.id && !r.passed()))
+        .map(|i| i.title.as_str())
+        .collect();
+    if !regressed.is_empty() {
+        let (them, their) = if regressed.len() == 1 { ("it", "its") } else { ("them", "their") };
+        let _ = writeln!(
+            out,
+            "{} {} regressed since you mastered {them}. Your mastery is kept, but {their} checks fail now.",
+            warn("Careful:"),
+            and_list(&regressed)
+        );
+    } else if progress.level_mastered(level) {
+        let _ = writeln!(out, "The level's checklist is mastered; the rest is bonus.");
     }
     // The first failing check's step leads; show its first hint.
     if let Some(step) = results.iter().find(|r| !r.passed()).and_then(|r| level.step(&r.step)) {
         let _ = writeln!(out, "\nNext: {}", heading(&step.title));
-        let _ = writeln!(out, "{}", indent(&format!("Hint: {}", step.hints[0]), "  "));
+        let _ = write!(out, "{}", indent(&format!("Hint: {}", step.hints[0]), "  "));
     }
 }
 
@@ -248,6 +263,16 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
     let _ = writeln!(out);
 }
 
+/// What `check` prints: each level's report, then a line per level when there are several.
+pub fn check_report(outcomes: &[Graded], progress: &Progress) -> String {
+    let mut reports: Vec<String> =
+        outcomes.iter().map(|o| graded(o.level, &o.grade, progress, &o.newly_mastered)).collect();
+    if outcomes.len() > 1 {
+        reports.push(all_summary(outcomes));
+    }
+    reports.join("\n")
+}
+
 /// After `check --all`: one line per level.
 pub fn all_summary(outcomes: &[Graded]) -> String {
     let mut out = format!("{}\n", heading("All started levels"));
@@ -284,9 +309,10 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
         let _ = writeln!(out, "{}  {}", heading(&title_line(level)), dim(&format!("{} · {}", level.difficulty, state)));
         for item in &level.items {
             let when = record.and_then(|r| r.mastered.get(&item.id));
+            // Not started, or not in this language: nothing failed yet.
             let mark = if when.is_some() {
                 pass().to_string()
-            } else if level.is_available() {
+            } else if record.is_some() && level.is_available() {
                 fail().to_string()
             } else {
                 dim("·").to_string()
@@ -333,6 +359,9 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
     match next {
         Some(n) => {
             let _ = writeln!(out, "Next: {n}.");
+        }
+        None if !course.levels.iter().any(Level::is_available) => {
+            let _ = writeln!(out, "No level can be taken in {} yet. More of the galaxy is on its way.", course.lang);
         }
         None => {
             let _ = writeln!(out, "Every available level is mastered. More of the galaxy is on its way.");

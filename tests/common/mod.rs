@@ -96,3 +96,44 @@ pub fn workshop_std(dir: &Path) -> std::process::Command {
     cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     cmd
 }
+
+/// `workshop start <level>` in `dir`.
+pub fn start(dir: &Path, level: &str) {
+    workshop(dir).args(["start", level]).assert().success();
+}
+
+/// Copies the reference solution of a Rust level over the learner's files.
+pub fn solve_level(dir: &Path, level: &str) {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy(&repo(&format!("solutions/rust/{level}/src")), &dir.join(level).join("src"));
+}
+
+/// Plants the wrong-solution fixture `name` of a Rust level into the learner's
+/// files (solved first); returns the checklist items that must reject it.
+pub fn plant_fixture(dir: &Path, level: &str, name: &str) -> Vec<String> {
+    let path = repo(&format!("tests/fixtures/rust/{level}/{name}.toml"));
+    let fixture: toml::Table = fs::read_to_string(&path).unwrap().parse().unwrap();
+    for edit in fixture["edit"].as_array().unwrap() {
+        let file = dir.join(level).join(edit["file"].as_str().unwrap());
+        let (find, replace) = (edit["find"].as_str().unwrap(), edit["replace"].as_str().unwrap());
+        let text = fs::read_to_string(&file).unwrap();
+        assert_eq!(text.matches(find).count(), 1, "{name}: the edit does not match {} once", file.display());
+        fs::write(&file, text.replacen(find, replace, 1)).unwrap();
+    }
+    fixture["rejected_by"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// Today's date as progress shows it.
+pub fn today() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
+}
