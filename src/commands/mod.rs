@@ -142,11 +142,21 @@ mod tests {
 
     #[test]
     fn a_planned_level_is_refused_with_what_is_available() {
-        let text = crate::embedded::LEVELS_TOML.replacen("status = \"available\"", "status = \"planned\"", 1);
+        // Towel's tracks come first: plan both.
+        let text = crate::embedded::LEVELS_TOML.replacen("status = \"available\"", "status = \"planned\"", 2);
         let course = Course::parse(&text, Lang::Rust).unwrap();
         let towel = course.level("towel").unwrap();
         let err = available(&course, towel).unwrap_err().to_string();
         assert!(err.contains("Towel (towel) is not available yet"), "{err}");
+    }
+
+    #[test]
+    fn a_level_in_another_language_says_how_to_take_it_there() {
+        let text = crate::embedded::LEVELS_TOML.replacen("status = \"available\"", "status = \"planned\"", 1);
+        let course = Course::parse(&text, Lang::Rust).unwrap();
+        let err = available(&course, course.level("towel").unwrap()).unwrap_err().to_string();
+        assert!(err.contains("not available in Rust yet, only in TypeScript"), "{err}");
+        assert!(err.contains("workshop start towel --lang typescript"), "{err}");
     }
 
     #[test]
