@@ -184,12 +184,12 @@ impl Workspace {
         fs::write(&settings, text + "\n").with_context(|| format!("cannot write {}", settings.display()))
     }
 
-    /// The stub's source files (as `is_source` tells) missing from the learner's folder.
-    pub fn missing_files(&self, level: &Level, is_source: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    /// The stub's files that grading needs (as `needed` tells) missing from the learner's folder.
+    pub fn missing_files(&self, level: &Level, needed: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         let dir = self.level_dir(&level.id);
         embedded::exercise(self.lang, &level.id)
             .into_iter()
-            .filter(|f| is_source(Path::new(&f.path)))
+            .filter(|f| needed(Path::new(&f.path)))
             .map(|f| dir.join(f.path))
             .filter(|p| !p.exists())
             .collect()

@@ -70,7 +70,7 @@ fn grade_one<'c>(
     stress: bool,
 ) -> Result<Graded<'c>> {
     let toolchain = toolchain::of(ws.lang);
-    let missing = ws.missing_files(level, |p| toolchain.is_source(p));
+    let missing = ws.missing_files(level, |p| toolchain.graded_file(p));
     if !missing.is_empty() {
         let names: Vec<String> =
             missing.iter().map(|p| p.strip_prefix(&ws.root).unwrap_or(p).display().to_string()).collect();

@@ -32,6 +32,9 @@ pub trait Toolchain: Sync {
     /// Whether a file of a level folder is source the learner edits.
     fn is_source(&self, path: &Path) -> bool;
 
+    /// Whether grading needs this file of the stub (a missing one stops a check).
+    fn graded_file(&self, path: &Path) -> bool;
+
     /// Folders inside a level folder that tools write to; never the learner's work.
     fn tool_dirs(&self) -> &'static [&'static str];
 

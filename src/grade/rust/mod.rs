@@ -62,6 +62,10 @@ impl Toolchain for Rust {
         path.extension().is_some_and(|e| e == "rs" || e == "toml")
     }
 
+    fn graded_file(&self, path: &Path) -> bool {
+        path == Path::new("Cargo.toml") || (path.starts_with("src") && path.extension().is_some_and(|e| e == "rs"))
+    }
+
     fn tool_dirs(&self) -> &'static [&'static str] {
         &["target"]
     }

@@ -59,6 +59,10 @@ impl Toolchain for TypeScript {
         path.extension().is_some_and(|e| e == "ts" || e == "tsx" || e == "json")
     }
 
+    fn graded_file(&self, path: &Path) -> bool {
+        path.starts_with("src") && path.extension().is_some_and(|e| e == "ts")
+    }
+
     fn tool_dirs(&self) -> &'static [&'static str] {
         &["node_modules"]
     }

@@ -105,18 +105,28 @@ pub fn not_installed(ws: &Workspace) -> String {
     )
 }
 
-/// Fails with the way forward unless the packages are installed.
+/// Fails with the way forward unless the packages are installed. A
+/// workspace made by an older workshop gets this one's pinned package.json
+/// and lock first, so the `npm ci` it is told to run installs the right ones.
 pub fn ensure_installed(ws: &Workspace) -> Result<()> {
-    if installed(ws) { Ok(()) } else { bail!(not_installed(ws)) }
+    if installed(ws) {
+        return Ok(());
+    }
+    write_manifest(ws)?;
+    bail!(not_installed(ws))
+}
+
+fn write_manifest(ws: &Workspace) -> Result<()> {
+    let (package, lock) = manifest()?;
+    write_if_changed(&ws.root.join("package.json"), package)?;
+    write_if_changed(&ws.root.join("package-lock.json"), lock)
 }
 
 /// Writes the pinned package.json and lock (a learner's other edits to
 /// package.json are kept only if it already matches) and runs `npm ci`
 /// unless the same lock is installed already.
 pub fn install(ws: &Workspace, say: &dyn Fn(&str)) -> Result<()> {
-    let (package, lock) = manifest()?;
-    write_if_changed(&ws.root.join("package.json"), package)?;
-    write_if_changed(&ws.root.join("package-lock.json"), lock)?;
+    write_manifest(ws)?;
     let ignore = ws.root.join(".gitignore");
     if !ignore.exists() {
         fs::write(&ignore, "node_modules/\n").with_context(|| format!("cannot write {}", ignore.display()))?;

@@ -46,11 +46,15 @@ impl Worker {
         thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                let msg = match line.strip_prefix(DONE) {
-                    Some(id) => Line::Done(id.to_string()),
-                    None => Line::Out(line),
+                // A check's own output without a final newline shares the marker's line.
+                let msgs = match line.find(DONE) {
+                    Some(at) => {
+                        let done = Line::Done(line[at + DONE.len()..].to_string());
+                        if at == 0 { vec![done] } else { vec![Line::Out(line[..at].to_string()), done] }
+                    }
+                    None => vec![Line::Out(line)],
                 };
-                if tx.send(msg).is_err() {
+                if msgs.into_iter().any(|m| tx.send(m).is_err()) {
                     break;
                 }
             }
