@@ -127,6 +127,9 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
     if run::interrupted() {
         bail!(INTERRUPTED);
     }
+    if let Some(failure) = harness.finish_build()? {
+        return Ok(Grade::BuildFailed(failure));
+    }
 
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(cases) = type_cases {

@@ -80,6 +80,12 @@ pub trait Harness: Sync {
 
     /// Judges the level's type cases (kind = "compile-fail").
     fn type_cases(&self) -> Result<TypeCases>;
+
+    /// Waits for any part of the build that ran alongside the correctness
+    /// checks (a type check, say); its failure outranks their results.
+    fn finish_build(&self) -> Result<Option<BuildFailure>> {
+        Ok(None)
+    }
 }
 
 pub struct BuildFailure {

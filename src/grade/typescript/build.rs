@@ -179,15 +179,15 @@ pub struct Checked {
 }
 
 /// `tsc --noEmit` over the learner's files, the checks and the type cases.
-pub fn type_check(ws: &Workspace, level: &Level, prepared: &Prepared, color: bool) -> Result<Checked> {
-    let mut cmd = Command::new(node::bin(ws, "tsc"));
-    cmd.arg("-p").arg(prepared.dir.join("tsconfig.json")).args(["--pretty", "false"]).current_dir(&ws.root);
+/// Owned, so it can run on a thread of its own while the checks run.
+pub fn type_check(root: &Path, level_id: &str, build_dir: &Path) -> Result<Checked> {
+    let mut cmd = Command::new(node::bin(root, "tsc"));
+    cmd.arg("-p").arg(build_dir.join("tsconfig.json")).args(["--pretty", "false"]).current_dir(root);
     let raw = tool(cmd, "tsc")?;
-    let _ = color; // tsc's --pretty output cannot be parsed per file; the report colours nothing here.
     let diagnostics = parse_tsc(&raw.stdout.text);
-    let level_src = format!("{}/", level.id);
-    let types_rel = prepared.dir.join(&level.id).join(TYPES_FILE);
-    let types_rel = types_rel.strip_prefix(&ws.root).unwrap_or(&types_rel).display().to_string();
+    let level_src = format!("{level_id}/");
+    let types_rel = build_dir.join(level_id).join(TYPES_FILE);
+    let types_rel = types_rel.strip_prefix(root).unwrap_or(&types_rel).display().to_string();
 
     let mut learner = Vec::new();
     let mut checks = Vec::new();
@@ -223,7 +223,7 @@ pub fn type_check(ws: &Workspace, level: &Level, prepared: &Prepared, color: boo
             type_cases: None,
         });
     }
-    let source = embedded::checks(Lang::TypeScript, &level.id).into_iter().find(|f| f.path == TYPES_FILE);
+    let source = embedded::checks(Lang::TypeScript, level_id).into_iter().find(|f| f.path == TYPES_FILE);
     Ok(Checked { failure: None, type_cases: source.map(|s| judge_type_cases(s.text(), &in_types)) })
 }
 
@@ -280,7 +280,7 @@ fn judge_type_cases(source: &str, diagnostics: &[Diagnostic]) -> TypeCases {
 
 /// esbuild: checks + learner code -> one ESM bundle with a source map.
 pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure>> {
-    let mut cmd = Command::new(node::bin(ws, "esbuild"));
+    let mut cmd = Command::new(node::bin(&ws.root, "esbuild"));
     cmd.arg(prepared.dir.join("entry.ts"))
         .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--sourcemap"])
         .args(["--log-level=error", "--color=false"])

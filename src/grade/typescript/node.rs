@@ -78,9 +78,9 @@ pub fn node_modules(ws: &Workspace) -> PathBuf {
     ws.root.join("node_modules")
 }
 
-/// A tool from the workspace's packages (`tsc`, `esbuild`).
-pub fn bin(ws: &Workspace, name: &str) -> PathBuf {
-    node_modules(ws).join(".bin").join(name)
+/// A tool from the packages of the workspace at `root` (`tsc`, `esbuild`).
+pub fn bin(root: &Path, name: &str) -> PathBuf {
+    root.join("node_modules").join(".bin").join(name)
 }
 
 /// Whether the pinned packages are installed, completely, as this binary pins them.
