@@ -808,12 +808,13 @@ impl<'a> Cx<'a> {
                             continue;
                         }
                     }
-                    if self.is(i + 1, "!")
-                        && matches!(
-                            self.text(i),
-                            "macro_rules" | "debug_assert" | "debug_assert_eq" | "debug_assert_ne"
-                        )
-                    {
+                    // Macro definitions, debug assertions (off in the optimized
+                    // build) and item-level macro calls, which generate code
+                    // rather than compute.
+                    let skipped_macro =
+                        matches!(self.text(i), "macro_rules" | "debug_assert" | "debug_assert_eq" | "debug_assert_ne")
+                            || self.item_level(i);
+                    if self.kind(i) == Some(Kind::Ident) && self.is(i + 1, "!") && skipped_macro {
                         let end = self.item_end(i + 2);
                         let open = (i + 2..n).find(|&k| matches!(self.text(k), "{" | "(" | "["));
                         let end = open.map_or(end, |o| self.partner[o]).min(n - 1);
@@ -846,6 +847,55 @@ impl<'a> Cx<'a> {
                 }
             }
             i += 1;
+        }
+    }
+
+    /// Whether token `i` sits where items go (the top level, or a `mod`, `impl`
+    /// or `trait` body), not inside a function.
+    fn item_level(&self, i: usize) -> bool {
+        let open = self.parent[i];
+        if open == NONE {
+            return true;
+        }
+        if !self.is(open, "{") {
+            return false;
+        }
+        let mut k = open;
+        while k > 0 {
+            k -= 1;
+            if self.parent[k] != self.parent[open] {
+                continue;
+            }
+            match self.text(k) {
+                ";" | "}" | "{" => return false,
+                "fn" => return false,
+                "impl" | "mod" | "trait" => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether the `Some(...)` at `i` is a pattern (`let Some(x) =`, `(Some(a), b) =>`).
+    fn in_pattern(&self, i: usize) -> bool {
+        let (mut open, mut close) = (i, self.partner[i + 1]);
+        loop {
+            if open > 0 && self.is(open - 1, "let") {
+                return true;
+            }
+            match self.text(close + 1) {
+                "=" | "=>" | "|" | "if" | "@" => return true,
+                "," | ")" | "]" => {
+                    let p = self.parent[open];
+                    if p == NONE || !matches!(self.text(p), "(" | "[") || self.partner[p] == NONE {
+                        return false;
+                    }
+                    // Inside a tuple, slice or tuple-struct pattern, or a call's arguments:
+                    // what follows the enclosing bracket decides.
+                    (open, close) = (p, self.partner[p]);
+                }
+                _ => return false,
+            }
         }
     }
 
@@ -929,9 +979,7 @@ impl<'a> Cx<'a> {
                 }
                 "Some" if rust && self.is(i + 1, "(") && self.partner[i + 1] != NONE => {
                     let close = self.partner[i + 1];
-                    let pattern = (i > 0 && self.is(i - 1, "let"))
-                        || matches!(self.text(close + 1), "=" | "=>" | "|" | "if" | "@");
-                    if !pattern {
+                    if !self.in_pattern(i) {
                         self.edit(out, "none", t.start..self.toks[close].end, "None");
                     }
                 }
@@ -1052,7 +1100,7 @@ impl<'a> Cx<'a> {
                 operator: "delete-statement",
                 span,
                 replacement: String::new(),
-                key: Some(format!("delete {}", statement.join(" "))),
+                key: Some(format!("delete {}", shorten(&statement.join(" ")))),
             });
         }
     }
@@ -1181,7 +1229,7 @@ impl<'a> Cx<'a> {
             if member_start
                 && in_object_or_class
                 && word != "constructor"
-                && !matches!(word, "get" | "set" | "async" | "static")
+                && (!matches!(word, "get" | "set" | "async" | "static") || self.is(i + 1, "("))
                 && let Some(body) = method_like(i)
             {
                 return Some((word.to_string(), body, undefined));
@@ -1271,6 +1319,15 @@ fn rust_defaults(ret: &str) -> Vec<&'static str> {
             vec![]
         }
         _ => vec!["Default::default()"],
+    }
+}
+
+/// A long statement, cut to a key of reasonable length.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 100;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -1412,11 +1469,15 @@ mod tests {
             of(&m, "min-max"),
             ["best = best.min(*x);", "match v.last() { Some(_) => None, None => Some(best.max(1)) }"]
         );
-        // Patterns (`if let Some(b) =`, `Some(_) =>`) are not mutated.
+        // Patterns (`if let Some(b) =`, `Some(_) =>`, `(Some(a), Some(b)) =>`) are not mutated.
         assert_eq!(
             of(&m, "none"),
             ["if let Some(b) = v.first() { return None; }", "match v.last() { Some(_) => None, None => None }"]
         );
+        let m = rust(
+            "fn f(a: Option<u8>) -> Option<u8> {\n    match (a, g(Some(1))) {\n        (Some(x), Some(y)) => Some(x),\n        _ => h(a).map(|v| Some(v)),\n    }\n}\n",
+        );
+        assert_eq!(of(&m, "none"), ["match (a, g(None)) {", "(Some(x), Some(y)) => None,", "_ => h(a).map(|v| None),"]);
     }
 
     #[test]
@@ -1467,13 +1528,18 @@ mod tests {
         );
         let body = generate(Lang::Rust, "f", src).into_iter().find(|m| m.key == "fn find -> None").unwrap();
         assert!(body.apply(src).contains("fn find(&self) -> Option<&Post> { None }\n    fn apply"));
-        let ts = "export function f(a: number): { x: number } {\n  return { x: a };\n}\nclass C {\n  get total(): number {\n    return 1;\n  }\n  constructor() {\n    this.a = 1;\n  }\n}\nconst g = (s: S) => {\n  s.x = 1;\n};\n";
+        let ts = "export function f(a: number): { x: number } {\n  return { x: a };\n}\nclass C {\n  get total(): number {\n    return 1;\n  }\n  get(k: K): V | undefined {\n    return this.m.get(k);\n  }\n  constructor() {\n    this.a = 1;\n  }\n}\nconst g = (s: S) => {\n  s.x = 1;\n};\n";
         let m = found(Lang::TypeScript, ts);
         assert_eq!(
             of(&m, "default-body"),
-            ["fn f -> undefined as any", "fn total -> undefined as any", "fn g -> undefined as any"]
+            [
+                "fn f -> undefined as any",
+                "fn total -> undefined as any",
+                "fn get -> undefined as any",
+                "fn g -> undefined as any"
+            ]
         );
-        assert_eq!(of(&m, "undefined"), ["return undefined;", "return undefined;"]);
+        assert_eq!(of(&m, "undefined"), ["return undefined;", "return undefined;", "return undefined;"]);
     }
 
     #[test]
@@ -1493,6 +1559,12 @@ macro_rules! m {
 }
 
 debug_assert!(1 < 2);
+
+same_for_tuples! { (A 0) (A 0, B 1) }
+
+impl S {
+    gen!(1 + 2);
+}
 
 #[cfg(test)]
 mod tests {

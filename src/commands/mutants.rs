@@ -12,6 +12,7 @@
 //! out: it runs the solution's own tests, which are not the hidden checks.
 
 use std::fs;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -130,18 +131,13 @@ fn solution(lang: Lang, level: &Level) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// The files the learner edits (the level's steps name them): the ones to mutate.
+/// The solution's code files (not its manifest or settings): the ones to mutate.
 fn files_to_mutate(lang: Lang, level: &Level, solution: &[(String, String)]) -> Result<Vec<String>> {
-    let mut files: Vec<String> = level.steps.iter().flat_map(|s| s.files.iter().cloned()).collect();
-    files.sort();
-    files.dedup();
+    let toolchain = toolchain::of(lang);
+    let files: Vec<String> =
+        solution.iter().map(|(p, _)| p.clone()).filter(|p| toolchain.is_code(Path::new(p))).collect();
     if files.is_empty() {
-        bail!("{}'s steps name no files to edit in levels.toml, so there is nothing to mutate", level.id);
-    }
-    for f in &files {
-        if !solution.iter().any(|(p, _)| p == f) {
-            bail!("a step of {} names {f}, which solutions/{}/{} does not have", level.id, lang.id(), level.id);
-        }
+        bail!("solutions/{}/{} has no code to mutate", lang.id(), level.id);
     }
     Ok(files)
 }

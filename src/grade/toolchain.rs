@@ -31,6 +31,12 @@ pub trait Toolchain: Sync {
     /// Whether a file of a level folder is source the learner edits.
     fn is_source(&self, path: &Path) -> bool;
 
+    /// Whether a file of a level folder is code (what `workshop dev mutants`
+    /// mutates), not a manifest or settings file.
+    fn is_code(&self, path: &Path) -> bool {
+        self.is_source(path) && path.file_name().is_none_or(|n| n != self.level_marker())
+    }
+
     /// Folders inside a level folder that tools write to; never the learner's work.
     fn tool_dirs(&self) -> &'static [&'static str];
 

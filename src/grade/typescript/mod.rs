@@ -32,6 +32,9 @@ impl Toolchain for TypeScript {
     fn is_source(&self, path: &Path) -> bool {
         path.extension().is_some_and(|e| e == "ts" || e == "json")
     }
+    fn is_code(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "ts")
+    }
     fn tool_dirs(&self) -> &'static [&'static str] {
         &["node_modules"]
     }
