@@ -1125,8 +1125,13 @@ impl<'a> Cx<'a> {
                     Lang::Rust => format!("{{ {value} }}"),
                     Lang::TypeScript => format!("{{ return {value}; }}"),
                 };
-                let unchanged =
-                    inner == value || (value == "()" && inner.is_empty()) || inner == format!("return {value};");
+                // `StateCache::default()` and `Default::default()` are the same value.
+                let same_default =
+                    value == "Default::default()" && inner.ends_with("::default()") && !inner.contains(' ');
+                let unchanged = inner == value
+                    || same_default
+                    || (value == "()" && inner.is_empty())
+                    || inner == format!("return {value};");
                 if unchanged {
                     continue;
                 }
@@ -1510,7 +1515,7 @@ mod tests {
 
     #[test]
     fn function_bodies_become_defaults() {
-        let src = "impl S {\n    pub fn len(&self) -> usize {\n        self.v.len()\n    }\n    fn name<'a>(&'a self) -> &'a str {\n        &self.n\n    }\n    fn find(&self) -> Option<&Post> {\n        self.p.first()\n    }\n    fn apply(&mut self) {\n        self.n = 1;\n    }\n    fn add(s: &S) -> Result<S, E> {\n        Ok(s.clone())\n    }\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n        f.write_str(\"x\")\n    }\n    fn borrow(&self) -> &Post {\n        &self.p\n    }\n    fn zero(&self) -> u8 { 0 }\n}\ntrait T { fn decl(&self) -> bool; }\n";
+        let src = "impl S {\n    pub fn len(&self) -> usize {\n        self.v.len()\n    }\n    fn name<'a>(&'a self) -> &'a str {\n        &self.n\n    }\n    fn find(&self) -> Option<&Post> {\n        self.p.first()\n    }\n    fn apply(&mut self) {\n        self.n = 1;\n    }\n    fn add(s: &S) -> Result<S, E> {\n        Ok(s.clone())\n    }\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n        f.write_str(\"x\")\n    }\n    fn borrow(&self) -> &Post {\n        &self.p\n    }\n    fn zero(&self) -> u8 { 0 }\n    fn new() -> Self {\n        Self::default()\n    }\n}\ntrait T { fn decl(&self) -> bool; }\n";
         let m = rust(src);
         assert_eq!(
             of(&m, "default-body"),
