@@ -270,3 +270,21 @@ fn start_warms_the_build_in_the_background() {
     assert_eq!(doc["summary"]["total"], 26, "{doc}");
     assert_eq!(doc["summary"]["passed"], 0, "{doc}");
 }
+
+#[test]
+fn dev_mutants_lists_mutants_and_every_equivalent_listing_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    for level in ["towel", "babel-fish", "improbability-drive", "deep-thought"] {
+        workshop(dir.path()).args(["dev", "mutants", level, "--list"]).assert().success().stdout(
+            predicate::str::contains("mutants of src/")
+                .and(predicate::str::contains("delete-statement"))
+                .and(predicate::str::contains("stale listing").not())
+                .and(predicate::str::contains("update the listing").not()),
+        );
+    }
+    workshop(dir.path())
+        .args(["dev", "mutants", "towel", "--min-score", "95"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--min-score is a fraction from 0 to 1"));
+}

@@ -34,6 +34,11 @@ pub trait Toolchain: Sync {
 
     /// Whether grading needs this file of the stub (a missing one stops a check).
     fn graded_file(&self, path: &Path) -> bool;
+    /// Whether a file of a level folder is code (what `workshop dev mutants`
+    /// mutates), not a manifest or settings file.
+    fn is_code(&self, path: &Path) -> bool {
+        self.is_source(path) && path.file_name().is_none_or(|n| n != self.level_marker())
+    }
 
     /// Folders inside a level folder that tools write to; never the learner's work.
     fn tool_dirs(&self) -> &'static [&'static str];

@@ -63,6 +63,10 @@ impl Toolchain for TypeScript {
         path.starts_with("src") && path.extension().is_some_and(|e| e == "ts")
     }
 
+    fn is_code(&self, path: &Path) -> bool {
+        self.graded_file(path)
+    }
+
     fn tool_dirs(&self) -> &'static [&'static str] {
         &["node_modules"]
     }
