@@ -145,9 +145,9 @@ fn files_to_mutate(lang: Lang, level: &Level, solution: &[(String, String)]) -> 
 /// A workspace with the level's reference solution in place.
 fn workspace(lang: Lang, level: &Level, solution: &[(String, String)]) -> Result<(tempfile::TempDir, Workspace)> {
     let tmp = tempfile::tempdir().context("cannot create a temporary workspace")?;
-    let ws = Workspace::create(tmp.path(), lang)?;
+    let ws = Workspace::create(tmp.path(), lang, toolchain::of(lang).cache_dirs())?;
     ws.scaffold(level)?;
-    toolchain::of(lang).prepare_workspace(&ws)?;
+    toolchain::of(lang).prepare_workspace(&ws, &|_| {})?;
     for (path, text) in solution {
         write(&ws, level, path, text)?;
     }
@@ -174,7 +174,8 @@ fn grade_all(
     let mut graded = level.clone();
     graded.checks.retain(|c| c.kind != CheckKind::LearnerTests);
     let graded = &graded;
-    let options = grade::Options { color: false, stress: false };
+    // A mutant is killed by any failure: perf whose item already failed can be skipped.
+    let options = grade::Options { color: false, stress: false, skip_settled_perf: true };
     let quiet = |_: grade::Event| {};
 
     let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..todo.len()).map(|_| None).collect());
