@@ -229,8 +229,8 @@ fn feed_world(authors: usize, posts_each: usize) -> Result<SocialState, String> 
         follows.push(("reader", name.as_str()));
         for j in 0..posts_each {
             let id = format!("p{i}-{j}");
-            posts.push(post(&id, name, rng.below(6 * DAY_MS)));
-            likes.push((id, rng.below(1_000) as u32));
+            posts.push(post(&id, name, rng.below_u64(6 * DAY_MS)));
+            likes.push((id, rng.below_u64(1_000) as u32));
         }
     }
     let likes: Vec<(&str, u32)> = likes.iter().map(|(id, n)| (id.as_str(), *n)).collect();

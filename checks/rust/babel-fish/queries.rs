@@ -110,9 +110,9 @@ fn scored_world(authors: usize, posts_each: usize, seed: u64) -> Result<(SocialS
         follows.push(("reader", name.as_str()));
         for j in 0..posts_each {
             let id = format!("p{:03}", (i * posts_each + j) * 7919 % 1000);
-            posts.push(post(&id, name, rng.below(6 * DAY_MS)));
-            let n_likes = rng.below(8) as u32;
-            let n_comments = rng.below(4) as u32;
+            posts.push(post(&id, name, rng.below_u64(6 * DAY_MS)));
+            let n_likes = rng.below_u64(8) as u32;
+            let n_comments = rng.below_u64(4) as u32;
             for k in 0..n_comments {
                 comments.push(comment(&format!("{id}-c{k}"), &id, "stranger"));
             }

@@ -2,27 +2,28 @@
 //! defaults, and helpers that turn selector answers into owned values that
 //! can be compared and printed.
 
+use crate::harness::testdata::{id, ids};
 use crate::harness::*;
 use towel::*;
 
-pub fn pid(id: &str) -> PostId {
-    PostId::from(id)
+pub fn pid(text: &str) -> PostId {
+    id(text)
 }
 
-pub fn uid(id: &str) -> UserId {
-    UserId::from(id)
+pub fn uid(text: &str) -> UserId {
+    id(text)
 }
 
-pub fn cid(id: &str) -> CommentId {
-    CommentId::from(id)
+pub fn cid(text: &str) -> CommentId {
+    id(text)
 }
 
-pub fn pids(ids: &[&str]) -> Vec<PostId> {
-    ids.iter().map(|id| pid(id)).collect()
+pub fn pids(texts: &[&str]) -> Vec<PostId> {
+    ids(texts)
 }
 
-pub fn cids(ids: &[&str]) -> Vec<CommentId> {
-    ids.iter().map(|id| cid(id)).collect()
+pub fn cids(texts: &[&str]) -> Vec<CommentId> {
+    ids(texts)
 }
 
 pub fn user(id: &str, name: &str) -> User {
