@@ -48,10 +48,12 @@ pub const TESTS: &[Test] = &[
         selectors::user_posts_in_order,
     ),
     Test::check("selectors.seed-scenario", selectors::seed_scenario),
+    Test::check("selectors.empty-store", selectors::empty_store),
     Test::perf(
         "selectors.post-comments-cost-flat",
         selectors::post_comments_cost_flat,
     ),
+    Test::perf("selectors.lookups-cost-flat", selectors::lookups_cost_flat),
     // Update logic
     Test::check("updates.update-post-partial", updates::update_post_partial),
     Test::check("updates.old-state-unchanged", updates::old_state_unchanged),
@@ -74,6 +76,10 @@ pub const TESTS: &[Test] = &[
     ),
     Test::check("updates.add-user", updates::add_user_then_select),
     Test::check("updates.update-user-partial", updates::update_user_partial),
+    Test::check("updates.first-post-first-comment", updates::first_post_first_comment),
+    Test::check("updates.move-to-author-without-posts", updates::move_to_author_without_posts),
+    Test::check("updates.same-author-keeps-place", updates::same_author_keeps_place),
+    Test::perf("updates.copy-only-changed-tables", updates::copy_only_changed_tables),
     // Extension (bonus)
     Test::check("extension.post-with-author", extension::post_with_author),
     Test::check(

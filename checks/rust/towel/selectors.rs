@@ -285,3 +285,79 @@ pub fn post_comments_cost_flat() -> Result<Measurement, String> {
         &mut || keep(select_post_comments(&big, &target)),
     ))
 }
+
+// Catches: selectors that index a table or a relationship map (`posts[id]`,
+// `user_posts[id]`) and panic on a store that holds nothing yet, and a
+// from_entities that cannot take empty lists.
+pub fn empty_store() -> CheckResult {
+    let built = build(vec![], vec![], vec![])?;
+    for (name, state) in [("BlogState::default()", BlogState::default()), ("from_entities with three empty lists", built)] {
+        ensure_eq!(select_post(&state, &pid("p1")), None, "select_post(\"p1\") on {name}");
+        ensure_eq!(select_user(&state, &uid("alice")), None, "select_user(\"alice\") on {name}");
+        ensure_eq!(
+            comment_ids(select_post_comments(&state, &pid("p1"))),
+            cids(&[]),
+            "select_post_comments(\"p1\") on {name}"
+        );
+        ensure_eq!(post_ids(select_user_posts(&state, &uid("alice"))), pids(&[]), "select_user_posts(\"alice\") on {name}");
+    }
+    Ok(())
+}
+
+/// `posts` posts by `posts / 10` users, and "target", who wrote 5 of them
+/// spread through the list.
+fn lookups_state(posts: usize) -> Result<BlogState, String> {
+    let authors = posts / 10;
+    let mut users: Vec<User> = (0..authors).map(|i| user(&format!("u{i}"), "Someone")).collect();
+    users.push(user("target", "Trillian"));
+    let every = posts / 5;
+    let all = (0..posts)
+        .map(|i| {
+            let author = if i % every == every / 2 { "target".to_string() } else { format!("u{}", i % authors) };
+            post(&format!("p{i}"), &author)
+        })
+        .collect();
+    build(users, all, vec![])
+}
+
+/// The ids of the target's posts in a `lookups_state(posts)`.
+fn target_posts(posts: usize) -> Vec<PostId> {
+    let every = posts / 5;
+    (0..5).map(|k| pid(&format!("p{}", k * every + every / 2))).collect()
+}
+
+/// One round of reads: the target, their posts, each post by id, and a post
+/// and a user that do not exist (the worst case for a scan).
+fn read_target(state: &BlogState, theirs: &[PostId]) {
+    keep(select_user(state, &uid("target")));
+    keep(select_user_posts(state, &uid("target")));
+    for id in theirs {
+        keep(select_post(state, id));
+    }
+    keep(select_post(state, &pid("missing")));
+    keep(select_user(state, &uid("missing")));
+}
+
+// Catches: select_post or select_user walking a table to find an id (a store
+// kept in Vecs, or `values().find(..)`), and select_user_posts filtering the
+// posts table instead of following the user's list of post ids.
+pub fn lookups_cost_flat() -> Result<Measurement, String> {
+    let small = lookups_state(1_000)?;
+    let big = lookups_state(100_000)?;
+    let (small_theirs, big_theirs) = (target_posts(1_000), target_posts(100_000));
+    for (state, theirs, total) in [(&small, &small_theirs, 1_000), (&big, &big_theirs, 100_000)] {
+        let what = format!("on a blog of {total} posts, 5 of them by \"target\"");
+        ensure_eq!(post_ids(select_user_posts(state, &uid("target"))), theirs.clone(), "select_user_posts(\"target\") {what}");
+        for id in theirs {
+            ensure_eq!(select_post(state, id).map(|p| p.id.clone()), Some(id.clone()), "select_post({id:?}) {what}");
+        }
+        ensure_eq!(select_user(state, &uid("target")).map(|u| u.name.as_str()), Some("Trillian"), "select_user(\"target\") {what}");
+        ensure_eq!(select_post(state, &pid("missing")), None, "select_post(\"missing\") {what}");
+    }
+    Ok(compare(
+        "reads among 1,000 posts",
+        &mut || read_target(&small, &small_theirs),
+        "reads among 100,000 posts",
+        &mut || read_target(&big, &big_theirs),
+    ))
+}

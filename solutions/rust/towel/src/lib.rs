@@ -239,7 +239,9 @@ pub fn select_user_posts<'a>(state: &'a BlogState, user_id: &UserId) -> Vec<&'a 
 pub struct PostUpdate {
     pub title: Option<String>,
     pub content: Option<String>,
-    /// Moving a post to another author moves it between their post lists.
+    /// Moving a post to another author moves it from the old author's post
+    /// list to the end of the new author's. The author the post already has
+    /// is not a move: the post keeps its place.
     pub author_id: Option<UserId>,
     pub updated_at: Option<String>,
 }
