@@ -148,6 +148,22 @@ pub fn with_user(state: &SocialState, u: User) -> SocialState {
     next
 }
 
+/// `follower` follows `followed` too.
+pub fn with_follow(state: &SocialState, follower: &str, followed: &str) -> SocialState {
+    let mut next = state.clone();
+    let list = Arc::make_mut(&mut next.follows).entry(uid(follower)).or_default();
+    Arc::make_mut(list).push(uid(followed));
+    next
+}
+
+/// `post` joins `author`'s list in user_posts (and only there).
+pub fn with_user_post(state: &SocialState, author: &str, post: &str) -> SocialState {
+    let mut next = state.clone();
+    let list = Arc::make_mut(&mut next.user_posts).entry(uid(author)).or_default();
+    Arc::make_mut(list).push(pid(post));
+    next
+}
+
 /// The post as it is in the state's table.
 pub fn post_in(state: &SocialState, id: &str) -> Result<Post, String> {
     state.posts.get(&pid(id)).map(|p| (**p).clone()).ok_or_else(|| format!("post {id:?} is missing from state.posts"))
