@@ -286,10 +286,7 @@ fn run_one(test: &Test) -> String {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(no message)".to_string());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         *note.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{msg}{at}"));
     }));
 
@@ -356,23 +353,23 @@ pub mod testdata {
 
         /// One of `items`, or `None` if there are none.
         pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-            if items.is_empty() {
-                None
-            } else {
-                Some(&items[self.below(items.len())])
-            }
+            if items.is_empty() { None } else { Some(&items[self.below(items.len())]) }
         }
     }
 
     /// `1234567` -> `"1,234,567"`, for labels.
     pub fn thousands(n: usize) -> String {
         let digits = n.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
+        // The first group holds 1 to 3 digits, every later group exactly 3.
+        let head = match digits.len() % 3 {
+            0 => 3,
+            rest => rest,
+        }
+        .min(digits.len());
+        let mut out = digits[..head].to_string();
+        for group in digits.as_bytes()[head..].chunks(3) {
+            out.push(',');
+            out.extend(group.iter().map(|&digit| char::from(digit)));
         }
         out
     }

@@ -103,7 +103,7 @@ pub fn live_views() -> CheckResult {
         other => {
             return Err(format!(
                 "the view of post m2 after it arrived: expected Rendered::Post(Some(..)), got {other:?}"
-            ))
+            ));
         }
     }
     arrive(&mut store, post("z4", "zaphod", HOUR), "post z4 by zaphod", &[0])?;
@@ -128,7 +128,9 @@ pub fn first_post_reaches_feeds() -> CheckResult {
     let state = with_follow(&with_user(&galaxy()?, user("slartibartfast")), "arthur", "slartibartfast");
     let next = ok(add_post(&state, post("s1", "slartibartfast", 0)), "add_post(s1 by slartibartfast, his first post)")?;
     ensure_eq!(
-        next.user_posts.get(&uid("slartibartfast")).map(|l| l.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()),
+        next.user_posts
+            .get(&uid("slartibartfast"))
+            .map(|l| l.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()),
         Some(vec!["s1".to_string()]),
         "slartibartfast had written nothing; state.user_posts[\"slartibartfast\"] after add_post(s1)"
     );

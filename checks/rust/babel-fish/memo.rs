@@ -184,6 +184,13 @@ pub fn feed_same_arc() -> CheckResult {
     let arthur = uid("arthur");
     let mut steady = make_select_user_feed();
     ensure_steady("make_select_user_feed().select(\"arthur\", NOW)", &mut || Ok(steady.select(&state, &arthur, NOW)))?;
+    ensure_eq!(
+        steady.recomputations(),
+        1,
+        "make_select_user_feed(), called 4 times in a row on the very same state: recomputations(). It handed back \
+         the same Arc each time, but its selector ran the result function again: the cache never hits, or loses its \
+         entry on a hit (a hit must leave the last inputs and output where they are)"
+    );
     let mut feed = make_select_user_feed();
     let first = feed.select(&state, &arthur, NOW);
     // Its content is for the queries checks; here it only has to be there.
@@ -376,6 +383,9 @@ pub fn same_as_is_pointer_equality() -> CheckResult {
         "create_selector: post f1 was replaced by a new Arc holding an equal post; the input is a different Arc, so \
          select recomputes: recomputations()"
     );
-    ensure!(!Arc::ptr_eq(&first, &after), "create_selector: after f1 was replaced by an equal post in a new Arc, select handed back the old Arc");
+    ensure!(
+        !Arc::ptr_eq(&first, &after),
+        "create_selector: after f1 was replaced by an equal post in a new Arc, select handed back the old Arc"
+    );
     Ok(())
 }

@@ -302,8 +302,11 @@ pub fn feed_limit_counts_recent_only() -> CheckResult {
     posts.extend((0..10).map(|i| post(&format!("old{i}"), "writer", 8 * DAY_MS)));
     let ids: Vec<String> = posts.iter().map(|p| p.id.as_str().to_string()).collect();
     // The old posts have the most likes of all.
-    let likes: Vec<(&str, u32)> =
-        ids.iter().enumerate().map(|(i, id)| (id.as_str(), if id.starts_with("old") { 1_000 } else { i as u32 + 1 })).collect();
+    let likes: Vec<(&str, u32)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), if id.starts_with("old") { 1_000 } else { i as u32 + 1 }))
+        .collect();
     let state = build(vec![user("reader"), user("writer")], posts, vec![], &likes, &[("reader", "writer")])?;
     let feed = make_select_user_feed().select(&state, &uid("reader"), NOW);
     let expected: Vec<String> = (5..FEED_LIMIT + 5).rev().map(|i| format!("p{i:03}")).collect();

@@ -29,7 +29,7 @@ fn dispatch_expect(
         ok(outcome, &format!("store.dispatch({what})"))?;
     }
     let after = renders(store, views);
-    let rerendered: Vec<String> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(|i| names(i)).collect();
+    let rerendered: Vec<String> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(names).collect();
     let expected: Vec<String> = expected.iter().map(|i| names(*i)).collect();
     ensure_eq!(
         rerendered,
@@ -248,11 +248,23 @@ pub fn refused_action_changes_nothing() -> CheckResult {
         &[],
         true,
     )?;
-    ensure_same_snapshot(&snapshot(store.state()), &before, "store.state() after a refused update of post \"nowhere\"")?;
+    ensure_same_snapshot(
+        &snapshot(store.state()),
+        &before,
+        "store.state() after a refused update of post \"nowhere\"",
+    )?;
 
     // The store still works, from the state it had.
     let shares = EngagementUpdate { post_id: pid("z1"), shares: Some(5), ..Default::default() };
-    dispatch_expect(&mut store, &views, &names, Action::UpdatePostEngagement(shares), "5 shares on z1", &[1, 2], false)?;
+    dispatch_expect(
+        &mut store,
+        &views,
+        &names,
+        Action::UpdatePostEngagement(shares),
+        "5 shares on z1",
+        &[1, 2],
+        false,
+    )?;
     ensure_eq!(
         store.state().posts.get(&pid("f2")).map(|p| (p.content.clone(), p.shares)),
         Some(("f2, by ford".to_string(), 0)),

@@ -27,11 +27,7 @@ pub fn cids(texts: &[&str]) -> Vec<CommentId> {
 }
 
 pub fn user(id: &str, name: &str) -> User {
-    User {
-        id: uid(id),
-        name: name.to_string(),
-        email: format!("{id}@example.com"),
-    }
+    User { id: uid(id), name: name.to_string(), email: format!("{id}@example.com") }
 }
 
 pub fn post(id: &str, author: &str) -> Post {
@@ -46,12 +42,7 @@ pub fn post(id: &str, author: &str) -> Post {
 }
 
 pub fn comment(id: &str, post: &str, author: &str) -> Comment {
-    Comment {
-        id: cid(id),
-        content: format!("{author} says hi on {post}"),
-        author_id: uid(author),
-        post_id: pid(post),
-    }
+    Comment { id: cid(id), content: format!("{author} says hi on {post}"), author_id: uid(author), post_id: pid(post) }
 }
 
 /// The ids of a selector's posts, in the order it returned them.
@@ -79,11 +70,7 @@ pub fn outcome(result: &Result<BlogState, BlogError>) -> Result<(), BlogError> {
 }
 
 /// `BlogState::from_entities` on lists the check knows to be valid.
-pub fn build(
-    users: Vec<User>,
-    posts: Vec<Post>,
-    comments: Vec<Comment>,
-) -> Result<BlogState, String> {
+pub fn build(users: Vec<User>, posts: Vec<Post>, comments: Vec<Comment>) -> Result<BlogState, String> {
     let what = format!(
         "BlogState::from_entities with {} users, {} posts and {} comments, all valid",
         users.len(),

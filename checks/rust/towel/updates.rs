@@ -19,67 +19,31 @@ fn small_blog() -> Result<BlogState, String> {
 // the post from the update alone, or re-appends it to its author's list.
 pub fn update_post_partial() -> CheckResult {
     let state = small_blog()?;
-    let title_only = PostUpdate {
-        title: Some("New title".to_string()),
-        ..Default::default()
-    };
-    let state = ok(
-        update_post(&state, &pid("p1"), title_only),
-        "update_post(\"p1\", only title set)",
-    )?;
-    let expected = Post {
-        title: "New title".to_string(),
-        ..post("p1", "alice")
-    };
+    let title_only = PostUpdate { title: Some("New title".to_string()), ..Default::default() };
+    let state = ok(update_post(&state, &pid("p1"), title_only), "update_post(\"p1\", only title set)")?;
+    let expected = Post { title: "New title".to_string(), ..post("p1", "alice") };
     ensure_eq!(
         select_post(&state, &pid("p1")),
         Some(&expected),
         "update_post(\"p1\") with only the title set: every other field stays"
     );
 
-    let content_only = PostUpdate {
-        content: Some("New content".to_string()),
-        ..Default::default()
-    };
-    let state = ok(
-        update_post(&state, &pid("p1"), content_only),
-        "update_post(\"p1\", only content set)",
-    )?;
-    let expected = Post {
-        content: "New content".to_string(),
-        ..expected
-    };
+    let content_only = PostUpdate { content: Some("New content".to_string()), ..Default::default() };
+    let state = ok(update_post(&state, &pid("p1"), content_only), "update_post(\"p1\", only content set)")?;
+    let expected = Post { content: "New content".to_string(), ..expected };
     ensure_eq!(
         select_post(&state, &pid("p1")),
         Some(&expected),
         "then update_post(\"p1\") with only the content set: the new title stays, and every other field"
     );
 
-    let date_only = PostUpdate {
-        updated_at: Some("2024-02-03".to_string()),
-        ..Default::default()
-    };
-    let state = ok(
-        update_post(&state, &pid("p1"), date_only),
-        "update_post(\"p1\", only updated_at set)",
-    )?;
-    let expected = Post {
-        updated_at: "2024-02-03".to_string(),
-        ..expected
-    };
-    ensure_eq!(
-        select_post(&state, &pid("p1")),
-        Some(&expected),
-        "then update_post(\"p1\") with only updated_at set"
-    );
+    let date_only = PostUpdate { updated_at: Some("2024-02-03".to_string()), ..Default::default() };
+    let state = ok(update_post(&state, &pid("p1"), date_only), "update_post(\"p1\", only updated_at set)")?;
+    let expected = Post { updated_at: "2024-02-03".to_string(), ..expected };
+    ensure_eq!(select_post(&state, &pid("p1")), Some(&expected), "then update_post(\"p1\") with only updated_at set");
 
     for other in [post("p2", "alice"), post("p3", "bob")] {
-        ensure_eq!(
-            select_post(&state, &other.id),
-            Some(&other),
-            "updating p1 should leave post {:?} alone",
-            other.id
-        );
+        ensure_eq!(select_post(&state, &other.id), Some(&other), "updating p1 should leave post {:?} alone", other.id);
     }
     ensure_eq!(
         post_ids(select_user_posts(&state, &uid("alice"))),
@@ -106,24 +70,15 @@ enum Answer {
 fn snapshot(state: &BlogState) -> Vec<(String, Answer)> {
     let mut answers = Vec::new();
     for p in ["p1", "p2", "p3", "p4"] {
-        answers.push((
-            format!("select_post({p:?})"),
-            Answer::Post(select_post(state, &pid(p)).cloned()),
-        ));
+        answers.push((format!("select_post({p:?})"), Answer::Post(select_post(state, &pid(p)).cloned())));
         answers.push((
             format!("select_post_comments({p:?})"),
             Answer::Comments(owned(select_post_comments(state, &pid(p)))),
         ));
     }
     for u in ["alice", "bob", "carol"] {
-        answers.push((
-            format!("select_user({u:?})"),
-            Answer::User(select_user(state, &uid(u)).cloned()),
-        ));
-        answers.push((
-            format!("select_user_posts({u:?})"),
-            Answer::Posts(owned(select_user_posts(state, &uid(u)))),
-        ));
+        answers.push((format!("select_user({u:?})"), Answer::User(select_user(state, &uid(u)).cloned())));
+        answers.push((format!("select_user_posts({u:?})"), Answer::Posts(owned(select_user_posts(state, &uid(u))))));
     }
     answers
 }
@@ -137,33 +92,13 @@ pub fn old_state_unchanged() -> CheckResult {
     type Step = (&'static str, fn(&BlogState) -> Result<BlogState, BlogError>);
     let steps: [Step; 5] = [
         ("update_post(\"p1\", new title)", |s| {
-            update_post(
-                s,
-                &pid("p1"),
-                PostUpdate {
-                    title: Some("Changed".to_string()),
-                    ..Default::default()
-                },
-            )
+            update_post(s, &pid("p1"), PostUpdate { title: Some("Changed".to_string()), ..Default::default() })
         }),
-        ("add_comment(\"c2\" on p2)", |s| {
-            add_comment(s, comment("c2", "p2", "alice"))
-        }),
-        ("add_post(\"p4\" by bob)", |s| {
-            add_post(s, post("p4", "bob"))
-        }),
-        ("add_user(\"carol\")", |s| {
-            add_user(s, user("carol", "Carol"))
-        }),
+        ("add_comment(\"c2\" on p2)", |s| add_comment(s, comment("c2", "p2", "alice"))),
+        ("add_post(\"p4\" by bob)", |s| add_post(s, post("p4", "bob"))),
+        ("add_user(\"carol\")", |s| add_user(s, user("carol", "Carol"))),
         ("update_user(\"alice\", new name)", |s| {
-            update_user(
-                s,
-                &uid("alice"),
-                UserUpdate {
-                    name: Some("Changed".to_string()),
-                    ..Default::default()
-                },
-            )
+            update_user(s, &uid("alice"), UserUpdate { name: Some("Changed".to_string()), ..Default::default() })
         }),
     ];
 
@@ -174,7 +109,11 @@ pub fn old_state_unchanged() -> CheckResult {
         // Every earlier state must still answer exactly as it did.
         for (name, before, state) in &states {
             for ((what, was), (_, now)) in before.iter().zip(snapshot(state)) {
-                ensure_eq!(&now, was, "after {op}, {name} answers {what} differently: an update must return a new state and leave the old one alone");
+                ensure_eq!(
+                    &now,
+                    was,
+                    "after {op}, {name} answers {what} differently: an update must return a new state and leave the old one alone"
+                );
             }
         }
         states.push((format!("the state returned by {op}"), snapshot(&next), next));
@@ -230,28 +169,13 @@ fn siblings_independent() -> CheckResult {
 pub fn update_post_moves_author() -> CheckResult {
     let state = build(
         vec![user("alice", "Alice"), user("bob", "Bob")],
-        vec![
-            post("p1", "alice"),
-            post("p4", "bob"),
-            post("p2", "alice"),
-            post("p5", "bob"),
-            post("p3", "alice"),
-        ],
+        vec![post("p1", "alice"), post("p4", "bob"), post("p2", "alice"), post("p5", "bob"), post("p3", "alice")],
         vec![],
     )?;
-    let to_bob = PostUpdate {
-        author_id: Some(uid("bob")),
-        ..Default::default()
-    };
-    let moved = ok(
-        update_post(&state, &pid("p2"), to_bob),
-        "update_post(\"p2\", author_id \"bob\")",
-    )?;
+    let to_bob = PostUpdate { author_id: Some(uid("bob")), ..Default::default() };
+    let moved = ok(update_post(&state, &pid("p2"), to_bob), "update_post(\"p2\", author_id \"bob\")")?;
 
-    let expected = Post {
-        author_id: uid("bob"),
-        ..post("p2", "alice")
-    };
+    let expected = Post { author_id: uid("bob"), ..post("p2", "alice") };
     ensure_eq!(
         select_post(&moved, &pid("p2")),
         Some(&expected),
@@ -268,11 +192,8 @@ pub fn update_post_moves_author() -> CheckResult {
         "after moving p2 from alice to bob, select_user_posts(\"bob\") (he had p4, p5; p2 joins at the end)"
     );
 
-    let to_ghost = PostUpdate {
-        author_id: Some(uid("ghost")),
-        title: Some("Haunted".to_string()),
-        ..Default::default()
-    };
+    let to_ghost =
+        PostUpdate { author_id: Some(uid("ghost")), title: Some("Haunted".to_string()), ..Default::default() };
     ensure_eq!(
         outcome(&update_post(&state, &pid("p2"), to_ghost)),
         Err(BlogError::UnknownUser(uid("ghost"))),
@@ -295,10 +216,7 @@ pub fn update_post_moves_author() -> CheckResult {
 // a half-empty post, when the id is unknown.
 pub fn update_post_unknown() -> CheckResult {
     let state = small_blog()?;
-    let update = PostUpdate {
-        title: Some("Ghost story".to_string()),
-        ..Default::default()
-    };
+    let update = PostUpdate { title: Some("Ghost story".to_string()), ..Default::default() };
     ensure_eq!(
         outcome(&update_post(&state, &pid("p9"), update)),
         Err(BlogError::UnknownPost(pid("p9"))),
@@ -311,32 +229,18 @@ pub fn update_post_unknown() -> CheckResult {
 // post's comment list, or replaces the list instead of appending to it.
 pub fn add_comment_updates_both() -> CheckResult {
     let state = small_blog()?;
-    let c2 = Comment {
-        id: cid("c2"),
-        content: "Mostly harmless.".to_string(),
-        author_id: uid("alice"),
-        post_id: pid("p1"),
-    };
-    let state = ok(
-        add_comment(&state, c2.clone()),
-        "add_comment(\"c2\" by alice on p1)",
-    )?;
+    let c2 =
+        Comment { id: cid("c2"), content: "Mostly harmless.".to_string(), author_id: uid("alice"), post_id: pid("p1") };
+    let state = ok(add_comment(&state, c2.clone()), "add_comment(\"c2\" by alice on p1)")?;
     ensure_eq!(
         owned(select_post_comments(&state, &pid("p1"))),
         vec![comment("c1", "p1", "bob"), c2.clone()],
         "p1 had comment c1; after add_comment(\"c2\" on p1), select_post_comments(\"p1\")"
     );
 
-    let c3 = Comment {
-        id: cid("c3"),
-        content: "Share and enjoy!".to_string(),
-        author_id: uid("bob"),
-        post_id: pid("p3"),
-    };
-    let state = ok(
-        add_comment(&state, c3.clone()),
-        "add_comment(\"c3\" by bob on p3)",
-    )?;
+    let c3 =
+        Comment { id: cid("c3"), content: "Share and enjoy!".to_string(), author_id: uid("bob"), post_id: pid("p3") };
+    let state = ok(add_comment(&state, c3.clone()), "add_comment(\"c3\" by bob on p3)")?;
     ensure_eq!(
         owned(select_post_comments(&state, &pid("p3"))),
         vec![c3],
@@ -403,11 +307,7 @@ pub fn add_post_indexes_author() -> CheckResult {
     let state = small_blog()?;
     let p4 = post("p4", "bob");
     let added = ok(add_post(&state, p4.clone()), "add_post(\"p4\" by bob)")?;
-    ensure_eq!(
-        select_post(&added, &pid("p4")),
-        Some(&p4),
-        "after add_post(\"p4\" by bob), select_post(\"p4\")"
-    );
+    ensure_eq!(select_post(&added, &pid("p4")), Some(&p4), "after add_post(\"p4\" by bob), select_post(\"p4\")");
     ensure_eq!(
         post_ids(select_user_posts(&added, &uid("bob"))),
         pids(&["p3", "p4"]),
@@ -424,10 +324,7 @@ pub fn add_post_indexes_author() -> CheckResult {
         Err(BlogError::UnknownUser(uid("ghost"))),
         "add_post(\"p5\" by \"ghost\"), a user who does not exist"
     );
-    let again = Post {
-        title: "Same id, other post".to_string(),
-        ..post("p1", "alice")
-    };
+    let again = Post { title: "Same id, other post".to_string(), ..post("p1", "alice") };
     ensure_eq!(
         outcome(&add_post(&state, again)),
         Err(BlogError::DuplicatePost(pid("p1"))),
@@ -449,10 +346,7 @@ pub fn add_post_indexes_author() -> CheckResult {
 // Catches: add_user that overwrites an existing user with the same id.
 pub fn add_user_then_select() -> CheckResult {
     let state = BlogState::default();
-    let state = ok(
-        add_user(&state, user("alice", "Alice")),
-        "add_user(\"alice\") on an empty state",
-    )?;
+    let state = ok(add_user(&state, user("alice", "Alice")), "add_user(\"alice\") on an empty state")?;
     let state = ok(add_user(&state, user("bob", "Bob")), "add_user(\"bob\")")?;
     ensure_eq!(
         select_user(&state, &uid("alice")),
@@ -487,51 +381,26 @@ pub fn add_user_then_select() -> CheckResult {
 // quietly accepted.
 pub fn update_user_partial() -> CheckResult {
     let state = small_blog()?;
-    let email_only = UserUpdate {
-        email: Some("alice@wonderland.example".to_string()),
-        ..Default::default()
-    };
-    let state = ok(
-        update_user(&state, &uid("alice"), email_only),
-        "update_user(\"alice\", only email set)",
-    )?;
-    let expected = User {
-        email: "alice@wonderland.example".to_string(),
-        ..user("alice", "Alice")
-    };
+    let email_only = UserUpdate { email: Some("alice@wonderland.example".to_string()), ..Default::default() };
+    let state = ok(update_user(&state, &uid("alice"), email_only), "update_user(\"alice\", only email set)")?;
+    let expected = User { email: "alice@wonderland.example".to_string(), ..user("alice", "Alice") };
     ensure_eq!(
         select_user(&state, &uid("alice")),
         Some(&expected),
         "update_user(\"alice\") with only the email set: the name stays"
     );
 
-    let name_only = UserUpdate {
-        name: Some("Alice Liddell".to_string()),
-        ..Default::default()
-    };
-    let state = ok(
-        update_user(&state, &uid("alice"), name_only),
-        "update_user(\"alice\", only name set)",
-    )?;
-    let expected = User {
-        name: "Alice Liddell".to_string(),
-        ..expected
-    };
+    let name_only = UserUpdate { name: Some("Alice Liddell".to_string()), ..Default::default() };
+    let state = ok(update_user(&state, &uid("alice"), name_only), "update_user(\"alice\", only name set)")?;
+    let expected = User { name: "Alice Liddell".to_string(), ..expected };
     ensure_eq!(
         select_user(&state, &uid("alice")),
         Some(&expected),
         "then update_user(\"alice\") with only the name set: the new email stays"
     );
-    ensure_eq!(
-        select_user(&state, &uid("bob")),
-        Some(&user("bob", "Bob")),
-        "updating alice should leave bob alone"
-    );
+    ensure_eq!(select_user(&state, &uid("bob")), Some(&user("bob", "Bob")), "updating alice should leave bob alone");
 
-    let update = UserUpdate {
-        name: Some("Nobody".to_string()),
-        ..Default::default()
-    };
+    let update = UserUpdate { name: Some("Nobody".to_string()), ..Default::default() };
     ensure_eq!(
         outcome(&update_user(&state, &uid("ghost"), update)),
         Err(BlogError::UnknownUser(uid("ghost"))),
@@ -554,7 +423,8 @@ pub fn first_post_first_comment() -> CheckResult {
         pids(&["pc"]),
         "carol came from from_entities with no posts; after add_post(\"pc\" by carol), select_user_posts(\"carol\")"
     );
-    let state = ok(add_comment(&state, comment("k1", "pc", "alice")), "add_comment(\"k1\" on pc, a post added by add_post)")?;
+    let state =
+        ok(add_comment(&state, comment("k1", "pc", "alice")), "add_comment(\"k1\" on pc, a post added by add_post)")?;
     ensure_eq!(
         comment_ids(select_post_comments(&state, &pid("pc"))),
         cids(&["k1"]),
@@ -595,8 +465,16 @@ pub fn move_to_author_without_posts() -> CheckResult {
     let to_carol = PostUpdate { author_id: Some(uid("carol")), ..Default::default() };
     let moved = ok(update_post(&state, &pid("p1"), to_carol), "update_post(\"p1\", author_id \"carol\")")?;
     let what = "carol was loaded with no posts; after moving p1 from alice to carol";
-    ensure_eq!(post_ids(select_user_posts(&moved, &uid("carol"))), pids(&["p1"]), "{what}, select_user_posts(\"carol\")");
-    ensure_eq!(post_ids(select_user_posts(&moved, &uid("alice"))), pids(&["p2"]), "{what}, select_user_posts(\"alice\")");
+    ensure_eq!(
+        post_ids(select_user_posts(&moved, &uid("carol"))),
+        pids(&["p1"]),
+        "{what}, select_user_posts(\"carol\")"
+    );
+    ensure_eq!(
+        post_ids(select_user_posts(&moved, &uid("alice"))),
+        pids(&["p2"]),
+        "{what}, select_user_posts(\"alice\")"
+    );
     ensure_eq!(
         select_post(&moved, &pid("p1")).map(|p| p.author_id.clone()),
         Some(uid("carol")),
@@ -650,8 +528,9 @@ type Update = (&'static str, fn(&BlogState) -> Result<BlogState, BlogError>);
 const ADD_USER: Update = ("add_user", |s| add_user(s, user("newcomer", "Newcomer")));
 const ADD_POST: Update = ("add_post", |s| add_post(s, post("new-post", "u0")));
 const ADD_COMMENT: Update = ("add_comment", |s| add_comment(s, comment("new-comment", "p0", "u1")));
-const UPDATE_POST: Update =
-    ("update_post", |s| update_post(s, &pid("p0"), PostUpdate { title: Some("New".to_string()), ..Default::default() }));
+const UPDATE_POST: Update = ("update_post", |s| {
+    update_post(s, &pid("p0"), PostUpdate { title: Some("New".to_string()), ..Default::default() })
+});
 const UPDATE_USER: Update =
     ("update_user", |s| update_user(s, &uid("u0"), UserUpdate { name: Some("New".to_string()), ..Default::default() }));
 

@@ -90,7 +90,11 @@ pub fn run(file: &Path, source: &str, crate_name: &str, built: &Built, scratch: 
             other.push(Vec::new());
             verdicts.len() - 1
         });
-        let what = if section.what.is_empty() { format!("the case at line {}", section.first_line) } else { section.what.clone() };
+        let what = if section.what.is_empty() {
+            format!("the case at line {}", section.first_line)
+        } else {
+            section.what.clone()
+        };
         if errors.is_empty() {
             compiled[i].push(what);
         } else if !errors.iter().any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES)) {
