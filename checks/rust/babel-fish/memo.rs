@@ -315,12 +315,11 @@ pub fn cache_hit_cost_flat() -> Result<Measurement, String> {
 // The policy the README states: one instance remembers only its LAST inputs.
 // Catches: a cache per argument (reselect 5's weakMapMemoize), or one of
 // several entries, which the workshop's factory-per-view model does not use:
-// asked for f1, z1, then f1 again, one instance must recompute f1.
+// asked for f1, z1, then f1 again, one instance must recompute f1. (A cache
+// that hits too little passes here; the other memo checks name it.)
 pub fn last_inputs_only() -> CheckResult {
     let state = galaxy()?;
     let (f1, z1) = (pid("f1"), pid("z1"));
-    let mut selector = create_selector(one_post, shout);
-    ensure_steady("create_selector(one post, shout).select(\"f1\")", &mut || Ok(selector.select(&state, &f1)))?;
     let mut selector = create_selector(one_post, shout);
     let first = selector.select(&state, &f1);
     selector.select(&state, &z1);
@@ -371,8 +370,6 @@ pub fn same_as_is_pointer_equality() -> CheckResult {
     );
 
     let f1 = pid("f1");
-    let mut selector = create_selector(one_post, shout);
-    ensure_steady("create_selector(one post, shout).select(\"f1\")", &mut || Ok(selector.select(&state, &f1)))?;
     let mut selector = create_selector(one_post, shout);
     let first = selector.select(&state, &f1);
     let twin = with_post(&state, post_in(&state, "f1")?);

@@ -497,7 +497,7 @@ pub fn move_to_author_without_posts() -> CheckResult {
 // from the list and appends it again, so it jumps to the end.
 pub fn same_author_keeps_place() -> CheckResult {
     let state = small_blog()?;
-    let same = PostUpdate { author_id: Some(uid("alice")), title: Some("Retitled".to_string()), ..Default::default() };
+    let same = PostUpdate { author_id: Some(uid("alice")), ..Default::default() };
     let next = ok(update_post(&state, &pid("p1"), same), "update_post(\"p1\", author_id \"alice\", its own author)")?;
     ensure_eq!(
         post_ids(select_user_posts(&next, &uid("alice"))),
@@ -506,9 +506,9 @@ pub fn same_author_keeps_place() -> CheckResult {
          select_user_posts(\"alice\")"
     );
     ensure_eq!(
-        select_post(&next, &pid("p1")).map(|p| (p.author_id.clone(), p.title.clone())),
-        Some((uid("alice"), "Retitled".to_string())),
-        "after update_post(\"p1\", author_id \"alice\", new title), select_post(\"p1\") as (author_id, title)"
+        select_post(&next, &pid("p1")).map(|p| p.author_id.clone()),
+        Some(uid("alice")),
+        "after update_post(\"p1\", author_id \"alice\"), select_post(\"p1\").author_id"
     );
     Ok(())
 }

@@ -2,10 +2,13 @@
 //! crate, such as a `UserId` passed where a `PostId` is expected.
 //!
 //! All of a level's cases sit in one file, `checks/rust/<level>/compile_fail.rs`,
-//! split into sections by `// check: <id>` lines, plus a `// control` section
-//! of correct uses that must compile. One `rustc --emit=metadata` call
-//! type-checks the whole file (about a tenth of a second) and each error is
-//! matched to the section it falls in.
+//! split into sections by `// check: <id> <what it tries>` lines, plus a
+//! `// control` section of correct uses that must compile. One
+//! `rustc --emit=metadata` call type-checks the whole file (about a tenth of a
+//! second) and each error is matched to the section it falls in. A check may
+//! have several sections, each holding one mix-up: it passes only if every one
+//! of them is refused with a type mismatch, and a failure lists the mix-ups
+//! that compiled.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
