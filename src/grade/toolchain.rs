@@ -130,11 +130,15 @@ pub struct TypeCases {
     pub keep_api: &'static str,
 }
 
-/// A section of a type-cases file: `// check: <id>` (or `// control`) up to the next marker.
+/// A section of a type-cases file: `// check: <id> <what>` (or `// control`) up to the
+/// next marker. Several sections may share one id: the check holds only if every one
+/// of them is refused, so each section can hold exactly one mix-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     /// `None` for the control section.
     pub id: Option<String>,
+    /// The mix-up the section tries, in words (the marker's text after the id).
+    pub what: String,
     pub first_line: usize,
     pub last_line: usize,
 }
@@ -146,18 +150,19 @@ pub fn sections(source: &str) -> Vec<Section> {
     for (i, line) in source.lines().enumerate() {
         let line_no = i + 1;
         let t = line.trim();
-        let id = if let Some(id) = t.strip_prefix("// check:") {
-            let id = id.trim();
-            if id == "control" { None } else { Some(id.to_string()) }
+        let (id, what) = if let Some(rest) = t.strip_prefix("// check:") {
+            let rest = rest.trim();
+            let (id, what) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            if id == "control" { (None, String::new()) } else { (Some(id.to_string()), what.trim().to_string()) }
         } else if t == "// control" {
-            None
+            (None, String::new())
         } else {
             continue;
         };
         if let Some(prev) = out.last_mut() {
             prev.last_line = line_no - 1;
         }
-        out.push(Section { id, first_line: line_no, last_line: total });
+        out.push(Section { id, what, first_line: line_no, last_line: total });
     }
     out
 }
@@ -191,16 +196,21 @@ mod tests {
 
     #[test]
     fn sections_split_on_markers() {
-        let src =
-            "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n// check: control\n";
+        let src = "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two a `B` as an `A`\nfn c() {}\n// check: control\n";
         let s = sections(src);
+        let section = |id: Option<&str>, what: &str, first_line, last_line| Section {
+            id: id.map(str::to_string),
+            what: what.to_string(),
+            first_line,
+            last_line,
+        };
         assert_eq!(
             s,
             vec![
-                Section { id: None, first_line: 2, last_line: 3 },
-                Section { id: Some("one".into()), first_line: 4, last_line: 6 },
-                Section { id: Some("two".into()), first_line: 7, last_line: 8 },
-                Section { id: None, first_line: 9, last_line: 9 },
+                section(None, "", 2, 3),
+                section(Some("one"), "", 4, 6),
+                section(Some("two"), "a `B` as an `A`", 7, 8),
+                section(None, "", 9, 9),
             ]
         );
         assert_eq!(section_of(&s, 5), Some(1));
