@@ -216,4 +216,12 @@ mod tests {
         assert_eq!(section_of(&s, 5), Some(1));
         assert_eq!(section_of(&s, 1), None);
     }
+
+    #[test]
+    fn silent_placeholders_are_found_outside_comments() {
+        let rust = "//! fill in every `todo!()`\nfn a() {\n    todo!()\n}\nfn b() {\n    todo!(\"look it up\")\n}\n";
+        assert_eq!(of(Lang::Rust).silent_placeholders(rust), vec![3]);
+        let ts = "/**\n * throw new NotImplemented()\n */\nexport const a = () => {\n  throw new NotImplemented();\n};\nexport const b = () => {\n  throw new NotImplemented('say what');\n};\n";
+        assert_eq!(of(Lang::TypeScript).silent_placeholders(ts), vec![5]);
+    }
 }
