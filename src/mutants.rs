@@ -4,7 +4,7 @@
 //!
 //! The source is lexed into tokens (comments dropped; strings, chars and
 //! template literals kept whole, so nothing inside them is ever mutated), and
-//! the operators are applied at token level, in the spirit of cargo-mutants:
+//! the operators are applied at token level, as Rust's mutation testers do:
 //! a handful of plausible slips per place, not every possible edit. What
 //! differs between languages (keywords, punctuation, literal syntax, what a
 //! function body may be replaced with) is a small table keyed by `Lang`.
