@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::data::*;
+use super::data::DAY_MS;
 use crate::harness::*;
 use babel_fish::*;
 

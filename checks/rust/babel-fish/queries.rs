@@ -2,6 +2,7 @@
 //! composed from follows, posts, comments and likes.
 
 use super::data::*;
+use super::data::{DAY_MS, FEED_LIMIT, FEED_WINDOW_MS};
 use crate::harness::*;
 use babel_fish::*;
 
