@@ -143,5 +143,10 @@ pub fn check_count(level: &str, lang: &str) -> usize {
     let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
     let level = course["levels"].as_array().unwrap().iter().find(|l| l["id"].as_str() == Some(level)).unwrap();
     let track = level["tracks"].as_array().unwrap().iter().find(|t| t["lang"].as_str() == Some(lang)).unwrap();
-    track["checks"].as_array().unwrap().iter().filter(|c| c.get("stress").and_then(|s| s.as_bool()) != Some(true)).count()
+    track["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("stress").and_then(|s| s.as_bool()) != Some(true))
+        .count()
 }
