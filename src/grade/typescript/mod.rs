@@ -25,10 +25,16 @@ pub struct TypeScript;
 
 pub static TYPESCRIPT: TypeScript = TypeScript;
 
-/// The V8 heap a check may use: the level's memory limit. An address-space
-/// limit would stop V8 before it starts (it reserves far more than it uses).
+/// What node needs beyond its heap (code, young generation, its own C++ side).
+const NODE_OVERHEAD_BYTES: u64 = 256 << 20;
+
+/// The V8 heap a check may use: the memory limit. An address-space limit would
+/// stop V8 before it starts (it reserves far more than it uses), so a
+/// data-segment limit (heap + overhead) bounds what lives outside the V8 heap:
+/// typed arrays and buffers, which `--max-old-space-size` does not count.
 fn node_command(root: &Path, bundle: &Path, limits: Limits) -> Command {
     let mut cmd = Command::new(node::node());
+    run::limit_data(&mut cmd, limits.memory_bytes + NODE_OVERHEAD_BYTES);
     cmd.arg(format!("--max-old-space-size={}", limits.memory_bytes / (1024 * 1024)))
         .arg("--enable-source-maps")
         .arg(bundle)
@@ -88,9 +94,8 @@ impl Toolchain for TypeScript {
         }
         let records = prepared.dir.join("run");
         std::fs::create_dir_all(&records).with_context(|| format!("cannot create {}", records.display()))?;
-        let limits = level_limits(level);
         let (root, bundle) = (ws.root.clone(), prepared.bundle.clone());
-        let pool = worker::Pool::new(move || node_command(&root, &bundle, limits), &records);
+        let pool = worker::Pool::new(move |limits| node_command(&root, &bundle, limits), &records);
         Ok(Build::Built(Box::new(TsHarness { root: ws.root.clone(), bundle: prepared.bundle, records, pool, late })))
     }
 
@@ -135,14 +140,6 @@ impl Toolchain for TypeScript {
 
     fn describe_panic(&self, message: &str) -> String {
         describe_throw(message)
-    }
-}
-
-/// The level's limits as levels.toml gives them (the grader may tighten a check's).
-fn level_limits(level: &Level) -> Limits {
-    Limits {
-        timeout: std::time::Duration::from_secs(level.limits.timeout_secs),
-        memory_bytes: level.limits.memory_mb * 1024 * 1024,
     }
 }
 
@@ -199,7 +196,7 @@ impl Harness for TsHarness {
             // A measurement gets a fresh process: no other check's garbage or JIT state.
             return run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None);
         }
-        self.pool.run(&check.id, limits.timeout)
+        self.pool.run(&check.id, limits)
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
