@@ -183,7 +183,7 @@ pub struct Checked {
 pub fn type_check(root: &Path, level_id: &str, build_dir: &Path) -> Result<Checked> {
     let mut cmd = Command::new(node::bin(root, "tsc"));
     cmd.arg("-p").arg(build_dir.join("tsconfig.json")).args(["--pretty", "false"]).current_dir(root);
-    let raw = tool(cmd, "tsc")?;
+    let raw = tool(root, cmd, "tsc")?;
     let diagnostics = parse_tsc(&raw.stdout.text);
     let level_src = format!("{level_id}/");
     let types_rel = build_dir.join(level_id).join(TYPES_FILE);
@@ -213,6 +213,7 @@ pub fn type_check(root: &Path, level_id: &str, build_dir: &Path) -> Result<Check
         });
     }
     if raw.exit != Exit::Exited(0) && in_types.is_empty() {
+        node::explain_tool_failure(root)?;
         return Ok(Checked {
             failure: Some(BuildFailure {
                 tool: "tsc",
@@ -286,10 +287,11 @@ pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure
         .args(["--log-level=error", "--color=false"])
         .arg(format!("--outfile={}", prepared.bundle.display()))
         .current_dir(&ws.root);
-    let raw = tool(cmd, "esbuild")?;
+    let raw = tool(&ws.root, cmd, "esbuild")?;
     if raw.exit == Exit::Exited(0) {
         return Ok(None);
     }
+    node::explain_tool_failure(&ws.root)?;
     Ok(Some(BuildFailure {
         tool: "esbuild",
         learner_errors: Vec::new(),
@@ -298,8 +300,15 @@ pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure
     }))
 }
 
-fn tool(cmd: Command, name: &str) -> Result<RawRun> {
-    let raw = run::run_limited(cmd, TOOL_TIMEOUT, None).with_context(|| format!("cannot run {name}"))?;
+/// Runs tsc or esbuild from the packages of the workspace at `root`.
+fn tool(root: &Path, cmd: Command, name: &str) -> Result<RawRun> {
+    let raw = match run::run_limited(cmd, TOOL_TIMEOUT, None) {
+        Ok(raw) => raw,
+        Err(e) => {
+            node::explain_tool_failure(root)?;
+            return Err(e).with_context(|| format!("cannot run {name}"));
+        }
+    };
     if run::interrupted() {
         bail!(crate::grade::INTERRUPTED);
     }
