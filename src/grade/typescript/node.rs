@@ -170,16 +170,29 @@ pub fn install(ws: &Workspace, say: &dyn Fn(&str)) -> Result<()> {
                 ws.root.display()
             );
         }
-        let tail: Vec<&str> = raw.stderr.text.lines().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
         bail!(
             "`npm ci` failed, so the packages the checks need are not installed (offline?).\n{}\n\
              Your level files are written and your progress is saved. When the npm registry is reachable, \
              run `npm ci` in {}, then `workshop check`.",
-            tail.join("\n"),
+            npm_cause(&raw.stderr.text).join("\n"),
             ws.root.display()
         );
     }
     ensure_installed(ws)
+}
+
+/// What npm said went wrong: its first few lines that are not a stack trace
+/// or an error object's fields, and where its full log is.
+fn npm_cause(stderr: &str) -> Vec<&str> {
+    let said = |l: &&str| {
+        let text = l.trim_start_matches("npm error").trim_start_matches("npm ERR!");
+        let t = text.trim();
+        let frame_or_field = t.starts_with("at ") || t.starts_with(['{', '}']) || text.starts_with("   ");
+        !t.is_empty() && !frame_or_field
+    };
+    let mut lines: Vec<&str> = stderr.lines().filter(said).filter(|l| !l.contains("complete log")).take(4).collect();
+    lines.extend(stderr.lines().filter(|l| l.contains("complete log")).take(1));
+    lines
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
@@ -192,6 +205,27 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npm_failures_show_the_cause_not_the_stack() {
+        let stderr = "npm error code ECONNREFUSED\nnpm error syscall connect\nnpm error errno ECONNREFUSED\n\
+            npm error FetchError: request to http://127.0.0.1:9/undici-types failed, reason: connect ECONNREFUSED\n\
+            npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/index.js:130:14)\n\
+            npm error     at process.processTicksAndRejections (node:internal/process/task_queues:83:21) {\n\
+            npm error   code: 'ECONNREFUSED',\nnpm error   port: 9,\nnpm error }\nnpm error\n\
+            npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.\n\
+            npm error A complete log of this run can be found in: /tmp/cache/_logs/debug-0.log\n";
+        assert_eq!(
+            npm_cause(stderr),
+            vec![
+                "npm error code ECONNREFUSED",
+                "npm error syscall connect",
+                "npm error errno ECONNREFUSED",
+                "npm error FetchError: request to http://127.0.0.1:9/undici-types failed, reason: connect ECONNREFUSED",
+                "npm error A complete log of this run can be found in: /tmp/cache/_logs/debug-0.log",
+            ]
+        );
+    }
 
     #[test]
     fn reads_node_versions() {
