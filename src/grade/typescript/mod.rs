@@ -131,6 +131,15 @@ impl Toolchain for TypeScript {
                     mib(limits.memory_bytes)
                 ),
             ))
+        } else if let Some(thrown) = load_time_throw(stderr) {
+            Some((
+                Status::Crashed,
+                format!(
+                    "your code threw while it was being loaded, before any check could run: {thrown}.\n\
+                     Code at the top level of a module runs on import; keep it to declarations, \
+                     and do the work inside your functions."
+                ),
+            ))
         } else if stderr.contains("Maximum call stack size exceeded") {
             Some((Status::Crashed, "overflowed the stack: probably a recursion that never stops.".to_string()))
         } else {
@@ -216,6 +225,27 @@ impl Harness for TsHarness {
     }
 }
 
+/// An uncaught throw while node evaluated the bundle (a module's top level),
+/// as "<error> (at <file:line:col>)": node's ESM loader is on its stack.
+fn load_time_throw(stderr: &str) -> Option<String> {
+    if !stderr.contains("at ModuleJob.run") {
+        return None;
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let first_frame = lines.iter().position(|l| l.trim_start().starts_with("at "))?;
+    let error = lines[..first_frame].iter().rev().find(|l| !l.trim().is_empty())?.trim();
+    let at = lines[first_frame..]
+        .iter()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("at "))
+        .find(|l| !l.contains("node:"))
+        .and_then(|l| l.rsplit_once('(').map(|(_, loc)| loc.trim_end_matches(')')));
+    Some(match at {
+        Some(at) => format!("{error} (at {at})"),
+        None => error.to_string(),
+    })
+}
+
 /// A stub's `NotImplemented` reads as unfinished work; anything else as a throw.
 fn describe_throw(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("not implemented") {
@@ -243,6 +273,15 @@ fn describe_throw(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_throw_at_import_time_names_the_error_and_the_line() {
+        let stderr = "towel/src/index.ts:1\nthrow new Error('boom at import');\n      ^\n\n\n\
+                      Error: boom at import\n    at <anonymous> (towel/src/index.ts:1:7)\n    \
+                      at ModuleJob.run (node:internal/modules/esm/module_job:325:25)\n\nNode.js v20.20.2\n";
+        assert_eq!(load_time_throw(stderr).unwrap(), "Error: boom at import (at towel/src/index.ts:1:7)");
+        assert_eq!(load_time_throw("Error: boom\n    at f (x.ts:1:1)\n"), None);
+    }
 
     #[test]
     fn not_implemented_reads_as_unfinished_work() {
