@@ -19,6 +19,7 @@ use crate::embedded;
 use crate::grade::run::{self, Exit, RawRun};
 use crate::grade::toolchain::{BuildFailure, TypeCases, section_of, sections};
 use crate::lang::Lang;
+use crate::progress;
 use crate::workspace::Workspace;
 
 /// The type cases: type-checked with the learner's code, never run.
@@ -107,7 +108,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+    fs::write(path, contents).map_err(|e| progress::io_error(e, format!("cannot write {}", path.display())))
 }
 
 /// Deletes `.ts` files the binary did not put there.
@@ -291,13 +292,12 @@ pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure
     if raw.exit == Exit::Exited(0) {
         return Ok(None);
     }
+    let said = format!("{}{}", raw.stdout.text, raw.stderr.text);
+    if said.contains("no space left on device") {
+        bail!("esbuild cannot write the checks' bundle in {}: {}", prepared.dir.display(), progress::DISK_FULL);
+    }
     node::explain_tool_failure(&ws.root)?;
-    Ok(Some(BuildFailure {
-        tool: "esbuild",
-        learner_errors: Vec::new(),
-        check_errors: Vec::new(),
-        tool_output: format!("{}{}", raw.stdout.text, raw.stderr.text),
-    }))
+    Ok(Some(BuildFailure { tool: "esbuild", learner_errors: Vec::new(), check_errors: Vec::new(), tool_output: said }))
 }
 
 /// Runs tsc or esbuild from the packages of the workspace at `root`.
