@@ -77,8 +77,10 @@ impl Drop for Hog {
     }
 }
 
+/// The median of the measured values (a run without a measurement gives NaN and is left out).
 fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v.retain(|x| !x.is_nan());
+    v.sort_by(f64::total_cmp);
     if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
 }
 
@@ -170,10 +172,14 @@ fn main() {
             let Some(slow) = first.iter().find(|v| v.status == "too-slow") else { continue };
             let id = slow.id.clone();
             let (mut caught, mut ratios, mut walls) = (0, Vec::new(), Vec::new());
+            let mut other: std::collections::BTreeMap<String, usize> = Default::default();
             for _ in 0..runs {
                 let (v, wall) = perf_verdicts(dir.path(), level);
                 let v = v.iter().find(|v| v.id == id).unwrap();
                 caught += usize::from(v.status == "too-slow");
+                if v.status != "too-slow" {
+                    *other.entry(format!("{} {}", v.status, v.id)).or_default() += 1;
+                }
                 ratios.push(v.ratio);
                 walls.push(wall);
             }
@@ -183,6 +189,9 @@ fn main() {
                 median(ratios),
                 median(walls)
             );
+            for (what, n) in other {
+                println!("  not caught {n} times: {what}");
+            }
         }
     }
     println!("load average at the end: {}", load());
