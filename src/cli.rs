@@ -14,7 +14,8 @@ Examples:
   workshop hint             one more hint for the step you are stuck on
   workshop reset --yes      back up your files and restore the stubs
   workshop repair           back up and rebuild a damaged progress file
-  workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected";
+  workshop dev check        (course authors) prove stubs fail, solutions pass, fixtures are rejected
+  workshop dev mutants towel --sample 20 --seed 1   (course authors) do the hidden checks kill mutants of the solution?";
 
 #[derive(Parser)]
 #[command(
@@ -117,6 +118,31 @@ pub enum DevCommand {
         /// Only this language's track (default: every language).
         #[arg(long, value_enum)]
         lang: Option<crate::lang::Lang>,
+    },
+    /// Mutation testing: grade mutants of a level's reference solution through
+    /// the learner's path, and report killed / survived / unviable, the score
+    /// and every survivor's diff. Exit status 1 when the score is below --min-score.
+    Mutants {
+        /// The level.
+        level: String,
+        /// The track whose reference solution is mutated.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: crate::lang::Lang,
+        /// Grade only N mutants, picked by --seed (the same N and seed pick the same mutants).
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        /// The seed that picks the sample.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Grade N mutants at a time, each in a workspace of its own.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        jobs: usize,
+        /// The lowest mutation score (killed / (killed + survived)) that passes, from 0 to 1.
+        #[arg(long, value_name = "SCORE", default_value_t = 0.95)]
+        min_score: f64,
+        /// Only list the mutants (with their keys for checks/<lang>/<level>/mutants.toml); grade none.
+        #[arg(long)]
+        list: bool,
     },
     /// Write a wrong-solution fixture into this workspace's level folder, to
     /// see it graded as a learner would (the level's files are overwritten).

@@ -29,7 +29,7 @@ pub enum LevelStatus {
 }
 
 /// One level as a learner of `Course::lang` meets it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Level {
     pub id: String,
     /// The short name learners know it by ("Babel Fish").

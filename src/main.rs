@@ -9,6 +9,7 @@ mod embedded;
 mod fixture;
 mod grade;
 mod lang;
+mod mutants;
 mod progress;
 mod reflection;
 mod report;

@@ -245,7 +245,7 @@ fn watch_manual_checks_on_enter() {
     let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
     p.exp_string("[Enter] check").unwrap();
     p.send_line("").unwrap();
-    p.exp_string("0/26 checks pass").unwrap();
+    p.exp_string(&format!("0/{} checks pass", check_count("towel", "rust"))).unwrap();
     p.send_line("q").unwrap();
     p.exp_eof().unwrap();
 }
@@ -267,6 +267,24 @@ fn start_warms_the_build_in_the_background() {
     let lib = dir.path().join("towel/src/lib.rs");
     fs::write(&lib, format!("{}\n// a first edit\n", fs::read_to_string(&lib).unwrap())).unwrap();
     let doc = check_json(dir.path(), &[], 1);
-    assert_eq!(doc["summary"]["total"], 26, "{doc}");
+    assert_eq!(doc["summary"]["total"], check_count("towel", "rust"), "{doc}");
     assert_eq!(doc["summary"]["passed"], 0, "{doc}");
+}
+
+#[test]
+fn dev_mutants_lists_mutants_and_every_equivalent_listing_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    for level in ["towel", "babel-fish", "improbability-drive", "deep-thought"] {
+        workshop(dir.path()).args(["dev", "mutants", level, "--list"]).assert().success().stdout(
+            predicate::str::contains("mutants of src/")
+                .and(predicate::str::contains("delete-statement"))
+                .and(predicate::str::contains("stale listing").not())
+                .and(predicate::str::contains("update the listing").not()),
+        );
+    }
+    workshop(dir.path())
+        .args(["dev", "mutants", "towel", "--min-score", "95"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--min-score is a fraction from 0 to 1"));
 }

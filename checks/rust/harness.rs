@@ -286,10 +286,7 @@ fn run_one(test: &Test) -> String {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(no message)".to_string());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         *note.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{msg}{at}"));
     }));
 
@@ -307,5 +304,88 @@ fn run_one(test: &Test) -> String {
             let message = note.unwrap_or_else(|| "panicked".to_string());
             record(test.id, "panic", &message, elapsed, None)
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Test data: the seeded generator, id builders and labels every level uses
+// ---------------------------------------------------------------------------
+
+/// Helpers for building the checks' data. A module of its own, so that a
+/// level's `use crate::harness::*` never clashes with names a level defines
+/// itself: import it with `use crate::harness::testdata::*`.
+pub mod testdata {
+    use std::ops::Range;
+
+    /// splitmix64: tiny, seeded, and the same numbers on every machine, so
+    /// every run grades the same data.
+    #[derive(Debug, Clone)]
+    pub struct Rng(u64);
+
+    impl Rng {
+        pub fn new(seed: u64) -> Rng {
+            Rng(seed)
+        }
+
+        pub fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        /// A number in `0..n`, for indices and sizes. `n` must not be 0.
+        pub fn below(&mut self, n: usize) -> usize {
+            self.below_u64(n as u64) as usize
+        }
+
+        /// A number in `0..n`, for times and counts. `n` must not be 0.
+        pub fn below_u64(&mut self, n: u64) -> u64 {
+            assert!(n > 0, "Rng::below(0): a check asked for a number in an empty range");
+            self.next_u64() % n
+        }
+
+        /// True with probability `percent`/100.
+        pub fn chance(&mut self, percent: u64) -> bool {
+            self.next_u64() % 100 < percent
+        }
+
+        /// One of `items`, or `None` if there are none.
+        pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+            if items.is_empty() { None } else { Some(&items[self.below(items.len())]) }
+        }
+    }
+
+    /// `1234567` -> `"1,234,567"`, for labels.
+    pub fn thousands(n: usize) -> String {
+        let digits = n.to_string();
+        // The first group holds 1 to 3 digits, every later group exactly 3.
+        let head = match digits.len() % 3 {
+            0 => 3,
+            rest => rest,
+        }
+        .min(digits.len());
+        let mut out = digits[..head].to_string();
+        for group in digits.as_bytes()[head..].chunks(3) {
+            out.push(',');
+            out.extend(group.iter().map(|&digit| char::from(digit)));
+        }
+        out
+    }
+
+    /// An id of any type the learner builds `From<&str>`: `id::<PostId>("p1")`.
+    pub fn id<T: for<'a> From<&'a str>>(text: &str) -> T {
+        T::from(text)
+    }
+
+    /// Ids of one type, in the order given.
+    pub fn ids<T: for<'a> From<&'a str>>(texts: &[&str]) -> Vec<T> {
+        texts.iter().map(|text| id(text)).collect()
+    }
+
+    /// Numbered ids: `numbered("post", 0..3)` is post0, post1, post2.
+    pub fn numbered<T: for<'a> From<&'a str>>(prefix: &str, range: Range<usize>) -> Vec<T> {
+        range.map(|i| id(&format!("{prefix}{i}"))).collect()
     }
 }

@@ -113,6 +113,19 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
     let quiet = |_: grade::Event| {};
     let mut problems = 0;
 
+    // Every placeholder in the stub says what to do.
+    let toolchain = toolchain::of(lang);
+    let silent: Vec<String> = embedded::exercise(lang, &level.id)
+        .iter()
+        .filter(|f| toolchain.is_source(std::path::Path::new(&f.path)))
+        .flat_map(|f| toolchain.silent_placeholders(f.text()).into_iter().map(move |n| format!("{}:{n}", f.path)))
+        .collect();
+    problems += report(
+        silent.is_empty(),
+        "every stub placeholder says what to do",
+        &if silent.is_empty() { "yes".to_string() } else { format!("silent at {}", silent.join(", ")) },
+    );
+
     // The stub: it must build, and fail every check.
     let stub = grade::grade(&ws, level, &options, &quiet)?;
     problems += match &stub {

@@ -5,6 +5,7 @@ mod check;
 mod dev;
 mod hint;
 mod list;
+mod mutants;
 mod progress;
 mod reflect;
 mod repair;
@@ -31,8 +32,9 @@ pub const NO_WORKSPACE: &str = "there is no workshop in this folder or any folde
 
 pub fn dispatch(command: Command) -> Result<ExitCode> {
     let course = match &command {
-        // `start` may choose the language; `dev check` covers every language.
-        Command::Start { .. } | Command::Dev(DevCommand::Check { .. }) => None,
+        // `start` may choose the language; `dev check` covers every language;
+        // `dev mutants` takes its language as an option.
+        Command::Start { .. } | Command::Dev(DevCommand::Check { .. } | DevCommand::Mutants { .. }) => None,
         _ => Some(Course::embedded(workspace_lang()?)),
     };
     let course = || course.as_ref().expect("loaded for this command");
@@ -56,6 +58,9 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Dev(DevCommand::Check { level, lang }) => dev::check(level.as_deref(), lang),
+        Command::Dev(DevCommand::Mutants { level, lang, sample, seed, jobs, min_score, list }) => {
+            mutants::run(&mutants::Args { level, lang, sample, seed, jobs, min_score, list })
+        }
         Command::Dev(DevCommand::Fixture { level, name }) => dev::write_fixture(course(), &level, &name),
         Command::Dev(DevCommand::Warm { level }) => dev::warm(course(), &level),
         Command::Dev(DevCommand::Harness { level }) => dev::harness(course(), &level),

@@ -34,6 +34,11 @@ pub trait Toolchain: Sync {
 
     /// Whether grading needs this file of the stub (a missing one stops a check).
     fn graded_file(&self, path: &Path) -> bool;
+    /// Whether a file of a level folder is code (what `workshop dev mutants`
+    /// mutates), not a manifest or settings file.
+    fn is_code(&self, path: &Path) -> bool {
+        self.is_source(path) && path.file_name().is_none_or(|n| n != self.level_marker())
+    }
 
     /// Folders inside a level folder that tools write to; never the learner's work.
     fn tool_dirs(&self) -> &'static [&'static str];
@@ -127,11 +132,15 @@ pub struct TypeCases {
     pub keep_api: &'static str,
 }
 
-/// A section of a type-cases file: `// check: <id>` (or `// control`) up to the next marker.
+/// A section of a type-cases file: `// check: <id> <what>` (or `// control`) up to the
+/// next marker. Several sections may share one id: the check holds only if every one
+/// of them is refused, so each section can hold exactly one mix-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     /// `None` for the control section.
     pub id: Option<String>,
+    /// The mix-up the section tries, in words (the marker's text after the id).
+    pub what: String,
     pub first_line: usize,
     pub last_line: usize,
 }
@@ -143,18 +152,19 @@ pub fn sections(source: &str) -> Vec<Section> {
     for (i, line) in source.lines().enumerate() {
         let line_no = i + 1;
         let t = line.trim();
-        let id = if let Some(id) = t.strip_prefix("// check:") {
-            let id = id.trim();
-            if id == "control" { None } else { Some(id.to_string()) }
+        let (id, what) = if let Some(rest) = t.strip_prefix("// check:") {
+            let rest = rest.trim();
+            let (id, what) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            if id == "control" { (None, String::new()) } else { (Some(id.to_string()), what.trim().to_string()) }
         } else if t == "// control" {
-            None
+            (None, String::new())
         } else {
             continue;
         };
         if let Some(prev) = out.last_mut() {
             prev.last_line = line_no - 1;
         }
-        out.push(Section { id, first_line: line_no, last_line: total });
+        out.push(Section { id, what, first_line: line_no, last_line: total });
     }
     out
 }
@@ -189,19 +199,32 @@ mod tests {
 
     #[test]
     fn sections_split_on_markers() {
-        let src =
-            "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two\nfn c() {}\n// check: control\n";
+        let src = "use x;\n// control\nfn a() {}\n// check: one\nfn b() {}\n\n// check: two a `B` as an `A`\nfn c() {}\n// check: control\n";
         let s = sections(src);
+        let section = |id: Option<&str>, what: &str, first_line, last_line| Section {
+            id: id.map(str::to_string),
+            what: what.to_string(),
+            first_line,
+            last_line,
+        };
         assert_eq!(
             s,
             vec![
-                Section { id: None, first_line: 2, last_line: 3 },
-                Section { id: Some("one".into()), first_line: 4, last_line: 6 },
-                Section { id: Some("two".into()), first_line: 7, last_line: 8 },
-                Section { id: None, first_line: 9, last_line: 9 },
+                section(None, "", 2, 3),
+                section(Some("one"), "", 4, 6),
+                section(Some("two"), "a `B` as an `A`", 7, 8),
+                section(None, "", 9, 9),
             ]
         );
         assert_eq!(section_of(&s, 5), Some(1));
         assert_eq!(section_of(&s, 1), None);
+    }
+
+    #[test]
+    fn silent_placeholders_are_found_outside_comments() {
+        let rust = "//! fill in every `todo!()`\nfn a() {\n    todo!()\n}\nfn b() {\n    todo!(\"look it up\")\n}\n";
+        assert_eq!(of(Lang::Rust).silent_placeholders(rust), vec![3]);
+        let ts = "/**\n * throw new NotImplemented()\n */\nexport const a = () => {\n  throw new NotImplemented();\n};\nexport const b = () => {\n  throw new NotImplemented('say what');\n};\n";
+        assert_eq!(of(Lang::TypeScript).silent_placeholders(ts), vec![5]);
     }
 }

@@ -126,16 +126,7 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits, toolchain: &dyn Toolch
 
     let record = run.record.as_deref().and_then(|r| serde_json::from_str::<Record>(r).ok());
     let (status, message, perf, duration) = match (run.exit, record) {
-        (Exit::TimedOut, _) => (
-            Status::TimedOut,
-            format!(
-                "timed out: still running after {} s and stopped. Look for a loop that never ends, \
-                 or work that grows much faster than the input.",
-                limits.timeout.as_secs()
-            ),
-            None,
-            run.elapsed,
-        ),
+        (Exit::TimedOut, _) => (Status::TimedOut, timed_out(stderr, limits.timeout), None, run.elapsed),
         (_, Some(rec)) => {
             let duration = Duration::from_secs_f64(rec.duration_ms.max(0.0) / 1e3);
             match rec.status.as_str() {
@@ -179,6 +170,31 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits, toolchain: &dyn Toolch
     result
 }
 
+/// The line a check writes to stderr to name the part of it that runs now
+/// (building its test data, the timed calls, ...), so that a timeout can say
+/// which part ran out of time.
+pub const PHASE_MARK: &str = "workshop-phase: ";
+
+/// The part a check last said it was in, if it named one.
+fn last_phase(stderr: &str) -> Option<&str> {
+    stderr.lines().rev().find_map(|line| line.strip_prefix(PHASE_MARK)).map(str::trim).filter(|p| !p.is_empty())
+}
+
+fn timed_out(stderr: &str, timeout: Duration) -> String {
+    match last_phase(stderr) {
+        Some(phase) => format!(
+            "timed out while {phase}: still running after {} s and stopped. Look there first for a loop that \
+             never ends, or work that grows much faster than the input.",
+            timeout.as_secs()
+        ),
+        None => format!(
+            "timed out: still running after {} s and stopped. Look for a loop that never ends, \
+             or work that grows much faster than the input.",
+            timeout.as_secs()
+        ),
+    }
+}
+
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
@@ -192,6 +208,16 @@ pub fn mib(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeout_names_the_last_phase() {
+        let stderr = "workshop-phase: building the test data\nnoise\nworkshop-phase: the timed calls\n";
+        let message = timed_out(stderr, Duration::from_secs(30));
+        assert!(message.starts_with("timed out while the timed calls: still running after 30 s"), "{message}");
+        let message = timed_out("workshop-phase: building the test data\n", Duration::from_secs(5));
+        assert!(message.starts_with("timed out while building the test data:"), "{message}");
+        assert!(timed_out("plain noise\n", Duration::from_secs(5)).starts_with("timed out: still running after 5 s"));
+    }
 
     /// The record is one contract between every harness and the grader.
     #[test]

@@ -17,12 +17,16 @@ pub const EARLIER: &str = "2026-03-02T09:30:00Z";
 /// When the synthetic learner last checked.
 pub const LATER: &str = "2026-03-05T14:00:00Z";
 
-/// The embedded course in `lang`. Turns colour off for the whole test
+/// A frozen copy of the course, so the snapshots change when a renderer
+/// does, not whenever a level gains a check.
+const COURSE: &str = include_str!("testdata.toml");
+
+/// The frozen course in `lang`. Turns colour off for the whole test
 /// binary: snapshots hold the plain text a pipe or `NO_COLOR` gets.
 pub fn course(lang: Lang) -> Course {
     console::set_colors_enabled(false);
     console::set_colors_enabled_stderr(false);
-    Course::embedded(lang)
+    Course::parse(COURSE, lang).expect("the frozen test course parses")
 }
 
 /// The labels a level's perf check measures under, as its harness names them.
@@ -263,12 +267,12 @@ pub fn tool_output_only() -> BuildFailure {
     }
 }
 
-/// The embedded course in TypeScript, with Towel's track `available` or not
+/// The frozen course in TypeScript, with Towel's track `available` or not
 /// whatever levels.toml says today: its snapshots stay put when the track ships.
 pub fn typescript(towel_available: bool) -> Course {
     let (from, to) = ("lang = \"typescript\"\nstatus = \"planned\"", "lang = \"typescript\"\nstatus = \"available\"");
     let (from, to) = if towel_available { (from, to) } else { (to, from) };
-    let text = crate::embedded::LEVELS_TOML.replacen(from, to, 1);
+    let text = COURSE.replacen(from, to, 1);
     let course = Course::parse(&text, Lang::TypeScript).expect("levels.toml with Towel's TypeScript track switched");
     assert_eq!(course.level("towel").map(Level::is_available), Some(towel_available), "Towel's track did not switch");
     assert!(course.levels.iter().skip(1).all(|l| !l.is_available()), "another level is in TypeScript now");

@@ -138,6 +138,19 @@ pub fn today() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_string()
 }
 
+/// How many checks a plain `workshop check` runs on `level` in `lang` (stress checks aside).
+pub fn check_count(level: &str, lang: &str) -> usize {
+    let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
+    let level = course["levels"].as_array().unwrap().iter().find(|l| l["id"].as_str() == Some(level)).unwrap();
+    let track = level["tracks"].as_array().unwrap().iter().find(|t| t["lang"].as_str() == Some(lang)).unwrap();
+    track["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("stress").and_then(|s| s.as_bool()) != Some(true))
+        .count()
+}
+
 // --- A TypeScript workspace ------------------------------------------------
 
 /// A workspace after `workshop start towel --lang typescript`: level files,

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+pub use crate::harness::testdata::Rng;
+use crate::harness::testdata::id;
 use crate::harness::*;
 use babel_fish::*;
 
@@ -16,16 +18,16 @@ use babel_fish::*;
 pub const NOW: Millis = 1_700_000_000_000;
 pub const HOUR: Millis = 60 * 60 * 1000;
 
-pub fn pid(id: &str) -> PostId {
-    PostId::from(id)
+pub fn pid(text: &str) -> PostId {
+    id(text)
 }
 
-pub fn uid(id: &str) -> UserId {
-    UserId::from(id)
+pub fn uid(text: &str) -> UserId {
+    id(text)
 }
 
-pub fn cid(id: &str) -> CommentId {
-    CommentId::from(id)
+pub fn cid(text: &str) -> CommentId {
+    id(text)
 }
 
 pub fn user(id: &str) -> User {
@@ -146,6 +148,22 @@ pub fn with_user(state: &SocialState, u: User) -> SocialState {
     next
 }
 
+/// `follower` follows `followed` too.
+pub fn with_follow(state: &SocialState, follower: &str, followed: &str) -> SocialState {
+    let mut next = state.clone();
+    let list = Arc::make_mut(&mut next.follows).entry(uid(follower)).or_default();
+    Arc::make_mut(list).push(uid(followed));
+    next
+}
+
+/// `post` joins `author`'s list in user_posts (and only there).
+pub fn with_user_post(state: &SocialState, author: &str, post: &str) -> SocialState {
+    let mut next = state.clone();
+    let list = Arc::make_mut(&mut next.user_posts).entry(uid(author)).or_default();
+    Arc::make_mut(list).push(pid(post));
+    next
+}
+
 /// The post as it is in the state's table.
 pub fn post_in(state: &SocialState, id: &str) -> Result<Post, String> {
     state.posts.get(&pid(id)).map(|p| (**p).clone()).ok_or_else(|| format!("post {id:?} is missing from state.posts"))
@@ -226,28 +244,6 @@ pub fn ensure_same_snapshot(actual: &Snapshot, expected: &Snapshot, what: &str) 
 // The seed's generator
 // ---------------------------------------------------------------------------
 
-/// splitmix64: tiny, seeded, the same numbers on every machine.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// The seed's `generateSocialState`: `user0..`, `post0..`, `comment0..`,
 /// posts up to 14 days old, 0-99 likes a post, and `relationships` distinct
 /// follows. Seeded, so every run grades the same data.
@@ -266,25 +262,25 @@ pub fn generate_social_state(
         .iter()
         .map(|id| Post {
             id: pid(id),
-            author_id: uid(&user_ids[rng.below(users as u64) as usize]),
+            author_id: uid(&user_ids[rng.below(users)]),
             content: format!("Thoughts number {id}"),
-            created_at: NOW - rng.below(14 * DAY_MS),
-            shares: rng.below(20) as u32,
+            created_at: NOW - rng.below_u64(14 * DAY_MS),
+            shares: rng.below_u64(20) as u32,
         })
         .collect();
     let all_comments: Vec<Comment> = (0..comments)
         .map(|i| Comment {
             id: CommentId::from(format!("comment{i}")),
-            post_id: pid(&post_ids[rng.below(posts as u64) as usize]),
-            author_id: uid(&user_ids[rng.below(users as u64) as usize]),
+            post_id: pid(&post_ids[rng.below(posts)]),
+            author_id: uid(&user_ids[rng.below(users)]),
             content: "So long, and thanks for all the fish".to_string(),
         })
         .collect();
-    let likes: Vec<(PostId, u32)> = post_ids.iter().map(|id| (pid(id), rng.below(100) as u32)).collect();
+    let likes: Vec<(PostId, u32)> = post_ids.iter().map(|id| (pid(id), rng.below_u64(100) as u32)).collect();
     let mut seen = HashSet::new();
     let mut follows = Vec::with_capacity(relationships);
     while follows.len() < relationships.min(users * users.saturating_sub(1)) {
-        let (a, b) = (rng.below(users as u64) as usize, rng.below(users as u64) as usize);
+        let (a, b) = (rng.below(users), rng.below(users));
         if a != b && seen.insert((a, b)) {
             follows.push((uid(&user_ids[a]), uid(&user_ids[b])));
         }

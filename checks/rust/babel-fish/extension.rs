@@ -103,9 +103,41 @@ pub fn live_views() -> CheckResult {
         other => {
             return Err(format!(
                 "the view of post m2 after it arrived: expected Rendered::Post(Some(..)), got {other:?}"
-            ))
+            ));
         }
     }
     arrive(&mut store, post("z4", "zaphod", HOUR), "post z4 by zaphod", &[0])?;
-    arrive(&mut store, post("t2", "trillian", 0), "post t2 by trillian, whom nobody follows", &[])
+    arrive(&mut store, post("t2", "trillian", 0), "post t2 by trillian, whom nobody follows", &[])?;
+
+    // A post that is refused arrives nowhere.
+    let before: Vec<usize> = views.iter().map(|v| store.renders(*v)).collect();
+    let again = Post { content: "a second m2".into(), ..post("m2", "marvin", 0) };
+    ensure!(
+        store.dispatch(Action::AddPost(again)).is_err(),
+        "store.dispatch(AddPost(m2)) when post m2 already exists: expected Err, got Ok"
+    );
+    let after: Vec<usize> = views.iter().map(|v| store.renders(*v)).collect();
+    let rerendered: Vec<&str> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(|i| names[i]).collect();
+    ensure_eq!(rerendered, Vec::<&str>::new(), "the views re-rendered when a second post m2 was refused");
+    Ok(())
+}
+
+// Catches: add_post that appends to the author's list only if they already
+// have one, so a user's first post is stored but never reaches a feed.
+pub fn first_post_reaches_feeds() -> CheckResult {
+    let state = with_follow(&with_user(&galaxy()?, user("slartibartfast")), "arthur", "slartibartfast");
+    let next = ok(add_post(&state, post("s1", "slartibartfast", 0)), "add_post(s1 by slartibartfast, his first post)")?;
+    ensure_eq!(
+        next.user_posts
+            .get(&uid("slartibartfast"))
+            .map(|l| l.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>()),
+        Some(vec!["s1".to_string()]),
+        "slartibartfast had written nothing; state.user_posts[\"slartibartfast\"] after add_post(s1)"
+    );
+    let feed = feed_ids(&make_select_user_feed().select(&next, &uid("arthur"), NOW));
+    ensure!(
+        feed.iter().any(|id| id == "s1"),
+        "arthur follows slartibartfast too; after slartibartfast's first post s1, arthur's feed should show it: {feed:?}"
+    );
+    Ok(())
 }

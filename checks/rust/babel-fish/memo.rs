@@ -18,12 +18,44 @@ fn shout(post: &Option<Arc<Post>>) -> Arc<String> {
     Arc::new(post.as_ref().map_or_else(String::new, |p| p.content.to_uppercase()))
 }
 
+/// Calls `select` four times in a row on the very same state and fails, with
+/// a message about the cache itself, unless every call hands back the first
+/// call's `Arc`. Checks run this before they vary an input, so that a cache
+/// that loses its entry is never blamed on the inputs.
+pub fn ensure_steady<T: ?Sized>(what: &str, select: &mut dyn FnMut() -> Result<Arc<T>, String>) -> CheckResult {
+    let first = select()?;
+    let mut hits = 0;
+    for call in 2..=4 {
+        let again = select()?;
+        if Arc::ptr_eq(&first, &again) {
+            hits += 1;
+            continue;
+        }
+        return Err(if hits == 0 {
+            format!(
+                "{what}, called {call} times in a row on the very same state: call {call} handed back a new Arc. The \
+                 cache never hits: keep the last inputs and the output computed from them in the instance, and hand \
+                 back that output when the next call's inputs are the same"
+            )
+        } else {
+            format!(
+                "{what}, called {call} times in a row on the very same state: call 2 handed back the first Arc, but \
+                 call {call} a new one. The cache loses its entry: a hit must leave the last inputs and output where \
+                 they are (taking them out of an Option to compare them, and not putting them back, empties it)"
+            )
+        });
+    }
+    Ok(())
+}
+
 // Catches: a cache that never hits (recomputes on every call), a cache that
 // never notices a changed input, and a cache keyed on the state's address
 // instead of on the inputs.
 pub fn combinator_caches_last_inputs() -> CheckResult {
     let state = galaxy()?;
     let f1 = pid("f1");
+    let mut steady = create_selector(one_post, shout);
+    ensure_steady("create_selector(one post, shout).select(\"f1\")", &mut || Ok(steady.select(&state, &f1)))?;
     let mut selector = create_selector(one_post, shout);
     let first = selector.select(&state, &f1);
     ensure_eq!(first.as_str(), "F1, BY FORD", "create_selector(one post, shout).select(\"f1\")");
@@ -75,6 +107,12 @@ pub fn combinator_caches_last_inputs() -> CheckResult {
 pub fn instances_isolated() -> CheckResult {
     let state = galaxy()?;
     let (f1, z1) = (pid("f1"), pid("z1"));
+    let mut steady = create_selector(one_post, shout);
+    ensure_steady("create_selector(one post, shout).select(\"f1\")", &mut || Ok(steady.select(&state, &f1)))?;
+    let mut steady = make_select_post_with_details();
+    ensure_steady("make_select_post_with_details().select(\"f1\")", &mut || {
+        some(steady.select(&state, &f1), "make_select_post_with_details().select(\"f1\")")
+    })?;
     let mut a = create_selector(one_post, shout);
     let mut b = create_selector(one_post, shout);
     let (a1, b1) = (a.select(&state, &f1), b.select(&state, &z1));
@@ -144,6 +182,15 @@ pub fn seed_validation() -> CheckResult {
 pub fn feed_same_arc() -> CheckResult {
     let state = galaxy()?;
     let arthur = uid("arthur");
+    let mut steady = make_select_user_feed();
+    ensure_steady("make_select_user_feed().select(\"arthur\", NOW)", &mut || Ok(steady.select(&state, &arthur, NOW)))?;
+    ensure_eq!(
+        steady.recomputations(),
+        1,
+        "make_select_user_feed(), called 4 times in a row on the very same state: recomputations(). It handed back \
+         the same Arc each time, but its selector ran the result function again: the cache never hits, or loses its \
+         entry on a hit (a hit must leave the last inputs and output where they are)"
+    );
     let mut feed = make_select_user_feed();
     let first = feed.select(&state, &arthur, NOW);
     // Its content is for the queries checks; here it only has to be there.
@@ -172,6 +219,10 @@ pub fn feed_same_arc() -> CheckResult {
 pub fn no_recompute_on_unrelated_update() -> CheckResult {
     let state = galaxy()?;
     let f1 = pid("f1");
+    let mut steady = make_select_post_with_details();
+    ensure_steady("make_select_post_with_details().select(\"f1\")", &mut || {
+        some(steady.select(&state, &f1), "make_select_post_with_details().select(\"f1\")")
+    })?;
     let mut selector = make_select_post_with_details();
     let first = some(selector.select(&state, &f1), "select(\"f1\")")?;
     let unrelated = [
@@ -180,6 +231,8 @@ pub fn no_recompute_on_unrelated_update() -> CheckResult {
         ("post f2 was edited", with_post(&state, Post { shares: 3, ..post("f2", "ford", 2 * DAY_MS) })),
         ("a new post by ford arrived", with_post(&state, post("f9", "ford", 0))),
         ("trillian was renamed", with_user(&state, User { id: uid("trillian"), name: "Tricia".into() })),
+        ("marvin followed ford", with_follow(&state, "marvin", "ford")),
+        ("ford's list of posts changed", with_user_post(&state, "ford", "f9")),
     ];
     for (what, next) in &unrelated {
         let now = some(selector.select(next, &f1), &format!("select(\"f1\") after {what}"))?;
@@ -193,7 +246,7 @@ pub fn no_recompute_on_unrelated_update() -> CheckResult {
     ensure_eq!(
         selector.recomputations(),
         1,
-        "recomputations() of post f1's details after five updates that did not touch f1"
+        "recomputations() of post f1's details after seven updates that did not touch f1"
     );
 
     let liked = with_likes(&state, "f1", 6);
@@ -229,8 +282,8 @@ fn feed_world(authors: usize, posts_each: usize) -> Result<SocialState, String> 
         follows.push(("reader", name.as_str()));
         for j in 0..posts_each {
             let id = format!("p{i}-{j}");
-            posts.push(post(&id, name, rng.below(6 * DAY_MS)));
-            likes.push((id, rng.below(1_000) as u32));
+            posts.push(post(&id, name, rng.below_u64(6 * DAY_MS)));
+            likes.push((id, rng.below_u64(1_000) as u32));
         }
     }
     let likes: Vec<(&str, u32)> = likes.iter().map(|(id, n)| (id.as_str(), *n)).collect();
@@ -257,4 +310,79 @@ pub fn cache_hit_cost_flat() -> Result<Measurement, String> {
         "feed select again, 4,000 posts followed",
         &mut || keep(big_feed.select(&big, &reader, NOW)),
     ))
+}
+
+// The policy the README states: one instance remembers only its LAST inputs.
+// Catches: a cache per argument (reselect 5's weakMapMemoize), or one of
+// several entries, which the workshop's factory-per-view model does not use:
+// asked for f1, z1, then f1 again, one instance must recompute f1. (A cache
+// that hits too little passes here; the other memo checks name it.)
+pub fn last_inputs_only() -> CheckResult {
+    let state = galaxy()?;
+    let (f1, z1) = (pid("f1"), pid("z1"));
+    let mut selector = create_selector(one_post, shout);
+    let first = selector.select(&state, &f1);
+    selector.select(&state, &z1);
+    let again = selector.select(&state, &f1);
+    let policy = "Each instance remembers only its last inputs and output, so f1's entry is gone once z1 is asked \
+                  for (a cache per argument, or of several entries, is not this level's policy: each view gets an \
+                  instance of its own instead)";
+    ensure_eq!(
+        selector.recomputations(),
+        3,
+        "create_selector: one instance asked for f1, then z1, then f1 again: recomputations(). {policy}"
+    );
+    ensure!(
+        !Arc::ptr_eq(&first, &again),
+        "create_selector: one instance asked for f1, then z1, then f1 again handed back its first Arc for f1. {policy}"
+    );
+
+    let mut details = make_select_post_with_details();
+    for id in [&f1, &z1, &f1] {
+        some(details.select(&state, id), &format!("make_select_post_with_details().select({id:?})"))?;
+    }
+    ensure_eq!(
+        details.recomputations(),
+        3,
+        "make_select_post_with_details(): one instance asked for f1, then z1, then f1 again: recomputations(). {policy}"
+    );
+    Ok(())
+}
+
+// "Shared data is the same when it is the same allocation, whatever its
+// contents." Catches: SameAs for Arc that compares contents (O(size of the
+// table) on every miss, or on every call), alone or after the pointer test.
+pub fn same_as_is_pointer_equality() -> CheckResult {
+    let five = Arc::new(5u32);
+    ensure!(five.same_as(&five), "SameAs: an Arc compared with itself should be the same");
+    ensure!(five.same_as(&Arc::clone(&five)), "SameAs: an Arc and a clone of it (one allocation) should be the same");
+    ensure!(
+        !five.same_as(&Arc::new(5u32)),
+        "SameAs: Arc::new(5) and another Arc::new(5) are two allocations: they are not the same, however equal their \
+         contents (same_as compares pointers: Arc::ptr_eq)"
+    );
+    let state = galaxy()?;
+    let copy = Arc::new((*state.posts).clone());
+    ensure!(
+        !state.posts.same_as(&copy),
+        "SameAs: the posts table and a copy of it (equal contents, another allocation) should not be the same: \
+         comparing contents costs as much as the table is big"
+    );
+
+    let f1 = pid("f1");
+    let mut selector = create_selector(one_post, shout);
+    let first = selector.select(&state, &f1);
+    let twin = with_post(&state, post_in(&state, "f1")?);
+    let after = selector.select(&twin, &f1);
+    ensure_eq!(
+        selector.recomputations(),
+        2,
+        "create_selector: post f1 was replaced by a new Arc holding an equal post; the input is a different Arc, so \
+         select recomputes: recomputations()"
+    );
+    ensure!(
+        !Arc::ptr_eq(&first, &after),
+        "create_selector: after f1 was replaced by an equal post in a new Arc, select handed back the old Arc"
+    );
+    Ok(())
 }

@@ -24,6 +24,8 @@ pub const TESTS: &[Test] = &[
     Test::check("memo.seed-validation", memo::seed_validation),
     Test::check("memo.feed-same-arc", memo::feed_same_arc),
     Test::check("memo.no-recompute-on-unrelated-update", memo::no_recompute_on_unrelated_update),
+    Test::check("memo.last-inputs-only", memo::last_inputs_only),
+    Test::check("memo.same-as-is-pointer-equality", memo::same_as_is_pointer_equality),
     Test::perf("memo.cache-hit-cost-flat", memo::cache_hit_cost_flat),
     // Complex queries
     Test::check("queries.post-details", queries::post_details),
@@ -32,9 +34,15 @@ pub const TESTS: &[Test] = &[
     Test::check("queries.feed-by-engagement", queries::feed_by_engagement),
     Test::check("queries.feed-last-7-days", queries::feed_last_7_days),
     Test::check("queries.feed-at-most-50", queries::feed_at_most_50),
+    Test::check("queries.feed-window-edges", queries::feed_window_edges),
+    Test::check("queries.feed-followed-user-without-posts", queries::feed_followed_user_without_posts),
+    Test::check("queries.feed-limit-edges", queries::feed_limit_edges),
+    Test::check("queries.feed-limit-counts-recent-only", queries::feed_limit_counts_recent_only),
+    Test::check("queries.feed-ties-by-id", queries::feed_ties_by_id),
     // Performance optimization
     Test::check("views.one-update-one-render", views::one_update_one_render),
     Test::check("views.feed-view-follows-changes", views::feed_view_follows_changes),
+    Test::check("views.refused-action-changes-nothing", views::refused_action_changes_nothing),
     Test::perf("perf.select-100-fresh-selectors", perf::select_100_fresh_selectors),
     Test::perf("perf.batch-copies-posts-once", perf::batch_copies_posts_once),
     // Real-time updates
@@ -48,4 +56,5 @@ pub const TESTS: &[Test] = &[
     Test::check("extension.add-post-reaches-feeds", extension::add_post_reaches_feeds),
     Test::check("extension.unaffected-feeds-keep-arc", extension::unaffected_feeds_keep_arc),
     Test::check("extension.live-views", extension::live_views),
+    Test::check("extension.first-post-reaches-feeds", extension::first_post_reaches_feeds),
 ];

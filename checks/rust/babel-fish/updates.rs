@@ -239,6 +239,8 @@ pub fn sharing_and_old_state() -> CheckResult {
         "update_post_engagement(f1, one comment)",
     )?;
     check(&next, &["comments", "post_comments", "comments of f1"], "update_post_engagement(f1, only a comment)")?;
+    let next = ok(update_post_engagement(&state, engage("z1")), "update_post_engagement(z1, nothing set)")?;
+    check(&next, &[], "update_post_engagement(z1) with nothing set")?;
     let changes = [
         PostChange { post_id: pid("f2"), content: Some("Edited".into()), shares: None },
         PostChange { post_id: pid("t1"), content: None, shares: Some(8) },

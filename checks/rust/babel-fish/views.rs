@@ -29,7 +29,7 @@ fn dispatch_expect(
         ok(outcome, &format!("store.dispatch({what})"))?;
     }
     let after = renders(store, views);
-    let rerendered: Vec<String> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(|i| names(i)).collect();
+    let rerendered: Vec<String> = (0..views.len()).filter(|i| after[*i] != before[*i]).map(names).collect();
     let expected: Vec<String> = expected.iter().map(|i| names(*i)).collect();
     ensure_eq!(
         rerendered,
@@ -202,4 +202,66 @@ pub fn feed_view_follows_changes() -> CheckResult {
         &[],
         true,
     )
+}
+
+// "A refused action changes nothing and renders nothing", for both kinds of
+// action a core check can send (AddPost is the extension's). Catches: a store
+// that applies a batch one change at a time to its own state, so a batch
+// refused for an unknown post keeps the changes before it.
+pub fn refused_action_changes_nothing() -> CheckResult {
+    let mut store = Store::new(galaxy()?);
+    let f2 = store.subscribe(View::Post(pid("f2")));
+    let z1 = store.subscribe(View::Post(pid("z1")));
+    let feed = store.subscribe(View::Feed { user: uid("arthur"), now: NOW });
+    let views = [f2, z1, feed];
+    let names = |i: usize| ["post f2", "post z1", "arthur's feed"][i].to_string();
+    let before = snapshot(store.state());
+
+    let batch = vec![
+        PostChange { post_id: pid("f2"), content: Some("lost".into()), shares: Some(99) },
+        PostChange { post_id: pid("z1"), content: None, shares: Some(5) },
+        PostChange { post_id: pid("nowhere"), content: None, shares: Some(1) },
+    ];
+    dispatch_expect(
+        &mut store,
+        &views,
+        &names,
+        Action::BatchUpdatePosts(batch),
+        "a batch that changes f2 and z1, then names post \"nowhere\", which must be refused whole",
+        &[],
+        true,
+    )?;
+    ensure_same_snapshot(
+        &snapshot(store.state()),
+        &before,
+        "store.state() after a refused batch (changes to f2 and z1, then unknown post \"nowhere\"): a refused batch \
+         changes nothing, not even the changes before the unknown post",
+    )?;
+
+    let update = EngagementUpdate { post_id: pid("nowhere"), likes: Some(70), ..Default::default() };
+    dispatch_expect(
+        &mut store,
+        &views,
+        &names,
+        Action::UpdatePostEngagement(update),
+        "70 likes on post \"nowhere\", which must be refused",
+        &[],
+        true,
+    )?;
+    ensure_same_snapshot(
+        &snapshot(store.state()),
+        &before,
+        "store.state() after a refused update of post \"nowhere\"",
+    )?;
+
+    // The next action starts from the state the store had, not from the
+    // refused batch's half.
+    let shares = EngagementUpdate { post_id: pid("z1"), shares: Some(5), ..Default::default() };
+    ok(store.dispatch(Action::UpdatePostEngagement(shares)), "then store.dispatch(5 shares on z1)")?;
+    ensure_eq!(
+        store.state().posts.get(&pid("f2")).map(|p| (p.content.clone(), p.shares)),
+        Some(("f2, by ford".to_string(), 0)),
+        "post f2 (content, shares) in store.state() after the refused batch and a later update of z1"
+    );
+    Ok(())
 }

@@ -112,16 +112,29 @@ pub fn hierarchy() -> CheckResult {
     ensure!(store.add_document(t(1), w(1), d(1), "again").is_err(), "add_document with a taken id");
     ensure!(store.add_document(t(1), w(9), d(9), "x").is_err(), "add_document in an unknown workspace");
 
-    let el = |id: u64, parent: Option<u64>, text: &str| NewElement { id: e(id), parent: parent.map(e), text: text.into() };
+    let el =
+        |id: u64, parent: Option<u64>, text: &str| NewElement { id: e(id), parent: parent.map(e), text: text.into() };
     let dangling = vec![el(1, None, "a"), el(2, Some(7), "b")];
-    ensure!(store.bulk_load(t(1), w(1), d(5), "x", u(1), dangling).is_err(), "bulk_load with a parent not loaded before");
+    ensure!(
+        store.bulk_load(t(1), w(1), d(5), "x", u(1), dangling).is_err(),
+        "bulk_load with a parent not loaded before"
+    );
     let twice = vec![el(1, None, "a"), el(1, None, "b")];
     ensure!(store.bulk_load(t(1), w(1), d(5), "x", u(1), twice).is_err(), "bulk_load with an id used twice");
-    ensure!(store.bulk_load(t(1), w(1), d(5), "x", u(9), vec![el(1, None, "a")]).is_err(), "bulk_load by an unknown user");
+    ensure!(
+        store.bulk_load(t(1), w(1), d(5), "x", u(9), vec![el(1, None, "a")]).is_err(),
+        "bulk_load by an unknown user"
+    );
     ensure!(store.document(t(1), d(5)).is_err(), "a refused bulk_load left document 5 behind");
 
     // Each element is appended to its parent's list, in order.
-    let good = vec![el(10, None, "root"), el(11, Some(10), "b"), el(12, None, "c"), el(13, Some(10), "d"), el(14, Some(11), "e")];
+    let good = vec![
+        el(10, None, "root"),
+        el(11, Some(10), "b"),
+        el(12, None, "c"),
+        el(13, Some(10), "d"),
+        el(14, Some(11), "e"),
+    ];
     ok(store.bulk_load(t(1), w(1), d(5), "loaded", u(1), good), "bulk_load")?;
     ensure_eq!(
         ok(store.document_elements(t(1), d(5)), "document_elements")?,
@@ -130,5 +143,218 @@ pub fn hierarchy() -> CheckResult {
     );
     ensure_eq!(ok(store.workspace_of(t(1), d(5)), "workspace_of")?, w(1), "workspace_of the loaded document");
     ensure_eq!(ok(store.activity(t(1), w(1), 100), "activity")?.len(), 2 + 5, "activity after loading 5 elements");
+    Ok(())
+}
+
+/// Tenant 1 with workspace 1 (documents 1 and 2) and workspace 2 (document
+/// 3), users 1 and 2.
+fn small_store() -> Result<Store, String> {
+    let mut store = Store::new();
+    ok(store.add_tenant(t(1), "Magrathea"), "add_tenant")?;
+    ok(store.add_user(t(1), u(1), "Slartibartfast"), "add_user")?;
+    ok(store.add_user(t(1), u(2), "Zarniwoop"), "add_user")?;
+    ok(store.add_workspace(t(1), w(1), "Coastlines"), "add_workspace")?;
+    ok(store.add_workspace(t(1), w(2), "Fjords"), "add_workspace")?;
+    ok(store.add_document(t(1), w(1), d(1), "Norway"), "add_document")?;
+    ok(store.add_document(t(1), w(1), d(2), "Africa"), "add_document")?;
+    ok(store.add_document(t(1), w(2), d(3), "Earth, Mk II"), "add_document")?;
+    Ok(store)
+}
+
+fn hits(store: &Store, word: &str) -> Result<Vec<(DocumentId, ElementId)>, String> {
+    ok(store.search(t(1), w(1), word), &format!("search({word:?})"))
+}
+
+// Catches: a case-sensitive index, substring matches, hits in index order
+// rather than sorted, tombstones found, and an index that text edits never
+// update (typed words not found, deleted words still found).
+pub fn search_words() -> CheckResult {
+    let mut store = small_store()?;
+    // Inserted in an order that is not the sorted one.
+    let doc2 =
+        vec![insert(30, None, 0, "towel Towels"), insert(5, None, 1, "TOWEL-42"), insert(12, None, 2, "a towel42")];
+    ok(store.apply(t(1), d(2), u(1), &op(doc2)), "apply to document 2")?;
+    let doc1 = vec![
+        insert(9, None, 0, "Don't PANIC, Ñandú"),
+        insert(3, Some(9), 0, "towel"),
+        insert(4, None, 1, "towel again"),
+    ];
+    ok(store.apply(t(1), d(1), u(1), &op(doc1)), "apply to document 1")?;
+    ok(
+        store.apply(t(1), d(3), u(1), &op(vec![insert(1, None, 0, "towel in another workspace")])),
+        "apply to document 3",
+    )?;
+
+    let want = vec![(d(1), e(3)), (d(1), e(4)), (d(2), e(5)), (d(2), e(30))];
+    ensure_eq!(hits(&store, "towel")?, want.clone(), "search(\"towel\"): whole words in any case, sorted by (document, element); \"Towels\" and \"towel42\" are other words, workspace 2 is elsewhere");
+    ensure_eq!(hits(&store, "TOWEL")?, want, "search(\"TOWEL\"): any case");
+    ensure_eq!(hits(&store, "panic")?, vec![(d(1), e(9))], "search(\"panic\") for the text \"Don't PANIC, Ñandú\"");
+    ensure_eq!(
+        hits(&store, "ñandú")?,
+        vec![(d(1), e(9))],
+        "search(\"ñandú\") for the text \"Don't PANIC, Ñandú\": any case, beyond ASCII too"
+    );
+    ensure_eq!(
+        hits(&store, "42")?,
+        vec![(d(2), e(5))],
+        "search(\"42\"): digits make words too (\"TOWEL-42\" holds it, \"towel42\" does not)"
+    );
+    ensure_eq!(
+        hits(&store, "towel42")?,
+        vec![(d(2), e(12))],
+        "search(\"towel42\"): a run of letters and digits is one word"
+    );
+
+    // Text edits keep the index up to date.
+    ok(
+        store.apply(t(1), d(1), u(2), &op(vec![type_text(4, 11, " zaphod")])),
+        "type \" zaphod\" at the end of element 4",
+    )?;
+    ensure_eq!(hits(&store, "zaphod")?, vec![(d(1), e(4))], "search(\"zaphod\") after typing it into element 4");
+    ok(store.apply(t(1), d(1), u(2), &op(vec![erase(4, 0, 6)])), "delete \"towel \" from the start of element 4")?;
+    ensure_eq!(
+        hits(&store, "towel")?,
+        vec![(d(1), e(3)), (d(2), e(5)), (d(2), e(30))],
+        "search(\"towel\") after deleting the word from element 4"
+    );
+    ok(
+        store.apply(t(1), d(2), u(2), &op(vec![erase(30, 0, 6)])),
+        "delete \"towel \" from element 30, which still holds \"Towels\"",
+    )?;
+    ensure_eq!(
+        hits(&store, "towels")?,
+        vec![(d(2), e(30))],
+        "search(\"towels\") after deleting the other word of element 30"
+    );
+    ensure_eq!(hits(&store, "towel")?, vec![(d(1), e(3)), (d(2), e(5))], "search(\"towel\") after element 30 lost it");
+    ok(store.apply(t(1), d(1), u(2), &op(vec![erase(3, 2, 1)])), "delete the \"w\" of \"towel\" in element 3")?;
+    ensure_eq!(hits(&store, "towel")?, vec![(d(2), e(5))], "search(\"towel\") after element 3's text became \"toel\"");
+    ensure_eq!(hits(&store, "toel")?, vec![(d(1), e(3))], "search(\"toel\"), the word element 3 holds now");
+
+    // Only visible elements are found.
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![insert(20, Some(9), 1, "towel under nine")])),
+        "insert element 20 under 9",
+    )?;
+    ensure_eq!(hits(&store, "nine")?, vec![(d(1), e(20))], "search(\"nine\") before any delete");
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![Edit::Delete { id: e(9) }])),
+        "delete element 9 (the parent of 3 and 20)",
+    )?;
+    ensure_eq!(hits(&store, "panic")?, vec![], "search(\"panic\") after its element 9 was deleted");
+    ensure_eq!(hits(&store, "nine")?, vec![], "search(\"nine\") after the parent of element 20 was deleted");
+    let doc = ok(store.document(t(1), d(1)), "document")?.clone();
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![move_edit(&doc, e(20), None, 0)])),
+        "move element 20 out of deleted 9, to the root list",
+    )?;
+    ensure_eq!(
+        hits(&store, "nine")?,
+        vec![(d(1), e(20))],
+        "search(\"nine\") after element 20 moved out of the deleted element 9"
+    );
+    Ok(())
+}
+
+// Catches: revisions counted per workspace instead of per document, activity
+// fields left out, a limit of 0 or past the end mishandled, and bulk loads
+// that accept a parent listed later, an empty list badly, or a taken id.
+pub fn activity_and_bulk_load() -> CheckResult {
+    let mut store = small_store()?;
+    let r = ok(store.apply(t(1), d(1), u(1), &op(vec![insert(1, None, 0, "fjord")])), "apply to document 1")?;
+    ensure_eq!(r, 1, "store.apply returns the document's new revision (document 1's first change)");
+    let r = ok(
+        store.apply(t(1), d(2), u(2), &op(vec![insert(1, None, 0, "a"), insert(2, None, 1, "b")])),
+        "apply to document 2",
+    )?;
+    ensure_eq!(r, 1, "store.apply returns the document's new revision (document 2's first change)");
+    let r = ok(store.apply(t(1), d(1), u(2), &op(vec![type_text(1, 0, "deep ")])), "apply to document 1 again")?;
+    ensure_eq!(r, 2, "store.apply returns the document's new revision (document 1's second change)");
+    let feed: Vec<(DocumentId, UserId, u64, usize)> = ok(store.activity(t(1), w(1), 10), "activity")?
+        .iter()
+        .map(|a| (a.document, a.user, a.revision, a.edits))
+        .collect();
+    ensure_eq!(
+        feed,
+        vec![(d(1), u(2), 2, 1), (d(2), u(2), 1, 2), (d(1), u(1), 1, 1)],
+        "activity(workspace 1, 10), newest first: (document, user, the document's revision, edits)"
+    );
+    ensure_eq!(ok(store.activity(t(1), w(1), 0), "activity")?.len(), 0, "activity with a limit of 0");
+    ensure_eq!(ok(store.activity(t(1), w(1), 2), "activity")?.len(), 2, "activity with a limit of 2 (of 3)");
+    ensure_eq!(
+        ok(store.activity(t(1), w(2), 10), "activity")?.len(),
+        0,
+        "activity of workspace 2, which saw no change"
+    );
+
+    let el =
+        |id: u64, parent: Option<u64>, text: &str| NewElement { id: e(id), parent: parent.map(e), text: text.into() };
+    ensure!(
+        store
+            .bulk_load(t(1), w(1), d(5), "x", u(1), vec![el(1, Some(2), "child first"), el(2, None, "parent later")])
+            .is_err(),
+        "bulk_load with element 1 under element 2, which comes later in the list: a parent must come earlier"
+    );
+    ensure!(
+        store.bulk_load(t(1), w(1), d(5), "x", u(1), vec![el(1, Some(1), "its own parent")]).is_err(),
+        "bulk_load with element 1 as its own parent"
+    );
+    ensure!(
+        store.bulk_load(t(1), w(1), d(1), "x", u(1), vec![el(7, None, "a")]).is_err(),
+        "bulk_load into document 1, which exists"
+    );
+    ensure!(
+        store.bulk_load(t(1), w(9), d(5), "x", u(1), vec![el(7, None, "a")]).is_err(),
+        "bulk_load into the unknown workspace 9"
+    );
+    ensure!(
+        store.bulk_load(t(9), w(1), d(5), "x", u(1), vec![el(7, None, "a")]).is_err(),
+        "bulk_load into the unknown tenant 9"
+    );
+    ensure!(store.document(t(1), d(5)).is_err(), "refused bulk loads left document 5 behind");
+    ok(store.bulk_load(t(1), w(1), d(5), "empty", u(2), vec![]), "bulk_load of an empty list")?;
+    ensure_eq!(
+        ok(store.document_elements(t(1), d(5)), "document_elements")?,
+        vec![],
+        "the elements of a document bulk-loaded from an empty list"
+    );
+    ensure_eq!(
+        ok(store.activity(t(1), w(1), 10), "activity")?.len(),
+        3,
+        "activity after bulk-loading no element (no change, no activity)"
+    );
+    ok(
+        store.bulk_load(t(1), w(1), d(6), "two", u(2), vec![el(1, None, "one"), el(2, Some(1), "two")]),
+        "bulk_load of two elements",
+    )?;
+    let feed: Vec<(DocumentId, UserId, u64, usize)> = ok(store.activity(t(1), w(1), 2), "activity")?
+        .iter()
+        .map(|a| (a.document, a.user, a.revision, a.edits))
+        .collect();
+    ensure_eq!(
+        feed,
+        vec![(d(6), u(2), 2, 1), (d(6), u(2), 1, 1)],
+        "activity after bulk-loading two elements as user 2: one insert each, revisions 1 and 2"
+    );
+    ensure_eq!(
+        ok(store.documents(t(1), w(1)), "documents")?,
+        vec![d(1), d(2), d(5), d(6)],
+        "documents of workspace 1, in the order they were added"
+    );
+    let r = ok(store.apply(t(1), d(6), u(1), &op(vec![type_text(2, 0, "x")])), "apply to the bulk-loaded document 6")?;
+    ensure_eq!(r, 3, "the revision after one change to a document bulk-loaded with 2 elements");
+
+    ok(store.apply(t(1), d(6), u(1), &op(vec![Edit::Delete { id: e(1) }])), "delete element 1 of document 6")?;
+    ensure_eq!(
+        ok(store.subtree(t(1), d(6), e(1)), "subtree of a deleted element")?,
+        vec![],
+        "subtree of deleted element 1: the document has it, hidden, so it is empty, not an error"
+    );
+    ensure_eq!(
+        ok(store.subtree(t(1), d(6), e(2)), "subtree under a deleted element")?,
+        vec![],
+        "subtree of element 2, under deleted 1"
+    );
+    ensure!(store.subtree(t(1), d(6), e(77)).is_err(), "subtree of element 77, which document 6 does not have");
     Ok(())
 }

@@ -31,7 +31,9 @@ fn cache_store() -> Result<Store, String> {
 /// What the store answers directly.
 fn direct(store: &Store, q: &Query) -> Result<QueryResult, String> {
     Ok(match q {
-        Query::DocumentElements(tn, dn) => QueryResult::Elements(ok(store.document_elements(*tn, *dn), "document_elements")?),
+        Query::DocumentElements(tn, dn) => {
+            QueryResult::Elements(ok(store.document_elements(*tn, *dn), "document_elements")?)
+        }
         Query::Subtree(tn, dn, en) => QueryResult::Elements(ok(store.subtree(*tn, *dn, *en), "subtree")?),
         Query::Search(tn, wn, word) => QueryResult::Hits(ok(store.search(*tn, *wn, word), "search")?),
         Query::Activity(tn, wn, k) => QueryResult::Activity(ok(store.activity(*tn, *wn, *k), "activity")?),
@@ -46,7 +48,10 @@ fn get(cache: &mut StateCache, store: &Store, query: &Query) -> Result<bool, Str
     ensure_eq!(got, direct(store, query)?, "get({query:?}) returned a stale or wrong result");
     let hit = after.hits == before.hits + 1 && after.misses == before.misses;
     let miss = after.misses == before.misses + 1 && after.hits == before.hits;
-    ensure!(hit || miss, "get({query:?}) must count exactly one hit or one miss: stats went from {before:?} to {after:?}");
+    ensure!(
+        hit || miss,
+        "get({query:?}) must count exactly one hit or one miss: stats went from {before:?} to {after:?}"
+    );
     Ok(hit)
 }
 
@@ -175,3 +180,128 @@ pub fn compress() -> CheckResult {
     Ok(())
 }
 
+/// Tenant 1: workspace 1 with documents 1 (elements 1 [2, 3], 4) and 2
+/// (elements 1 [2], 3: the same ids as document 1), workspace 2 with
+/// document 3 (element 1).
+fn edge_store() -> Result<Store, String> {
+    let mut store = Store::new();
+    ok(store.add_tenant(t(1), "Milliways"), "add_tenant")?;
+    ok(store.add_user(t(1), u(1), "Max Quordlepleen"), "add_user")?;
+    ok(store.add_workspace(t(1), w(1), "Menu"), "add_workspace")?;
+    ok(store.add_workspace(t(1), w(2), "Bills"), "add_workspace")?;
+    ok(store.add_document(t(1), w(1), d(1), "Starters"), "add_document")?;
+    ok(store.add_document(t(1), w(1), d(2), "Mains"), "add_document")?;
+    ok(store.add_document(t(1), w(2), d(3), "Tab"), "add_document")?;
+    let edits = vec![
+        insert(1, None, 0, "soup"),
+        insert(2, Some(1), 0, "dish"),
+        insert(3, Some(1), 1, "dish"),
+        insert(4, None, 1, "bread"),
+    ];
+    ok(store.apply(t(1), d(1), u(1), &op(edits)), "apply")?;
+    let edits = vec![insert(1, None, 0, "steak"), insert(2, Some(1), 0, "dish"), insert(3, None, 1, "dish")];
+    ok(store.apply(t(1), d(2), u(1), &op(edits)), "apply")?;
+    ok(store.apply(t(1), d(3), u(1), &op(vec![insert(1, None, 0, "dish")])), "apply")?;
+    Ok(store)
+}
+
+// Catches: an element change that keeps its document's element list, a
+// document change that keeps the workspace's searches or its subtrees, a
+// change that reaches another workspace or a same-numbered element of another
+// document, and stats().entries that does not count what is held now.
+pub fn invalidation_edges() -> CheckResult {
+    let mut store = edge_store()?;
+    let mut cache = StateCache::new();
+    let list1 = Query::DocumentElements(t(1), d(1));
+    let list2 = Query::DocumentElements(t(1), d(2));
+    let sub1 = Query::Subtree(t(1), d(1), e(1));
+    let sub2 = Query::Subtree(t(1), d(2), e(1));
+    let search1 = Query::Search(t(1), w(1), "dish".into());
+    let feed1 = Query::Activity(t(1), w(1), 5);
+    let search2 = Query::Search(t(1), w(2), "dish".into());
+    let feed2 = Query::Activity(t(1), w(2), 5);
+    let all = [&list1, &list2, &sub1, &sub2, &search1, &feed1, &search2, &feed2];
+    for q in all {
+        expect(&mut cache, &store, q, false, "nothing (first read)")?;
+    }
+    ensure_eq!(cache.stats().entries, 8, "stats().entries after caching 8 results");
+
+    ok(store.apply(t(1), d(1), u(1), &op(vec![insert(5, Some(4), 0, "dish")])), "apply")?;
+    cache.invalidate(&[EntityRef::Element(t(1), w(1), d(1), e(4)), EntityRef::Element(t(1), w(1), d(1), e(5))]);
+    let after = "inserting element 5 under element 4 of document 1 and invalidating both";
+    expect(&mut cache, &store, &list1, false, after)?;
+    expect(&mut cache, &store, &sub1, true, after)?;
+    expect(&mut cache, &store, &sub2, true, &format!("{after} (document 2 has elements with the same ids)"))?;
+    expect(&mut cache, &store, &list2, true, after)?;
+    expect(&mut cache, &store, &search1, false, after)?;
+    expect(&mut cache, &store, &search2, true, &format!("{after} (workspace 2 is another workspace)"))?;
+    expect(&mut cache, &store, &feed2, true, &format!("{after} (workspace 2 is another workspace)"))?;
+    ensure_eq!(
+        cache.stats().entries,
+        7,
+        "stats().entries: 8 results, 3 dropped by the invalidation (feed1 among them), 2 read back since"
+    );
+
+    ok(store.apply(t(1), d(2), u(1), &op(vec![type_text(2, 0, "side ")])), "apply")?;
+    cache.invalidate(&[EntityRef::Document(t(1), w(1), d(2))]);
+    let after = "changing document 2 and invalidating the document";
+    expect(&mut cache, &store, &sub2, false, &format!("{after}: its subtrees go too"))?;
+    expect(&mut cache, &store, &list2, false, after)?;
+    expect(&mut cache, &store, &search1, false, &format!("{after}: the workspace's searches go too"))?;
+    expect(&mut cache, &store, &feed1, false, &format!("{after}: the workspace's activity goes too"))?;
+    expect(&mut cache, &store, &sub1, true, after)?;
+    expect(&mut cache, &store, &list1, true, after)?;
+    expect(&mut cache, &store, &search2, true, after)?;
+    ensure_eq!(cache.stats().entries, 8, "stats().entries once every result is cached again");
+
+    cache.invalidate(&[EntityRef::Workspace(t(1), w(2))]);
+    ensure_eq!(cache.stats().entries, 6, "stats().entries after invalidating workspace 2 (its search and activity go)");
+    expect(&mut cache, &store, &feed2, false, "invalidating workspace 2")?;
+    expect(&mut cache, &store, &list1, true, "invalidating workspace 2")?;
+    Ok(())
+}
+
+// Catches: a warm_cache that reports the wrong count, warms queries asked
+// once or another workspace's, and a compress_cache that packs results read
+// since the previous call (or reports a wrong count).
+pub fn warm_and_compress_policies() -> CheckResult {
+    let store = edge_store()?;
+    let mut cache = StateCache::new();
+    let twice = Query::Subtree(t(1), d(1), e(1));
+    let thrice = Query::Search(t(1), w(1), "dish".into());
+    let once = Query::DocumentElements(t(1), d(2));
+    let cached = Query::DocumentElements(t(1), d(1));
+    let elsewhere = Query::Search(t(1), w(2), "dish".into());
+    for q in [&twice, &twice, &thrice, &thrice, &thrice, &once, &cached, &cached, &elsewhere, &elsewhere] {
+        get(&mut cache, &store, q)?;
+    }
+    cache.invalidate(&[EntityRef::Workspace(t(1), w(1)), EntityRef::Workspace(t(1), w(2))]);
+    get(&mut cache, &store, &cached)?;
+    let warmed = ok(cache.warm_cache(&store, t(1), w(1)), "warm_cache(tenant 1, workspace 1)")?;
+    ensure_eq!(
+        warmed,
+        2,
+        "warm_cache(tenant 1, workspace 1) should load the 2 queries of workspace 1 asked at least twice and not cached now (a subtree and a search; the element list of document 1 is cached already)"
+    );
+    let after = "warm_cache(tenant 1, workspace 1)";
+    expect(&mut cache, &store, &twice, true, after)?;
+    expect(&mut cache, &store, &thrice, true, after)?;
+    expect(&mut cache, &store, &once, false, &format!("{after} (this query was asked only once)"))?;
+    expect(&mut cache, &store, &elsewhere, false, &format!("{after} (this query is workspace 2's)"))?;
+
+    // Compression packs what was not read since the previous call.
+    let mut cache = StateCache::new();
+    let queries = [twice.clone(), thrice.clone(), once.clone(), cached.clone()];
+    for q in &queries {
+        get(&mut cache, &store, q)?;
+    }
+    let packed = cache.compress_cache();
+    ensure_eq!(packed, 0, "compress_cache() right after caching 4 results: how many it packed (a result cached since the previous call counts as read)");
+    get(&mut cache, &store, &cached)?;
+    let packed = cache.compress_cache();
+    ensure_eq!(packed, 3, "compress_cache() after reading 1 of 4 cached results since the previous call: how many it packed (the 3 not read)");
+    for q in &queries {
+        expect(&mut cache, &store, q, true, "compress_cache()")?;
+    }
+    Ok(())
+}

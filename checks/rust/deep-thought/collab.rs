@@ -14,6 +14,8 @@ enum Msg {
 }
 
 pub struct Sim {
+    /// What the simulation plays out, for failure messages.
+    pub scenario: String,
     pub server: Server,
     pub clients: Vec<Client>,
     pub online: Vec<bool>,
@@ -35,6 +37,7 @@ pub struct Sim {
 impl Sim {
     pub fn new(doc: Document, clients: usize, seed: u64, max_delay: usize) -> Sim {
         Sim {
+            scenario: String::from("a simulation"),
             server: Server::new(doc.clone()),
             clients: (0..clients).map(|i| Client::new(c(i as u64 + 1), doc.clone(), 0)).collect(),
             online: vec![true; clients],
@@ -50,6 +53,17 @@ impl Sim {
             submits: 0,
             trail: None,
         }
+    }
+
+    /// Names the scenario in failure messages.
+    pub fn named(mut self, scenario: &str) -> Sim {
+        self.scenario = scenario.to_string();
+        self
+    }
+
+    /// "in <scenario>, at tick <now>": where a failure happened.
+    pub fn at(&self) -> String {
+        format!("in {}, at tick {}", self.scenario, self.now)
     }
 
     fn send(&mut self, client: usize, msg: Msg) {
@@ -77,7 +91,10 @@ impl Sim {
 
     pub fn edit(&mut self, i: usize, o: Operation) -> CheckResult {
         let copy = o.clone();
-        self.clients[i].edit(o).map_err(|err| format!("client {i} refused a valid local edit ({err:?}): {copy:?}"))?;
+        let at = self.at();
+        self.clients[i].edit(o).map_err(|err| {
+            format!("{at}: client {i}'s edit() refused an edit that is valid on its document ({err:?})\n  operation: {copy:?}")
+        })?;
         self.pump(i);
         Ok(())
     }
@@ -95,9 +112,19 @@ impl Sim {
             }
             match msg {
                 Msg::Up(s) => {
-                    let from = s.client;
+                    let at = self.at();
+                    let what = format!(
+                        "Submit {{ client: {:?}, seq: {}, base_rev: {} }} (server at revision {})\n  operation: {:?}",
+                        s.client,
+                        s.seq,
+                        s.base_rev,
+                        self.server.revision(),
+                        s.op
+                    );
                     let b = self.server.receive(s).map_err(|err| {
-                        format!("the server refused an operation from client {from:?}: {err:?} (clients only send edits that were valid for them)")
+                        format!(
+                            "{at}: the server's receive() refused {what}\n  error: {err:?}\n  Clients only submit edits that were valid on their own documents: either the client's next_submit() sent an operation that does not fit the revision it names, or the server transformed it wrongly past the operations sequenced since."
+                        )
                     })?;
                     if let Some(trail) = self.trail.as_mut() {
                         trail.push(dump(self.server.document()));
@@ -144,14 +171,15 @@ impl Sim {
                         (0..self.clients.len()).filter(|i| self.online[*i] && !self.clients[*i].is_synced()).collect();
                     ensure!(
                         stuck.is_empty(),
-                        "the network is quiet but clients {stuck:?} still have unacknowledged edits and send nothing"
+                        "{}: the network is quiet but clients {stuck:?} still have unacknowledged edits (is_synced() is false) and next_submit() sends nothing",
+                        self.at()
                     );
                     return Ok(());
                 }
             }
             self.step()?;
         }
-        Err("the simulation did not settle: messages kept flowing".into())
+        Err(format!("{}: the simulation did not settle: messages kept flowing", self.at()))
     }
 
     /// Every client shows exactly the server's document.
@@ -160,7 +188,8 @@ impl Sim {
         for (i, client) in self.clients.iter().enumerate() {
             ensure!(
                 client.revision() == self.server.revision(),
-                "client {i} is at revision {} but the server is at {}",
+                "{}, once settled: client {i} is at revision {} but the server is at {}",
+                self.at(),
                 client.revision(),
                 self.server.revision()
             );
@@ -168,7 +197,8 @@ impl Sim {
             if mine != server {
                 let first = mine.1.iter().zip(&server.1).position(|(a, b)| a != b);
                 return Err(format!(
-                    "client {i} did not converge to the server's document ({} vs {} elements)\n  first difference: client {:?}\n                    server {:?}",
+                    "{}, once settled: client {i} did not converge to the server's document ({} vs {} elements)\n  first difference: client {:?}\n                    server {:?}",
+                    self.at(),
                     mine.0,
                     server.0,
                     first.map(|k| &mine.1[k]),
@@ -232,11 +262,15 @@ fn nothing_lost(sim: &Sim, writers: &[Writer]) -> CheckResult {
     for writer in writers {
         for (id, token) in &writer.tokens {
             let Some(el) = doc.element(*id) else {
-                return Err(format!("client {}'s element {id:?} is missing from the server's document", writer.client));
+                return Err(format!(
+                    "{}: client {}'s element {id:?} is missing from the server's document",
+                    sim.scenario, writer.client
+                ));
             };
             ensure!(
                 el.text.contains(token.as_str()),
-                "client {} typed {token:?} into its own element {id:?}, but the server's text is {:?}: an edit was lost",
+                "{}: client {} typed {token:?} into its own element {id:?}, but the server's text is {:?}: an edit was lost",
+                sim.scenario,
                 writer.client,
                 el.text
             );
@@ -251,7 +285,7 @@ fn nothing_lost(sim: &Sim, writers: &[Writer]) -> CheckResult {
 pub fn fifty_clients() -> CheckResult {
     let mut rng = Rng::new(0x50_C11E47);
     let base = random_doc(&mut rng, 30, 1);
-    let mut sim = Sim::new(base, 50, 0xDE1A7, 30);
+    let mut sim = Sim::new(base, 50, 0xDE1A7, 30).named("the 50-client simulation (collab.fifty-clients)");
     let mix = Mix { insert: 25, delete: 5, set_attr: 12, moves: 8, type_text: 30, erase: 20, visible_only: true };
     let mut left = vec![30usize; 50];
     let mut next_ids: Vec<u64> = (0..50).map(|i| (i as u64 + 1) * 1_000_000).collect();
@@ -269,7 +303,11 @@ pub fn fifty_clients() -> CheckResult {
     sim.converged()?;
     for (i, last) in next_ids.iter().enumerate() {
         for id in (i as u64 + 1) * 1_000_000 + 1..=*last {
-            ensure!(sim.server.document().element(e(id)).is_some(), "client {i}'s new element {id} never reached the server");
+            ensure!(
+                sim.server.document().element(e(id)).is_some(),
+                "{}: client {i}'s new element {id} never reached the server",
+                sim.scenario
+            );
         }
     }
     Ok(())
@@ -280,7 +318,7 @@ pub fn fifty_clients() -> CheckResult {
 pub fn offline_rebase() -> CheckResult {
     let mut rng = Rng::new(0x0FF_1143);
     let base = random_doc(&mut rng, 12, 1);
-    let mut sim = Sim::new(base, 8, 0xA5, 20);
+    let mut sim = Sim::new(base, 8, 0xA5, 20).named("the offline simulation (client 0 offline from tick 5 to 300)");
     let mut writers: Vec<Writer> = (0..8).map(Writer::new).collect();
     for tick in 0..400u64 {
         if tick == 5 {
@@ -289,10 +327,10 @@ pub fn offline_rebase() -> CheckResult {
         if tick == 300 {
             sim.reconnect(0);
         }
-        for i in 0..8 {
+        for (i, writer) in writers.iter_mut().enumerate() {
             let budget = if i == 0 { 30 } else { 20 };
-            if writers[i].tokens.len() < budget && tick < 290 && rng.chance(if i == 0 { 12 } else { 8 }) {
-                let o = writers[i].edit(&mut rng, sim.clients[i].document());
+            if writer.tokens.len() < budget && tick < 290 && rng.chance(if i == 0 { 12 } else { 8 }) {
+                let o = writer.edit(&mut rng, sim.clients[i].document());
                 sim.edit(i, o)?;
             }
         }
@@ -309,7 +347,8 @@ pub fn partitions() -> CheckResult {
     let mut rng = Rng::new(0x9A27_1710);
     let base = random_doc(&mut rng, 16, 1);
     let n = 20;
-    let mut sim = Sim::new(base, n, 0x5EED, 25);
+    let mut sim =
+        Sim::new(base, n, 0x5EED, 25).named("the partition simulation (four overlapping cuts, client 19 flapping)");
     let mut writers: Vec<Writer> = (0..n).map(Writer::new).collect();
     // (first client, last client + 1, cut at, heal at)
     let cuts = [(0, 5, 20, 120), (5, 10, 60, 200), (10, 13, 150, 260), (3, 7, 230, 330)];
@@ -332,9 +371,9 @@ pub fn partitions() -> CheckResult {
                 sim.reconnect(19);
             }
         }
-        for i in 0..n {
-            if writers[i].tokens.len() < 25 && tick < 370 && rng.chance(8) {
-                let o = writers[i].edit(&mut rng, sim.clients[i].document());
+        for (i, writer) in writers.iter_mut().enumerate() {
+            if writer.tokens.len() < 25 && tick < 370 && rng.chance(8) {
+                let o = writer.edit(&mut rng, sim.clients[i].document());
                 sim.edit(i, o)?;
             }
         }
@@ -367,7 +406,7 @@ pub fn conflict_log() -> CheckResult {
         ])),
         "build the base",
     )?;
-    let mut sim = Sim::new(base.clone(), 2, 0xB0B, 5);
+    let mut sim = Sim::new(base.clone(), 2, 0xB0B, 5).named("the conflict-log scenario (A offline, B online)");
     let (a, b) = (0, 1);
     sim.disconnect(a);
     // Offline, A types inside "quick", nests 2 in 3, and adds a word to 5.
@@ -386,7 +425,10 @@ pub fn conflict_log() -> CheckResult {
 
     let doc = sim.server.document();
     let (n, rows) = dump(doc);
-    ensure!(rows.len() == n && rows.iter().all(|r| !r.text.starts_with('<')), "the tree is broken after the nesting moves: {rows:?}");
+    ensure!(
+        rows.len() == n && rows.iter().all(|r| !r.text.starts_with('<')),
+        "the tree is broken after the nesting moves: {rows:?}"
+    );
     ensure_eq!(doc.element(e(1)).map(|el| el.text.clone()), Some("the fox".to_string()), "element 1's text");
     ensure_eq!(doc.element(e(5)).map(|el| el.text.clone()), Some("five KEPT".to_string()), "element 5's text");
 
@@ -406,6 +448,187 @@ pub fn conflict_log() -> CheckResult {
     ensure!(
         !log.iter().any(|x| x.client == id_b),
         "B's operations were sequenced first and applied as made, yet the log records a conflict for B: {log:?}"
+    );
+    Ok(())
+}
+
+fn one_root(text: &str) -> Result<Document, String> {
+    let mut doc = Document::new();
+    ok(doc.apply(&op(vec![insert(1, None, 0, text)])), "build the document")?;
+    Ok(doc)
+}
+
+fn submit(client: &mut Client, what: &str) -> Result<Submit, String> {
+    some(client.next_submit(), what)
+}
+
+// Catches: a client with more than one operation in flight, one that sends
+// while offline, sequence numbers that do not count from 1, a resend under a
+// new number, and edits made meanwhile that are not sent as one operation.
+pub fn client_protocol() -> CheckResult {
+    let base = one_root("42")?;
+    let mut server = Server::new(base.clone());
+    let mut client = Client::new(c(7), base.clone(), 0);
+    ensure!(client.is_synced(), "a new client has nothing to send: is_synced()");
+    ensure!(client.next_submit().is_none(), "a new client's next_submit() should be None");
+
+    ok(client.edit(op(vec![type_text(1, 2, "!")])), "client.edit (type \"!\")")?;
+    ensure_eq!(text_of(client.document(), 1), "42!", "the client's document right after its edit (applied at once)");
+    ensure!(!client.is_synced(), "after an edit, is_synced() should be false");
+    let first = submit(&mut client, "next_submit() after the first edit")?;
+    ensure_eq!(
+        (first.client, first.seq, first.base_rev),
+        (c(7), 1, 0),
+        "the first Submit's (client, seq, base_rev): sequence numbers count from 1"
+    );
+    ok(client.edit(op(vec![type_text(1, 3, "?")])), "client.edit (type \"?\") while the first is in flight")?;
+    ok(client.edit(op(vec![type_text(1, 0, "[")])), "client.edit (type \"[\") while the first is in flight")?;
+    ensure!(
+        client.next_submit().is_none(),
+        "next_submit() while an operation is in flight should be None: at most one operation in flight"
+    );
+
+    let b1 = ok(server.receive(first), "server.receive(the first submit)")?;
+    ensure_eq!(
+        (b1.rev, b1.client, b1.seq),
+        (1, c(7), 1),
+        "the first Broadcast's (rev, client, seq): the first revision is 1"
+    );
+    client.receive(&b1);
+    ensure_eq!(client.revision(), 1, "the client's revision after its own broadcast (the acknowledgement)");
+    let second = submit(&mut client, "next_submit() after the acknowledgement")?;
+    ensure_eq!((second.seq, second.base_rev), (2, 1), "the second Submit's (seq, base_rev)");
+    let mut replay = Document::new();
+    ok(replay.apply(&op(vec![insert(1, None, 0, "42!")])), "build a copy")?;
+    ok(replay.apply(&second.op), "the second submit's operation, on the server's revision 1")?;
+    ensure_eq!(
+        text_of(&replay, 1),
+        "[42!?",
+        "the second submit: both edits made while the first was in flight, as one operation"
+    );
+    ensure!(client.next_submit().is_none(), "next_submit() with the second operation in flight should be None");
+
+    // The connection drops before the server gets the second operation.
+    client.disconnect();
+    ok(client.edit(op(vec![type_text(1, 5, ".")])), "client.edit while offline")?;
+    ensure!(client.next_submit().is_none(), "next_submit() while offline should be None");
+    client.reconnect(&server.history_since(client.revision()));
+    let resent = submit(&mut client, "next_submit() after reconnecting (the second operation never arrived)")?;
+    ensure_eq!((resent.seq, resent.base_rev), (2, 1), "the resent Submit's (seq, base_rev): a resend keeps its number");
+    let mut seq = resent.seq;
+    let b2 = ok(server.receive(resent), "server.receive(the resend)")?;
+    client.receive(&b2);
+    // The edit made offline follows (or went with the resend).
+    while let Some(next) = client.next_submit() {
+        ensure!(next.seq > seq, "a Submit after seq {seq} has seq {}: sequence numbers only go up", next.seq);
+        seq = next.seq;
+        let b = ok(server.receive(next), "server.receive(the next submit)")?;
+        client.receive(&b);
+    }
+    ensure!(client.is_synced(), "after every operation is acknowledged, is_synced() should be true");
+    ensure_eq!(text_of(server.document(), 1), "[42!?.", "the server's text");
+    ensure_eq!(text_of(client.document(), 1), "[42!?.", "the client's text");
+    Ok(())
+}
+
+fn text_of(doc: &Document, id: u64) -> String {
+    doc.element(e(id)).map(|el| el.text.clone()).unwrap_or_else(|| "<missing>".into())
+}
+
+// Catches: a server that applies a resend twice, accepts a base revision it
+// has not reached, logs no refusal, or slices its history past the end.
+pub fn server_sequencing() -> CheckResult {
+    let base = one_root("ab")?;
+    let mut server = Server::new(base);
+    let s1 = Submit { client: c(1), seq: 1, base_rev: 0, op: op(vec![type_text(1, 0, "x")]) };
+    let s2 = Submit { client: c(2), seq: 1, base_rev: 0, op: op(vec![type_text(1, 2, "y")]) };
+    let b1 = ok(server.receive(s1.clone()), "server.receive(client 1, seq 1)")?;
+    let b2 = ok(server.receive(s2), "server.receive(client 2, seq 1, made on revision 0)")?;
+    ensure_eq!(
+        (b1.rev, b2.rev, server.revision()),
+        (1, 2, 2),
+        "(first broadcast's rev, second's, the server's revision)"
+    );
+    ensure_eq!(
+        text_of(server.document(), 1),
+        "xaby",
+        "the server's text after both (the second transformed past the first)"
+    );
+    ensure_eq!(
+        b2.op.clone(),
+        op(vec![type_text(1, 3, "y")]),
+        "the second broadcast's operation: as applied, on revision 1"
+    );
+    ensure_eq!(server.history_since(0), vec![b1.clone(), b2.clone()], "history_since(0)");
+    ensure_eq!(server.history_since(1), vec![b2.clone()], "history_since(1)");
+    ensure_eq!(server.history_since(2), vec![], "history_since(2), the current revision");
+    ensure_eq!(server.history_since(9), vec![], "history_since(9), past the current revision (no panic, nothing)");
+
+    // Client 1 resends seq 1 (its acknowledgement was lost).
+    if let Ok(b) = server.receive(s1) {
+        ensure_eq!(b, b1, "a resend of (client 1, seq 1), already sequenced, may be answered with its broadcast again");
+    }
+    ensure_eq!(
+        server.revision(),
+        2,
+        "the server's revision after a resend of an operation it already sequenced: not applied twice"
+    );
+    ensure_eq!(text_of(server.document(), 1), "xaby", "the server's text after the resend");
+
+    let conflicts = server.conflicts().len();
+    let future = Submit { client: c(3), seq: 1, base_rev: 5, op: op(vec![type_text(1, 0, "z")]) };
+    ensure!(
+        server.receive(future).is_err(),
+        "server.receive of an operation based on revision 5, which the server (at 2) has not reached"
+    );
+    let bad = Submit { client: c(3), seq: 2, base_rev: 2, op: op(vec![type_text(1, 99, "z")]) };
+    ensure!(
+        server.receive(bad).is_err(),
+        "server.receive of an operation typing at character 99 of a 4-character text"
+    );
+    ensure_eq!(
+        (server.revision(), text_of(server.document(), 1)),
+        (2, "xaby".to_string()),
+        "the server after two refusals: (revision, text)"
+    );
+    let log = &server.conflicts()[conflicts..];
+    ensure!(
+        log.len() == 2 && log.iter().all(|x| x.client == c(3) && !x.reason.trim().is_empty()),
+        "both refused operations should be in the server's conflict log, for client 3, with a reason: {log:?}"
+    );
+    Ok(())
+}
+
+// Catches: two concurrent writes of one attribute settled silently: the
+// write that lost is in no conflict log.
+pub fn attribute_conflict_logged() -> CheckResult {
+    let base = one_root("the answer")?;
+    let mut sim = Sim::new(base, 2, 0xA77, 5).named("the attribute-conflict scenario (A offline, B online)");
+    let (a, b) = (0, 1);
+    sim.disconnect(a);
+    sim.edit(a, op(vec![Edit::SetAttr { id: e(1), key: "color".into(), value: Some("mauve".into()) }]))?;
+    sim.edit(b, op(vec![Edit::SetAttr { id: e(1), key: "color".into(), value: Some("teal".into()) }]))?;
+    sim.settle()?;
+    sim.reconnect(a);
+    sim.settle()?;
+    sim.converged()?;
+    let color = sim.server.document().element(e(1)).and_then(|el| el.attrs.get("color").cloned());
+    ensure_eq!(
+        color,
+        Some("teal".to_string()),
+        "the color after B's write (sequenced first) and A's (sequenced second)"
+    );
+    let mut log: Vec<Conflict> = sim.server.conflicts().to_vec();
+    for client in &sim.clients {
+        log.extend(client.conflicts().iter().cloned());
+    }
+    ensure!(
+        log.iter().any(|x| x.client == c(1) && !x.reason.trim().is_empty() && mentions(&x.submitted, "mauve")),
+        "A's write of color = \"mauve\" lost to B's \"teal\", sequenced first, but no conflict log (server or client) records it with a reason: {log:?}"
+    );
+    ensure!(
+        !log.iter().any(|x| x.client == c(2)),
+        "B's write was sequenced first and applied as made, yet the log records a conflict for B: {log:?}"
     );
     Ok(())
 }

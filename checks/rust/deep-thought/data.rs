@@ -55,7 +55,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
@@ -211,7 +215,7 @@ pub const EVERYTHING: Mix =
 pub fn random_edit(rng: &mut Rng, doc: &Document, next_id: &mut u64, mix: Mix) -> Edit {
     let ids: Vec<ElementId> = if mix.visible_only { doc.visible_elements() } else { all_ids(doc) };
     let total = mix.insert + mix.delete + mix.set_attr + mix.moves + mix.type_text + mix.erase;
-    loop {
+    {
         let mut roll = rng.next() % total;
         let mut take = |weight: u64| {
             let hit = roll < weight;
@@ -251,7 +255,7 @@ pub fn random_edit(rng: &mut Rng, doc: &Document, next_id: &mut u64, mix: Mix) -
         }
         let pos = rng.below(text_len);
         let len = 1 + rng.below((text_len - pos).min(6));
-        return Edit::DeleteText { id: target, pos, len };
+        Edit::DeleteText { id: target, pos, len }
     }
 }
 
@@ -282,7 +286,8 @@ pub fn garbage_edit(rng: &mut Rng, doc: &Document) -> Edit {
         2 => usize::MAX - rng2.below(2),
         _ => rng2.below(1 << 20),
     };
-    let text = if big { "x".repeat(MAX_PAYLOAD_BYTES + 1) } else { ["", "z", "é✓ñ", "\u{0}"][rng.below(4)].to_string() };
+    let text =
+        if big { "x".repeat(MAX_PAYLOAD_BYTES + 1) } else { ["", "z", "é✓ñ", "\u{0}"][rng.below(4)].to_string() };
     match rng.below(7) {
         0 => Edit::Insert { id: a, parent: Some(b).filter(|_| rng.chance(70)), index: n(), text },
         1 => Edit::Delete { id: e(rng.next() % 1_000_000 + 5_000_000) },
@@ -308,7 +313,9 @@ pub fn refused<T: std::fmt::Debug, E>(
         return Err(format!("{what}: expected an error, got Ok({v:?})"));
     }
     if before != after {
-        return Err(format!("{what}: was refused, but the document changed anyway (it must validate before it changes anything)"));
+        return Err(format!(
+            "{what}: was refused, but the document changed anyway (it must validate before it changes anything)"
+        ));
     }
     Ok(())
 }
@@ -316,12 +323,21 @@ pub fn refused<T: std::fmt::Debug, E>(
 /// "1000000" -> "1,000,000", for labels.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
+    let head = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let mut out = digits[..head].to_string();
+    for group in digits.as_bytes()[head..].chunks(3) {
+        out.push(',');
+        out.push_str(std::str::from_utf8(group).unwrap_or_default());
     }
     out
+}
+
+/// Names the part of a check that runs now. If the check runs out of time,
+/// the grader reports the last part named (building the test data, or the
+/// timed calls), so the learner knows where to look.
+pub fn phase(what: &str) {
+    eprintln!("workshop-phase: {what}");
 }

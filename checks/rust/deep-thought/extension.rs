@@ -11,14 +11,14 @@ use deep_thought::*;
 pub fn time_travel_replay() -> CheckResult {
     let mut rng = Rng::new(0x71_3E);
     let base = random_doc(&mut rng, 10, 1);
-    let mut sim = Sim::new(base.clone(), 6, 0x7137, 15);
+    let mut sim = Sim::new(base.clone(), 6, 0x7137, 15).named("the time-travel simulation (6 clients)");
     sim.trail = Some(Vec::new());
     let mut next: Vec<u64> = (0..6).map(|i| (i + 1) * 1_000_000).collect();
     let mix = Mix { visible_only: true, ..EVERYTHING };
     for tick in 0..300 {
-        for i in 0..6 {
+        for (i, next_id) in next.iter_mut().enumerate() {
             if tick < 250 && rng.chance(6) {
-                let o = random_op(&mut rng, sim.clients[i].document(), &mut next[i], 2, mix);
+                let o = random_op(&mut rng, sim.clients[i].document(), next_id, 2, mix);
                 sim.edit(i, o)?;
             }
         }
@@ -48,7 +48,11 @@ fn permissions_store() -> Result<Store, String> {
     }
     ok(store.add_workspace(t(1), w(1), "Poetry"), "add_workspace")?;
     ok(store.add_document(t(1), w(1), d(1), "Ode"), "add_document")?;
-    let edits = vec![insert(1, None, 0, "oh freddled"), insert(2, None, 1, "gruntbuggly"), insert(3, Some(1), 0, "thy micturations")];
+    let edits = vec![
+        insert(1, None, 0, "oh freddled"),
+        insert(2, None, 1, "gruntbuggly"),
+        insert(3, Some(1), 0, "thy micturations"),
+    ];
     ok(store.apply(t(1), d(1), u(1), &op(edits)), "apply")?;
     Ok(store)
 }
@@ -94,9 +98,19 @@ pub fn permissions_operation() -> CheckResult {
     let mv = move_edit(&doc, e(2), Some(e(1)), 1);
     forbidden(&mut store, 2, op(vec![Edit::Delete { id: e(2) }]), "an Editor deletes")?;
     forbidden(&mut store, 2, op(vec![mv.clone()]), "an Editor moves")?;
-    forbidden(&mut store, 2, op(vec![type_text(2, 0, "x"), Edit::Delete { id: e(2) }]), "an Editor types, then deletes, in one operation")?;
+    forbidden(
+        &mut store,
+        2,
+        op(vec![type_text(2, 0, "x"), Edit::Delete { id: e(2) }]),
+        "an Editor types, then deletes, in one operation",
+    )?;
     allowed(&mut store, 2, op(vec![insert(4, Some(1), 1, "new")]), "an Editor inserts")?;
-    allowed(&mut store, 2, op(vec![Edit::SetAttr { id: e(2), key: "font".into(), value: Some("vogon".into()) }]), "an Editor sets an attribute")?;
+    allowed(
+        &mut store,
+        2,
+        op(vec![Edit::SetAttr { id: e(2), key: "font".into(), value: Some("vogon".into()) }]),
+        "an Editor sets an attribute",
+    )?;
     allowed(&mut store, 2, op(vec![erase(2, 0, 5)]), "an Editor deletes text")?;
     allowed(&mut store, 1, op(vec![mv]), "an Owner moves")?;
     allowed(&mut store, 1, op(vec![Edit::Delete { id: e(4) }]), "an Owner deletes")
@@ -115,7 +129,12 @@ pub fn permissions_element() -> CheckResult {
     forbidden(&mut store, 2, op(vec![type_text(3, 0, "x")]), "user 2 types into 3, inside locked 1")?;
     forbidden(&mut store, 2, op(vec![insert(4, Some(3), 0, "x")]), "user 2 inserts under 3, inside locked 1")?;
     let doc = ok(store.document(t(1), d(1)), "document")?.clone();
-    forbidden(&mut store, 5, op(vec![move_edit(&doc, e(2), Some(e(1)), 0)]), "user 5, an Owner, moves 2 into locked 1")?;
+    forbidden(
+        &mut store,
+        5,
+        op(vec![move_edit(&doc, e(2), Some(e(1)), 0)]),
+        "user 5, an Owner, moves 2 into locked 1",
+    )?;
     forbidden(&mut store, 5, op(vec![move_edit(&doc, e(3), None, 0)]), "user 5, an Owner, moves 3 out of locked 1")?;
     allowed(&mut store, 1, op(vec![type_text(3, 0, "mine ")]), "user 1 types inside its own lock")?;
     allowed(&mut store, 2, op(vec![type_text(2, 0, "free ")]), "user 2 types into unlocked 2")
@@ -135,7 +154,10 @@ fn suite(name: &str, checks: &[fn() -> CheckResult]) -> CheckResult {
 
 // Catches: a level finished with no extension at all.
 pub fn an_extension_works() -> CheckResult {
-    let perms = suite("permissions", &[permissions_document, permissions_operation, permissions_element]);
+    let perms = suite(
+        "permissions",
+        &[permissions_document, permissions_operation, permissions_element, permissions_every_edit],
+    );
     if perms.is_ok() {
         return Ok(());
     }
@@ -143,9 +165,56 @@ pub fn an_extension_works() -> CheckResult {
     if travel.is_ok() {
         return Ok(());
     }
-    Err(format!(
-        "no extension works yet; finish one of them:\n  {}\n  {}",
-        perms.unwrap_err(),
-        travel.unwrap_err()
-    ))
+    Err(format!("no extension works yet; finish one of them:\n  {}\n  {}", perms.unwrap_err(), travel.unwrap_err()))
+}
+
+// Catches: a lock that guards only some kinds of edit (a Delete, a SetAttr or
+// a DeleteText of a locked element slips through), a Viewer who may still
+// restructure the document, and roles that reach other documents.
+pub fn permissions_every_edit() -> CheckResult {
+    let mut store = permissions_store()?;
+    ok(store.add_document(t(1), w(1), d(2), "Another ode"), "add_document")?;
+    ok(store.apply(t(1), d(2), u(1), &op(vec![insert(1, None, 0, "open")])), "apply to document 2")?;
+    ok(store.set_role(t(1), d(1), u(5), Role::Owner), "set_role")?;
+    ok(store.set_role(t(1), d(1), u(3), Role::Viewer), "set_role")?;
+    ok(store.lock_element(t(1), d(1), e(1), u(1)), "lock_element")?;
+    ok(store.set_role(t(1), d(1), u(1), Role::Owner), "set_role")?;
+    forbidden(
+        &mut store,
+        5,
+        op(vec![Edit::Delete { id: e(3) }]),
+        "user 5, an Owner, deletes 3, inside 1, locked by user 1",
+    )?;
+    forbidden(
+        &mut store,
+        5,
+        op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value: Some("v".into()) }]),
+        "user 5, an Owner, sets an attribute of locked 1",
+    )?;
+    forbidden(&mut store, 5, op(vec![erase(3, 0, 3)]), "user 5, an Owner, deletes text of 3, inside locked 1")?;
+    forbidden(
+        &mut store,
+        5,
+        op(vec![type_text(2, 0, "ok "), Edit::Delete { id: e(1) }]),
+        "user 5 types into unlocked 2, then deletes locked 1, in one operation",
+    )?;
+    let doc = ok(store.document(t(1), d(1)), "document")?.clone();
+    for (what, edit) in [
+        ("inserts", insert(9, None, 0, "x")),
+        ("sets an attribute", Edit::SetAttr { id: e(2), key: "k".into(), value: None }),
+        ("deletes", Edit::Delete { id: e(2) }),
+        ("moves", move_edit(&doc, e(2), None, 0)),
+    ] {
+        forbidden(&mut store, 3, op(vec![edit]), &format!("user 3, a Viewer, {what}"))?;
+    }
+    allowed(&mut store, 5, op(vec![Edit::Delete { id: e(2) }]), "user 5, an Owner, deletes unlocked 2")?;
+    ok(
+        store.apply(t(1), d(2), u(3), &op(vec![type_text(1, 0, "still ")])),
+        "user 3, a Viewer of document 1, edits document 2, which has no roles",
+    )?;
+    ok(
+        store.apply(t(1), d(2), u(4), &op(vec![type_text(1, 0, "quite ")])),
+        "user 4 edits document 2, which has no roles",
+    )?;
+    Ok(())
 }

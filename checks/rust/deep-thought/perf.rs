@@ -38,7 +38,12 @@ fn texts() -> Vec<String> {
 
 /// A document of `n` elements with ids from 1; `parent_of(k)` is an earlier
 /// id or `None`.
-fn elements(rng: &mut Rng, texts: &[String], n: u64, parent_of: impl Fn(&mut Rng, u64) -> Option<u64>) -> Vec<NewElement> {
+fn elements(
+    rng: &mut Rng,
+    texts: &[String],
+    n: u64,
+    parent_of: impl Fn(&mut Rng, u64) -> Option<u64>,
+) -> Vec<NewElement> {
     let mut out = Vec::with_capacity(n as usize);
     for k in 1..=n {
         let parent = parent_of(rng, k).map(e);
@@ -48,7 +53,11 @@ fn elements(rng: &mut Rng, texts: &[String], n: u64, parent_of: impl Fn(&mut Rng
 }
 
 fn tree(rng: &mut Rng, k: u64) -> Option<u64> {
-    if k <= 10 { None } else { Some(1 + rng.next() % (k - 1)) }
+    if k <= 10 {
+        None
+    } else {
+        Some(1 + rng.next() % (k - 1))
+    }
 }
 
 pub fn scale_store(total: usize) -> Result<Scale, String> {
@@ -109,7 +118,14 @@ const SMALL: usize = 100_000;
 const BIG: usize = 1_000_000;
 
 fn stores(small: usize, big: usize) -> Result<(Scale, Scale), String> {
-    Ok((scale_store(small)?, scale_store(big)?))
+    phase(&format!(
+        "building the test data: two stores of {} and {} entities with bulk_load",
+        thousands(small),
+        thousands(big)
+    ));
+    let both = (scale_store(small)?, scale_store(big)?);
+    phase("checking the answers on both stores");
+    Ok(both)
 }
 
 /// Freeing a million entities takes a while and tells us nothing; the
@@ -147,12 +163,10 @@ pub fn document_elements() -> Result<Measurement, String> {
     ensure_eq!(answer.len(), 1000, "document_elements of the 1,000-element document");
     same_answer(answer, fixed_elements(&big.store)?, "document_elements")?;
     let (a, b) = (&small.store, &big.store);
-    let m = compare(
-        &label(&small),
-        &mut || keep(a.document_elements(t(T1), d(FIXED))),
-        &big_label(&big),
-        &mut || keep(b.document_elements(t(T1), d(FIXED))),
-    );
+    phase("the timed calls: the same query on both stores, in turns");
+    let m = compare(&label(&small), &mut || keep(a.document_elements(t(T1), d(FIXED))), &big_label(&big), &mut || {
+        keep(b.document_elements(t(T1), d(FIXED)))
+    });
     forget(small, big);
     Ok(m)
 }
@@ -165,6 +179,7 @@ pub fn subtree_query() -> Result<Measurement, String> {
     ensure_eq!(answer.len(), 50, "subtree of element 1 in the huge document");
     same_answer(answer, subtree(&big.store)?, "subtree")?;
     let (a, b) = (&small.store, &big.store);
+    phase("the timed calls: the same query on both stores, in turns");
     let m = compare(
         &format!("{} (document of {})", label(&small), thousands(SMALL / 10)),
         &mut || keep(a.subtree(t(T1), d(HUGE), e(1))),
@@ -180,15 +195,17 @@ pub fn subtree_query() -> Result<Measurement, String> {
 pub fn search() -> Result<Measurement, String> {
     let (small, big) = stores(SMALL, BIG)?;
     let want: Vec<(DocumentId, ElementId)> = NEEDLE_DOCS.map(|k| (d(k), e(500))).collect();
-    ensure_eq!(needles(&small.store)?, want.clone(), "search(tenant 1, \"needle\"): element 500 of documents 2..=21, sorted");
+    ensure_eq!(
+        needles(&small.store)?,
+        want.clone(),
+        "search(tenant 1, \"needle\"): element 500 of documents 2..=21, sorted"
+    );
     ensure_eq!(needles(&big.store)?, want, "search(tenant 1, \"needle\") in the big store");
     let (a, b) = (&small.store, &big.store);
-    let m = compare(
-        &label(&small),
-        &mut || keep(a.search(t(T1), w(MAIN), "needle")),
-        &big_label(&big),
-        &mut || keep(b.search(t(T1), w(MAIN), "needle")),
-    );
+    phase("the timed calls: the same query on both stores, in turns");
+    let m = compare(&label(&small), &mut || keep(a.search(t(T1), w(MAIN), "needle")), &big_label(&big), &mut || {
+        keep(b.search(t(T1), w(MAIN), "needle"))
+    });
     forget(small, big);
     Ok(m)
 }
@@ -207,12 +224,10 @@ pub fn activity_feed() -> Result<Measurement, String> {
         );
     }
     let (a, b) = (&small.store, &big.store);
-    let m = compare(
-        &label(&small),
-        &mut || keep(a.activity(t(T1), w(MAIN), 20)),
-        &big_label(&big),
-        &mut || keep(b.activity(t(T1), w(MAIN), 20)),
-    );
+    phase("the timed calls: the same query on both stores, in turns");
+    let m = compare(&label(&small), &mut || keep(a.activity(t(T1), w(MAIN), 20)), &big_label(&big), &mut || {
+        keep(b.activity(t(T1), w(MAIN), 20))
+    });
     forget(small, big);
     Ok(m)
 }
@@ -220,6 +235,7 @@ pub fn activity_feed() -> Result<Measurement, String> {
 // Catches: per-element overhead that makes millions of entities unaffordable
 // (a copy of the document per change, text stored several times over).
 pub fn memory_per_entity() -> CheckResult {
+    phase("building the test data: a store of 200,000 entities with bulk_load");
     let s = scale_store(200_000)?;
     let per = s.bytes / s.elements as isize;
     ensure!(
@@ -245,6 +261,7 @@ pub fn ten_million() -> Result<Measurement, String> {
     same_answer(needles(&small.store)?, needles(&big.store)?, "search")?;
     same_answer(subtree(&small.store)?, subtree(&big.store)?, "subtree")?;
     let (a, b) = (&small.store, &big.store);
+    phase("the timed calls: the same query on both stores, in turns");
     let m = compare(
         &format!("the four queries, {}", label(&small)),
         &mut || all_four(a),
@@ -253,4 +270,109 @@ pub fn ten_million() -> Result<Measurement, String> {
     );
     forget(small, big);
     Ok(m)
+}
+
+/// How deep the deep-tree check nests its elements.
+const DEPTH: u64 = 200_000;
+
+/// A move of `id` to `index` of `to`'s list, with ancestor paths walked in
+/// linear time (`data::place_of` guards against cycles in quadratic time).
+fn deep_move(doc: &Document, id: ElementId, to: Option<ElementId>, index: usize) -> Edit {
+    let chain = |mut at: Option<ElementId>| {
+        let mut path = Vec::new();
+        while let Some(x) = at {
+            if path.len() > DEPTH as usize + 10 {
+                break;
+            }
+            path.push(x);
+            at = doc.element(x).and_then(|el| el.parent);
+        }
+        path
+    };
+    let parent = doc.element(id).and_then(|el| el.parent);
+    let from_index = doc.children(parent).iter().position(|c| *c == id).unwrap_or(usize::MAX);
+    Edit::Move { id, from: Place { path: chain(parent), index: from_index }, to: Place { path: chain(to), index } }
+}
+
+// Catches: a tree walked by recursion (visible elements, subtrees, ancestor
+// checks, clean-up), which overflows the stack on a deep document, and a
+// search or move that cannot reach the bottom of one.
+pub fn deep_tree() -> CheckResult {
+    phase(&format!("building the test data: a chain of {} nested elements", thousands(DEPTH as usize)));
+    let mut store = Store::new();
+    ok(store.add_tenant(t(1), "Deep Thought"), "add_tenant")?;
+    ok(store.add_user(t(1), u(1), "Fook"), "add_user")?;
+    ok(store.add_workspace(t(1), w(1), "Questions"), "add_workspace")?;
+    let chain: Vec<NewElement> = (1..=DEPTH)
+        .map(|k| NewElement {
+            id: e(k),
+            parent: (k > 1).then(|| e(k - 1)),
+            text: if k == DEPTH { "bottom".into() } else { String::new() },
+        })
+        .collect();
+    ok(store.bulk_load(t(1), w(1), d(1), "chain", u(1), chain), "bulk_load of a chain of nested elements")?;
+
+    phase("querying the deep document");
+    let all = ok(store.document_elements(t(1), d(1)), "document_elements of the deep document")?;
+    ensure!(
+        all.len() == DEPTH as usize && all.first() == Some(&e(1)) && all.last() == Some(&e(DEPTH)),
+        "document_elements of a chain of {DEPTH} nested elements: {} elements, from {:?} to {:?}",
+        all.len(),
+        all.first(),
+        all.last()
+    );
+    ensure_eq!(
+        ok(store.subtree(t(1), d(1), e(DEPTH / 2)), "subtree")?.len(),
+        (DEPTH / 2 + 1) as usize,
+        "subtree of the element halfway down the chain"
+    );
+    ensure_eq!(ok(store.subtree(t(1), d(1), e(DEPTH)), "subtree")?, vec![e(DEPTH)], "subtree of the bottom element");
+    ensure_eq!(
+        ok(store.search(t(1), w(1), "bottom"), "search")?,
+        vec![(d(1), e(DEPTH))],
+        "search(\"bottom\"), the text of the bottom element"
+    );
+
+    phase("editing the deep document");
+    let doc = ok(store.document(t(1), d(1)), "document")?;
+    let to_root = deep_move(doc, e(DEPTH), None, 1);
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![insert(DEPTH + 1, Some(DEPTH), 0, "deeper")])),
+        "insert below the bottom element",
+    )?;
+    ensure_eq!(
+        ok(store.subtree(t(1), d(1), e(DEPTH)), "subtree")?,
+        vec![e(DEPTH), e(DEPTH + 1)],
+        "subtree of the bottom element after an insert under it"
+    );
+    let doc = ok(store.document(t(1), d(1)), "document")?;
+    let into_bottom = deep_move(doc, e(2), Some(e(DEPTH)), 0);
+    let before = ok(store.document_elements(t(1), d(1)), "document_elements")?.len();
+    ensure!(
+        store.apply(t(1), d(1), u(1), &op(vec![into_bottom])).is_err(),
+        "moving element 2 into the bottom of its own chain ({DEPTH} levels down) should be refused"
+    );
+    ensure_eq!(
+        ok(store.document_elements(t(1), d(1)), "document_elements")?.len(),
+        before,
+        "the deep document after a refused move"
+    );
+    ok(store.apply(t(1), d(1), u(1), &op(vec![to_root])), "move the bottom element to the root list")?;
+    ensure_eq!(
+        ok(store.document(t(1), d(1)), "document")?.children(None).to_vec(),
+        vec![e(1), e(DEPTH)],
+        "the root list after moving the bottom element there"
+    );
+    ok(store.apply(t(1), d(1), u(1), &op(vec![Edit::Delete { id: e(1) }])), "delete the top of the chain")?;
+    ensure_eq!(
+        ok(store.document_elements(t(1), d(1)), "document_elements")?,
+        vec![e(DEPTH), e(DEPTH + 1)],
+        "document_elements after deleting the top of the chain"
+    );
+    let doc = ok(store.document(t(1), d(1)), "document")?;
+    ensure_eq!(doc.visible_elements().len(), 2, "visible_elements after deleting the top of the chain");
+    ensure_eq!(doc.subtree(e(DEPTH / 2)), vec![], "subtree of an element deep under the deleted top");
+    phase("dropping the deep document");
+    drop(store);
+    Ok(())
 }

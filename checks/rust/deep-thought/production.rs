@@ -75,7 +75,10 @@ pub fn malicious_positions() -> CheckResult {
             ("delete with a length near usize::MAX", op(vec![erase(1, 1, usize::MAX)])),
             ("move 2 to index 2 of its own list (1 element once it leaves)", op(vec![m2])),
             ("move 4 to index 3 of the 2-element root list", op(vec![m4])),
-            ("a valid insert followed by one at index 99", op(vec![insert(9, None, 0, "ok"), insert(10, None, 99, "")])),
+            (
+                "a valid insert followed by one at index 99",
+                op(vec![insert(9, None, 0, "ok"), insert(10, None, 99, "")]),
+            ),
             ("valid typing followed by a delete past the end", op(vec![type_text(1, 0, "zz"), erase(1, 0, 9)])),
         ],
     )?;
@@ -84,7 +87,14 @@ pub fn malicious_positions() -> CheckResult {
 
     let mut store = twins()?;
     store_refuses(&mut store, "store.apply with an insert past the end", 1, 1, 1, &op(vec![insert(9, None, 7, "")]))?;
-    store_refuses(&mut store, "store.apply: a valid edit then one out of range", 1, 1, 1, &op(vec![type_text(1, 0, "zzz "), type_text(1, 99, "x")]))
+    store_refuses(
+        &mut store,
+        "store.apply: a valid edit then one out of range",
+        1,
+        1,
+        1,
+        &op(vec![type_text(1, 0, "zzz "), type_text(1, 99, "x")]),
+    )
 }
 
 // Catches: edits to ids that do not exist, duplicates accepted, and moves
@@ -110,8 +120,18 @@ pub fn malicious_unknown_ids() -> CheckResult {
             ("set an attribute on unknown 77", op(vec![Edit::SetAttr { id: e(77), key: "k".into(), value: None }])),
             ("type into unknown 77", op(vec![type_text(77, 0, "x")])),
             ("delete text of unknown 77", op(vec![erase(77, 0, 1)])),
-            ("move unknown 77", op(vec![Edit::Move { id: e(77), from: Place { path: vec![], index: 0 }, to: Place { path: vec![], index: 0 } }])),
-            ("move 2 under unknown 77", op(vec![Edit::Move { id: e(2), from: from2, to: Place { path: vec![e(77)], index: 0 } }])),
+            (
+                "move unknown 77",
+                op(vec![Edit::Move {
+                    id: e(77),
+                    from: Place { path: vec![], index: 0 },
+                    to: Place { path: vec![], index: 0 },
+                }]),
+            ),
+            (
+                "move 2 under unknown 77",
+                op(vec![Edit::Move { id: e(2), from: from2, to: Place { path: vec![e(77)], index: 0 } }]),
+            ),
             ("move 2 with a `from` index where 2 is not", op(vec![wrong_from])),
             ("move 4 with a `from` path that is not its ancestors", op(vec![wrong_path])),
         ],
@@ -161,8 +181,14 @@ pub fn malicious_oversized() -> CheckResult {
         vec![
             ("insert an element with text over MAX_PAYLOAD_BYTES", op(vec![insert(9, None, 0, &huge)])),
             ("insert text over MAX_PAYLOAD_BYTES", op(vec![type_text(1, 0, &huge)])),
-            ("an attribute value over MAX_PAYLOAD_BYTES", op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value: Some(huge.clone()) }])),
-            ("an attribute key over MAX_PAYLOAD_BYTES", op(vec![Edit::SetAttr { id: e(1), key: huge.clone(), value: None }])),
+            (
+                "an attribute value over MAX_PAYLOAD_BYTES",
+                op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value: Some(huge.clone()) }]),
+            ),
+            (
+                "an attribute key over MAX_PAYLOAD_BYTES",
+                op(vec![Edit::SetAttr { id: e(1), key: huge.clone(), value: None }]),
+            ),
             ("an operation of MAX_EDITS + 1 edits", op(many.clone())),
         ],
     )?;
@@ -183,7 +209,14 @@ pub fn malicious_other_tenant() -> CheckResult {
     let edit = op(vec![type_text(1, 0, "pwned ")]);
     store_refuses(&mut store, "tenant 2's user 5 editing tenant 1's document 1", 1, 1, 5, &edit)?;
     store_refuses(&mut store, "tenant 1 editing document 3, which only tenant 2 has", 1, 3, 1, &edit)?;
-    store_refuses(&mut store, "tenant 1 typing into element 9, which only tenant 2's document has", 1, 1, 1, &op(vec![type_text(9, 0, "x")]))?;
+    store_refuses(
+        &mut store,
+        "tenant 1 typing into element 9, which only tenant 2's document has",
+        1,
+        1,
+        1,
+        &op(vec![type_text(9, 0, "x")]),
+    )?;
     store_refuses(&mut store, "an unknown tenant editing with tenant 1's ids", 3, 1, 1, &edit)?;
     Ok(())
 }
@@ -224,7 +257,10 @@ pub fn malicious_garbage() -> CheckResult {
         let base_rev = if rng.chance(30) { 1 + rng.below(5) as u64 } else { 0 };
         let before = dump(server.document());
         let rev = server.revision();
-        if server.receive(Submit { client: c(1 + rng.below(3) as u64), seq: case + 1, base_rev, op: o.clone() }).is_err() {
+        if server
+            .receive(Submit { client: c(1 + rng.below(3) as u64), seq: case + 1, base_rev, op: o.clone() })
+            .is_err()
+        {
             ensure!(
                 before == dump(server.document()) && rev == server.revision(),
                 "server garbage case {case} was refused but changed the server\n  operation: {o:?}"
@@ -286,7 +322,9 @@ pub fn monitor_state_size() -> CheckResult {
         "analyze_state_size of the twin tenants: (tenants, users, workspaces, documents, elements, activities, relationships)"
     );
     let before = live_bytes();
+    phase("building the test data: a store of 100,000 entities with bulk_load");
     let s = super::perf::scale_store(100_000)?;
+    phase("analyze_state_size of the 100,000-entity store");
     let measured = live_bytes() - before;
     let estimate = m.analyze_state_size(&s.store).approx_bytes as isize;
     ensure!(
@@ -303,9 +341,192 @@ pub fn monitor_interactions() -> CheckResult {
     m.track_user_interaction("type", Duration::from_millis(5));
     m.track_user_interaction("open document", Duration::from_millis(30));
     let open = some(m.interaction("open document"), "interaction(\"open document\")")?;
-    ensure_eq!((open.count, open.total, open.max), (2, Duration::from_millis(40), Duration::from_millis(30)), "open document: (count, total, max)");
+    ensure_eq!(
+        (open.count, open.total, open.max),
+        (2, Duration::from_millis(40), Duration::from_millis(30)),
+        "open document: (count, total, max)"
+    );
     let typing = some(m.interaction("type"), "interaction(\"type\")")?;
-    ensure_eq!((typing.count, typing.total, typing.max), (1, Duration::from_millis(5), Duration::from_millis(5)), "type: (count, total, max)");
+    ensure_eq!(
+        (typing.count, typing.total, typing.max),
+        (1, Duration::from_millis(5), Duration::from_millis(5)),
+        "type: (count, total, max)"
+    );
     ensure!(m.interaction("search").is_none(), "interaction(\"search\") was never tracked");
+    Ok(())
+}
+
+/// Times `n` calls of about `each` under `name`.
+fn timings(m: &mut PerformanceMonitor, name: &str, n: usize, each: Duration) {
+    for _ in 0..n {
+        m.measure_selector(name, || spin(each));
+    }
+}
+
+fn flagged(m: &PerformanceMonitor) -> Vec<String> {
+    m.regressions().into_iter().map(|r| r.selector).collect()
+}
+
+// Catches: a monitor that judges a half-filled window, compares against all
+// timings since the baseline instead of the latest window, lets its baseline
+// follow the recent timings, flags one slow call, or lists regressions in
+// another order than by name.
+pub fn monitor_windows() -> CheckResult {
+    let (fast, slow) = (Duration::from_micros(50), Duration::from_micros(400));
+    let n = REGRESSION_WINDOW;
+    let mut m = PerformanceMonitor::new();
+    timings(&mut m, "partial", n, fast);
+    timings(&mut m, "partial", n - 1, slow);
+    ensure_eq!(
+        flagged(&m),
+        Vec::<String>::new(),
+        "regressions() after {n} fast timings and {} slow ones: the window of the latest {n} is not full yet",
+        n - 1
+    );
+    timings(&mut m, "partial", 1, slow);
+    ensure_eq!(
+        flagged(&m),
+        vec!["partial".to_string()],
+        "regressions() once the window of the latest {n} timings after the baseline is full of slow ones"
+    );
+
+    let mut m = PerformanceMonitor::new();
+    timings(&mut m, "recovered", n, fast);
+    timings(&mut m, "recovered", n, slow);
+    timings(&mut m, "recovered", n, fast);
+    ensure_eq!(flagged(&m), Vec::<String>::new(), "regressions() after {n} fast, {n} slow, then {n} fast timings: the latest {n} are fast again (the window slides)");
+
+    let mut m = PerformanceMonitor::new();
+    timings(&mut m, "sustained", n, fast);
+    timings(&mut m, "sustained", 3 * n, slow);
+    ensure_eq!(
+        flagged(&m),
+        vec!["sustained".to_string()],
+        "regressions() after {n} fast timings then {} slow ones: the baseline stays the first {n}",
+        3 * n
+    );
+
+    let mut m = PerformanceMonitor::new();
+    timings(&mut m, "blip", n, fast);
+    timings(&mut m, "blip", n - 1, fast);
+    timings(&mut m, "blip", 1, slow * 10);
+    ensure_eq!(
+        flagged(&m),
+        Vec::<String>::new(),
+        "regressions() after one very slow call among {n} fast ones: the median shrugs it off"
+    );
+
+    let mut m = PerformanceMonitor::new();
+    let names = ["zeta", "alpha", "mu", "omega", "beta", "kappa"];
+    for name in names {
+        timings(&mut m, name, n, fast);
+    }
+    for name in names {
+        timings(&mut m, name, n, slow);
+    }
+    let mut sorted: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    sorted.sort();
+    ensure_eq!(flagged(&m), sorted, "regressions() of six regressed selectors: sorted by name");
+    Ok(())
+}
+
+// Catches: limits off by one (exactly MAX_EDITS edits, an attribute whose key
+// and value together reach MAX_PAYLOAD_BYTES), a key and a value measured
+// one at a time, empty text edits accepted, and the store not enforcing the
+// limits the document does.
+pub fn malicious_limits() -> CheckResult {
+    let mut doc = small_doc()?;
+    let half = "k".repeat(MAX_PAYLOAD_BYTES / 2 + 1);
+    refuse_all(
+        &mut doc,
+        vec![
+            (
+                "an attribute whose key and value are each under MAX_PAYLOAD_BYTES but together over it",
+                op(vec![Edit::SetAttr { id: e(1), key: half.clone(), value: Some(half.clone()) }]),
+            ),
+            ("inserting empty text", op(vec![type_text(1, 0, "")])),
+            ("deleting 0 characters", op(vec![erase(1, 0, 0)])),
+            ("a valid insert followed by empty text", op(vec![insert(9, None, 0, "ok"), type_text(1, 1, "")])),
+        ],
+    )?;
+    let key = "k".repeat(MAX_PAYLOAD_BYTES / 2);
+    let value = "v".repeat(MAX_PAYLOAD_BYTES - key.len());
+    ok(
+        doc.apply(&op(vec![Edit::SetAttr { id: e(1), key, value: Some(value) }])),
+        "an attribute whose key and value together are exactly MAX_PAYLOAD_BYTES",
+    )?;
+    let exact: Vec<Edit> = (0..MAX_EDITS as u64).map(|k| insert(1000 + k, None, k as usize + 2, "")).collect();
+    ok(doc.apply(&op(exact.clone())), "an operation of exactly MAX_EDITS edits")?;
+    ensure_eq!(doc.len(), 4 + MAX_EDITS, "the element count after an operation of exactly MAX_EDITS inserts");
+
+    let mut store = twins()?;
+    let huge = "x".repeat(MAX_PAYLOAD_BYTES + 1);
+    let many: Vec<Edit> = (0..MAX_EDITS as u64 + 1).map(|k| insert(1000 + k, None, 0, "")).collect();
+    store_refuses(&mut store, "store.apply of MAX_EDITS + 1 edits", 1, 1, 1, &op(many))?;
+    store_refuses(
+        &mut store,
+        "store.apply of text over MAX_PAYLOAD_BYTES",
+        1,
+        1,
+        1,
+        &op(vec![type_text(1, 0, &huge)]),
+    )?;
+    store_refuses(&mut store, "store.apply of empty text", 1, 1, 1, &op(vec![type_text(1, 0, "")]))?;
+    let exact_store: Vec<Edit> = (0..MAX_EDITS as u64).map(|k| insert(1000 + k, None, 0, "")).collect();
+    ok(store.apply(t(1), d(2), u(1), &op(exact_store)), "store.apply of exactly MAX_EDITS edits")?;
+    Ok(())
+}
+
+// Catches: panics on garbage that reaches the store (index upkeep that slices
+// text before the document validates it) or that the server transforms past
+// a history (position arithmetic in transform), and refusals that change
+// something there.
+pub fn malicious_garbage_store_and_server() -> CheckResult {
+    let mut rng = Rng::new(0x57_0BE);
+    let mut store = twins()?;
+    for case in 0..1500 {
+        let doc = ok(store.document(t(1), d(1)), "document")?.clone();
+        let mut edits = Vec::new();
+        if rng.chance(40) {
+            let mut next = 100_000 + case * 10;
+            edits.push(random_edit(&mut rng, &doc, &mut next, EVERYTHING));
+        }
+        edits.push(garbage_edit(&mut rng, &doc));
+        let o = op(edits);
+        let before = store_state(&store, &TWIN_DOCS);
+        if store.apply(t(1), d(1), u(1), &o).is_err() {
+            ensure!(
+                before == store_state(&store, &TWIN_DOCS),
+                "store garbage case {case} was refused but the store changed\n  operation: {o:?}"
+            );
+        }
+    }
+
+    // A server with a history: garbage based on an old revision is
+    // transformed past everything sequenced since.
+    let mut doc = random_doc(&mut rng, 20, 1);
+    let mut server = Server::new(doc.clone());
+    let mut next = 10_000;
+    for k in 0..40 {
+        let o = random_op(&mut rng, &doc, &mut next, 3, EVERYTHING);
+        ok(doc.apply(&o), "a generated valid operation")?;
+        ok(
+            server.receive(Submit { client: c(1), seq: k + 1, base_rev: k, op: o }),
+            "server.receive of a valid operation",
+        )?;
+    }
+    for case in 0..600u64 {
+        let base_rev = rng.below(41) as u64;
+        let o = op(vec![garbage_edit(&mut rng, &doc), garbage_edit(&mut rng, &doc)]);
+        let before = dump(server.document());
+        let rev = server.revision();
+        let submit = Submit { client: c(2), seq: case + 1, base_rev, op: o.clone() };
+        if server.receive(submit).is_err() {
+            ensure!(
+                before == dump(server.document()) && rev == server.revision(),
+                "server garbage case {case} (based on revision {base_rev}) was refused but changed the server\n  operation: {o:?}"
+            );
+        }
+    }
     Ok(())
 }

@@ -4,14 +4,14 @@
 use super::data::*;
 use crate::harness::*;
 use improbability_drive::*;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// A toy cipher (a shift of every letter, behind a marker) that counts its
 /// decryptions. Decrypting text that is not its ciphertext panics.
 #[derive(Default)]
 struct CountingCipher {
-    decrypts: Cell<usize>,
+    decrypts: AtomicUsize,
 }
 
 const MARK: &str = "🔒";
@@ -32,7 +32,7 @@ impl Cipher for CountingCipher {
     }
 
     fn decrypt(&self, ciphertext: &str) -> String {
-        self.decrypts.set(self.decrypts.get() + 1);
+        self.decrypts.fetch_add(1, Ordering::Relaxed);
         let Some(body) = ciphertext.strip_prefix(MARK) else {
             panic!("Cipher::decrypt was given {ciphertext:?}, which is not ciphertext");
         };
@@ -51,12 +51,7 @@ fn encrypted_state(cipher: &CountingCipher) -> Result<ChatState, String> {
     let mut messages = Vec::new();
     for i in 0..60u64 {
         let id = format!("m{i:02}");
-        let mut m = msg(
-            &id,
-            "heart-of-gold",
-            authors[i as usize % 4],
-            1_000 + 10 * i,
-        );
+        let mut m = msg(&id, "heart-of-gold", authors[i as usize % 4], 1_000 + 10 * i);
         if i % 10 == 7 {
             m.parent_message_id = Some(mid(&format!("m{:02}", i - 2)));
         }
@@ -76,18 +71,10 @@ pub fn selectors_decrypt() -> CheckResult {
         channels.select(&state, &cid("heart-of-gold"), &uid("arthur")),
         "the encrypted channel view of heart-of-gold",
     )?;
-    ensure_eq!(
-        view.messages.len(),
-        50,
-        "the encrypted channel view: number of messages"
-    );
+    ensure_eq!(view.messages.len(), 50, "the encrypted channel view: number of messages");
     for m in &view.messages {
         let id = m.message.id.as_str();
-        ensure_eq!(
-            m.content.clone(),
-            plaintext(id),
-            "the encrypted channel view: the content shown for {id}"
-        );
+        ensure_eq!(m.content.clone(), plaintext(id), "the encrypted channel view: the content shown for {id}");
         ensure_eq!(
             m.message.content.clone(),
             message(&state, id, "encrypted view")?.content.clone(),
@@ -95,21 +82,14 @@ pub fn selectors_decrypt() -> CheckResult {
         );
     }
     let mut threads = make_select_message_thread_encrypted(cipher.clone());
-    let thread = some(
-        threads.select(&state, &mid("m25")),
-        "the encrypted thread view of m25",
-    )?;
+    let thread = some(threads.select(&state, &mid("m25")), "the encrypted thread view of m25")?;
     ensure_eq!(
         thread.parent.content.clone(),
         plaintext("m25"),
         "the encrypted thread view of m25: the parent's content"
     );
     let replies: Vec<String> = thread.replies.iter().map(|r| r.content.clone()).collect();
-    ensure_eq!(
-        replies,
-        vec![plaintext("m27")],
-        "the encrypted thread view of m25: the replies' contents"
-    );
+    ensure_eq!(replies, vec![plaintext("m27")], "the encrypted thread view of m25: the replies' contents");
 
     let plain = channel_view(&state, "heart-of-gold", "arthur")?;
     ensure_eq!(
@@ -128,103 +108,51 @@ pub fn decrypt_once() -> CheckResult {
     let (hog, arthur) = (cid("heart-of-gold"), uid("arthur"));
     let mut selector = make_select_channel_with_live_data_encrypted(cipher.clone());
     let mut calls = |s: &ChatState, what: &str| -> Result<usize, String> {
-        let before = cipher.decrypts.get();
+        let before = cipher.decrypts.load(Ordering::Relaxed);
         some(selector.select(s, &hog, &arthur), what)?;
-        Ok(cipher.decrypts.get() - before)
+        Ok(cipher.decrypts.load(Ordering::Relaxed) - before)
     };
-    ensure_eq!(
-        calls(&state, "first select")?,
-        50,
-        "decryptions for the first encrypted channel view (50 messages)"
-    );
-    ensure_eq!(
-        calls(&state, "second select")?,
-        0,
-        "decryptions when selecting again with the same state"
-    );
+    ensure_eq!(calls(&state, "first select")?, 50, "decryptions for the first encrypted channel view (50 messages)");
+    ensure_eq!(calls(&state, "second select")?, 0, "decryptions when selecting again with the same state");
 
-    let new = Message {
-        content: cipher.encrypt("A new secret"),
-        ..msg("m60", "heart-of-gold", "ford", 2_000)
-    };
+    let new = Message { content: cipher.encrypt("A new secret"), ..msg("m60", "heart-of-gold", "ford", 2_000) };
     state = ok(
-        apply_sync_updates(
-            &state,
-            SyncUpdates {
-                messages: vec![new],
-                synced_at: 2_000,
-                ..Default::default()
-            },
-        ),
+        apply_sync_updates(&state, SyncUpdates { messages: vec![new], synced_at: 2_000, ..Default::default() }),
         "sync a new message m60",
     )?;
-    ensure_eq!(
-        calls(&state, "after m60")?,
-        1,
-        "decryptions after one new message arrives (only the new one)"
-    );
+    ensure_eq!(calls(&state, "after m60")?, 1, "decryptions after one new message arrives (only the new one)");
 
-    state = ok(
-        edit_message_optimistically(
-            &state,
-            &mid("m55"),
-            &cipher.encrypt("An edited secret"),
-            2_100,
-        ),
-        "edit m55",
-    )?;
+    state =
+        ok(edit_message_optimistically(&state, &mid("m55"), &cipher.encrypt("An edited secret"), 2_100), "edit m55")?;
     ensure_eq!(
         calls(&state, "after editing m55")?,
         1,
         "decryptions after one message is edited (only its new version)"
     );
 
-    state = ok(
-        start_typing(&state, &hog, &uid("ford")),
-        "ford starts typing",
-    )?;
-    ensure_eq!(
-        calls(&state, "after ford starts typing")?,
-        0,
-        "decryptions after a change that touches no message"
-    );
-    state = ok(
-        mark_read(&state, &mid("m50"), &uid("arthur"), 2_200),
-        "arthur reads m50",
-    )?;
-    ensure_eq!(
-        calls(&state, "after arthur reads m50")?,
-        0,
-        "decryptions after a read receipt"
-    );
+    state = ok(start_typing(&state, &hog, &uid("ford")), "ford starts typing")?;
+    ensure_eq!(calls(&state, "after ford starts typing")?, 0, "decryptions after a change that touches no message");
+    state = ok(mark_read(&state, &mid("m50"), &uid("arthur"), 2_200), "arthur reads m50")?;
+    ensure_eq!(calls(&state, "after arthur reads m50")?, 0, "decryptions after a read receipt");
 
     let mut threads = make_select_message_thread_encrypted(cipher.clone());
-    let before = cipher.decrypts.get();
-    some(
-        threads.select(&state, &mid("m45")),
-        "the encrypted thread view of m45",
-    )?;
+    let before = cipher.decrypts.load(Ordering::Relaxed);
+    some(threads.select(&state, &mid("m45")), "the encrypted thread view of m45")?;
     ensure_eq!(
-        cipher.decrypts.get() - before,
+        cipher.decrypts.load(Ordering::Relaxed) - before,
         2,
         "decryptions for the thread of m45 (the parent and its reply m47)"
     );
-    state = ok(
-        mark_read(&state, &mid("m47"), &uid("ford"), 2_300),
-        "ford reads m47",
-    )?;
-    let before = cipher.decrypts.get();
-    let view = some(
-        threads.select(&state, &mid("m45")),
-        "the thread of m45 after ford reads m47",
-    )?;
+    state = ok(mark_read(&state, &mid("m47"), &uid("ford"), 2_300), "ford reads m47")?;
+    let before = cipher.decrypts.load(Ordering::Relaxed);
+    let view = some(threads.select(&state, &mid("m45")), "the thread of m45 after ford reads m47")?;
     ensure_eq!(
         view.replies.first().map(|r| r.read_by.clone()),
         Some(uids(&["ford"])),
         "the thread of m45 after ford reads m47: read_by"
     );
     ensure_eq!(
-        cipher.decrypts.get() - before,
+        cipher.decrypts.load(Ordering::Relaxed) - before,
         0,
         "decryptions for the thread of m45 again, after a read receipt"
     );

@@ -8,16 +8,7 @@ use crate::harness::*;
 use improbability_drive::*;
 use std::collections::BTreeSet;
 
-const SEEDS: [u64; 8] = [
-    1,
-    42,
-    2024,
-    31337,
-    8_675_309,
-    0xD0_17_BA_11,
-    77_777,
-    123_456_789,
-];
+const SEEDS: [u64; 8] = [1, 42, 2024, 31337, 8_675_309, 0xD0_17_BA_11, 77_777, 123_456_789];
 const STEPS: usize = 150;
 const CHANNELS: [&str; 3] = ["c0", "c1", "c2"];
 const USERS: [&str; 6] = ["arthur", "ford", "zaphod", "trillian", "marvin", "eddie"];
@@ -56,10 +47,8 @@ impl Run {
             let author = *rng.pick(&USERS).unwrap();
             // Pairs of equal timestamps, so ids have to break ties.
             let mut m = msg(&format!("m{i}"), c, author, 100 + (i / 2) * 10);
-            let parents: Vec<&Message> = messages
-                .iter()
-                .filter(|p| p.channel_id == m.channel_id && p.parent_message_id.is_none())
-                .collect();
+            let parents: Vec<&Message> =
+                messages.iter().filter(|p| p.channel_id == m.channel_id && p.parent_message_id.is_none()).collect();
             if i >= 3 && rng.chance(40) {
                 m.parent_message_id = rng.pick(&parents).map(|p| p.id.clone());
             }
@@ -76,15 +65,7 @@ impl Run {
         };
         let state = build(snapshot)?;
         invariants(&state).map_err(|e| format!("right after from_snapshot (seed {seed}): {e}"))?;
-        Ok(Run {
-            seed,
-            rng,
-            expected: message_ids(&state),
-            state,
-            clock: 1_000,
-            counter: 0,
-            recent: Vec::new(),
-        })
+        Ok(Run { seed, rng, expected: message_ids(&state), state, clock: 1_000, counter: 0, recent: Vec::new() })
     }
 
     fn fresh(&mut self, prefix: &str) -> String {
@@ -97,18 +78,12 @@ impl Run {
     }
 
     fn is_pending_send(&self, id: &MessageId) -> bool {
-        matches!(
-            self.state.messages_pending_sync.get(id),
-            Some(PendingMessage::Send)
-        )
+        matches!(self.state.messages_pending_sync.get(id), Some(PendingMessage::Send))
     }
 
     /// Messages the server knows about: not waiting for their first send.
     fn server_known(&self) -> Vec<MessageId> {
-        self.ids()
-            .into_iter()
-            .filter(|id| !self.is_pending_send(id))
-            .collect()
+        self.ids().into_iter().filter(|id| !self.is_pending_send(id)).collect()
     }
 
     /// Top-level messages of a channel; `server_only` leaves out pending sends.
@@ -117,9 +92,7 @@ impl Run {
             .into_iter()
             .filter(|id| {
                 let m = &self.state.messages[id];
-                &m.channel_id == channel
-                    && m.parent_message_id.is_none()
-                    && !(server_only && self.is_pending_send(id))
+                &m.channel_id == channel && m.parent_message_id.is_none() && !(server_only && self.is_pending_send(id))
             })
             .collect()
     }
@@ -130,12 +103,7 @@ impl Run {
         sorted(self.state.messages_pending_sync.keys().cloned())
             .into_iter()
             .filter(|id| self.is_pending_send(id))
-            .filter(|id| {
-                self.state.messages[id]
-                    .parent_message_id
-                    .as_ref()
-                    .is_none_or(|p| !self.is_pending_send(p))
-            })
+            .filter(|id| self.state.messages[id].parent_message_id.as_ref().is_none_or(|p| !self.is_pending_send(p)))
             .collect()
     }
 
@@ -160,11 +128,7 @@ impl Run {
             // The server's clock may be ahead of ours.
             timestamp: local.timestamp + self.rng.below(10) as u64,
             sync_status: SyncStatus::Synced,
-            optimistic_id: if self.rng.chance(50) {
-                Some(temp.clone())
-            } else {
-                None
-            },
+            optimistic_id: if self.rng.chance(50) { Some(temp.clone()) } else { None },
             version: 1,
             edited_at: None,
             ..local
@@ -211,16 +175,9 @@ impl Run {
         let channel = self.pick_channel();
         let author = self.pick_user();
         let parents = self.top_level(&channel, false);
-        let parent = if self.rng.chance(35) {
-            self.pick(&parents)
-        } else {
-            None
-        };
+        let parent = if self.rng.chance(35) { self.pick(&parents) } else { None };
         let temp = self.fresh("t");
-        let what = format!(
-            "send {temp} in {channel} at {} (parent {parent:?})",
-            self.clock
-        );
+        let what = format!("send {temp} in {channel} at {} (parent {parent:?})", self.clock);
         let draft = NewMessage {
             channel_id: channel,
             author_id: author,
@@ -228,20 +185,14 @@ impl Run {
             parent_message_id: parent,
         };
         self.expected.insert(mid(&temp));
-        Some((
-            what,
-            send_message_optimistically(&self.state, draft, mid(&temp), self.clock),
-        ))
+        Some((what, send_message_optimistically(&self.state, draft, mid(&temp), self.clock)))
     }
 
     fn edit(&mut self) -> Option<(String, Result<ChatState, ChatError>)> {
         let ids = self.ids();
         let id = self.pick(&ids)?;
         let text = self.fresh("edit ");
-        Some((
-            format!("edit {id} at {}", self.clock),
-            edit_message_optimistically(&self.state, &id, &text, self.clock),
-        ))
+        Some((format!("edit {id} at {}", self.clock), edit_message_optimistically(&self.state, &id, &text, self.clock)))
     }
 
     fn confirm(&mut self) -> Option<(String, Result<ChatState, ChatError>)> {
@@ -259,10 +210,7 @@ impl Run {
         } else {
             // The server acknowledges an edit, sometimes with changes of its own.
             let local = self.state.messages[&id].clone();
-            let mut server = Message {
-                sync_status: SyncStatus::Synced,
-                ..local
-            };
+            let mut server = Message { sync_status: SyncStatus::Synced, ..local };
             if self.rng.chance(25) {
                 server.content = format!("the server's text for {id}");
                 server.edited_at = Some(self.clock);
@@ -279,43 +227,27 @@ impl Run {
         if self.is_pending_send(&id) {
             self.expected.remove(&id);
         }
-        Some((
-            format!("roll back {id}"),
-            rollback_optimistic_message(&self.state, &id),
-        ))
+        Some((format!("roll back {id}"), rollback_optimistic_message(&self.state, &id)))
     }
 
     fn fail(&mut self) -> Option<(String, Result<ChatState, ChatError>)> {
         let pending = sorted(self.state.messages_pending_sync.keys().cloned());
         let id = self.pick(&pending)?;
-        Some((
-            format!("mark {id} failed"),
-            mark_sync_failed(&self.state, &id),
-        ))
+        Some((format!("mark {id} failed"), mark_sync_failed(&self.state, &id)))
     }
 
     fn sync(&mut self) -> Option<(String, Result<ChatState, ChatError>)> {
-        let mut batch = SyncUpdates {
-            synced_at: self.clock,
-            ..Default::default()
-        };
+        let mut batch = SyncUpdates { synced_at: self.clock, ..Default::default() };
         let mut notes = Vec::new();
         for _ in 0..self.rng.below(3) {
             let channel = self.pick_channel();
             let parents = self.top_level(&channel, true);
-            let parent = if self.rng.chance(30) {
-                self.pick(&parents)
-            } else {
-                None
-            };
+            let parent = if self.rng.chance(30) { self.pick(&parents) } else { None };
             let id = self.fresh("s");
             let author = self.pick_user();
             // Sent a little before or (server clock ahead) after our now.
             let at = (self.clock + self.rng.below(40) as u64).saturating_sub(30);
-            let m = Message {
-                parent_message_id: parent.clone(),
-                ..msg(&id, channel.as_str(), author.as_str(), at)
-            };
+            let m = Message { parent_message_id: parent.clone(), ..msg(&id, channel.as_str(), author.as_str(), at) };
             notes.push(format!("new {id} in {channel} at {at} (parent {parent:?})"));
             self.expected.insert(m.id.clone());
             batch.messages.push(m);
@@ -327,10 +259,7 @@ impl Run {
                 continue;
             }
             let local = self.state.messages[&id].clone();
-            let mut server = Message {
-                sync_status: SyncStatus::Synced,
-                ..local.clone()
-            };
+            let mut server = Message { sync_status: SyncStatus::Synced, ..local.clone() };
             let r = self.rng.below(100);
             if r < 15 && local.version > 1 {
                 server.version = local.version - 1;
@@ -359,11 +288,7 @@ impl Run {
             }
         }
         for _ in 0..self.rng.below(3) {
-            let id = if self.rng.chance(10) {
-                Some(mid("ghost"))
-            } else {
-                self.pick(&known)
-            };
+            let id = if self.rng.chance(10) { Some(mid("ghost")) } else { self.pick(&known) };
             if let Some(id) = id {
                 notes.push(format!("delete {id}"));
                 self.expected.remove(&id);
@@ -374,11 +299,7 @@ impl Run {
             let channel = self.pick_channel();
             notes.push(format!("rename {channel}"));
             let name = Some(self.fresh("#room-"));
-            batch.channel_updates.push(ChannelUpdate {
-                id: channel,
-                name,
-                topic: None,
-            });
+            batch.channel_updates.push(ChannelUpdate { id: channel, name, topic: None });
         }
         let what = format!("sync at {}: [{}]", self.clock, notes.join(", "));
         Some((what, apply_sync_updates(&self.state, batch)))
@@ -401,11 +322,7 @@ impl Run {
             what,
             apply_sync_updates(
                 &self.state,
-                SyncUpdates {
-                    deleted_messages: deleted,
-                    synced_at: self.clock,
-                    ..Default::default()
-                },
+                SyncUpdates { deleted_messages: deleted, synced_at: self.clock, ..Default::default() },
             ),
         ))
     }
@@ -414,25 +331,16 @@ impl Run {
         let ids = self.ids();
         let id = self.pick(&ids)?;
         let who = self.pick_user();
-        Some((
-            format!("{who} reads {id}"),
-            mark_read(&self.state, &id, &who, self.clock),
-        ))
+        Some((format!("{who} reads {id}"), mark_read(&self.state, &id, &who, self.clock)))
     }
 
     fn typing(&mut self) -> Option<(String, Result<ChatState, ChatError>)> {
         let channel = self.pick_channel();
         let who = self.pick_user();
         if self.rng.chance(60) {
-            Some((
-                format!("{who} starts typing in {channel}"),
-                start_typing(&self.state, &channel, &who),
-            ))
+            Some((format!("{who} starts typing in {channel}"), start_typing(&self.state, &channel, &who)))
         } else {
-            Some((
-                format!("{who} stops typing in {channel}"),
-                stop_typing(&self.state, &channel, &who),
-            ))
+            Some((format!("{who} stops typing in {channel}"), stop_typing(&self.state, &channel, &who)))
         }
     }
 
@@ -440,15 +348,9 @@ impl Run {
         let channel = self.pick_channel();
         let who = self.pick_user();
         if self.rng.chance(50) {
-            Some((
-                format!("{who} joins {channel}"),
-                join_channel(&self.state, &channel, &who),
-            ))
+            Some((format!("{who} joins {channel}"), join_channel(&self.state, &channel, &who)))
         } else {
-            Some((
-                format!("{who} leaves {channel}"),
-                leave_channel(&self.state, &channel, &who),
-            ))
+            Some((format!("{who} leaves {channel}"), leave_channel(&self.state, &channel, &who)))
         }
     }
 

@@ -38,12 +38,14 @@ fn member_of(rng: &mut Rng, channel: usize) -> usize {
 /// 100012 -> "100,012", for the labels.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
+    let head = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let mut out = digits[..head].to_string();
+    for group in digits.as_bytes()[head..].chunks(3) {
+        out.push(',');
+        out.push_str(std::str::from_utf8(group).unwrap_or_default());
     }
     out
 }
@@ -67,19 +69,11 @@ fn generate_chat_state(seed: u64) -> ChatSnapshot {
             created_at: 0,
         })
         .collect();
-    let users: Vec<User> = (0..USERS)
-        .map(|i| User {
-            id: uid(&u(i)),
-            name: format!("User {i}"),
-        })
-        .collect();
+    let users: Vec<User> = (0..USERS).map(|i| User { id: uid(&u(i)), name: format!("User {i}") }).collect();
     let mut members = Vec::with_capacity(USERS * JOINS);
     for user in 0..USERS {
         for k in 0..JOINS {
-            members.push((
-                channels[channel_of_join(user, k)].id.clone(),
-                users[user].id.clone(),
-            ));
+            members.push((channels[channel_of_join(user, k)].id.clone(), users[user].id.clone()));
         }
     }
 
@@ -87,17 +81,9 @@ fn generate_chat_state(seed: u64) -> ChatSnapshot {
     // A few recent top-level messages per channel, for replies to pick from.
     let mut recent: Vec<Vec<MessageId>> = vec![Vec::new(); CHANNELS];
     for i in 0..MESSAGES {
-        let c = if i % 400 == 0 {
-            0
-        } else {
-            1 + i % (CHANNELS - 1)
-        };
+        let c = if i % 400 == 0 { 0 } else { 1 + i % (CHANNELS - 1) };
         let id = mid(&format!("m{i}"));
-        let parent = if rng.chance(10) {
-            rng.pick(&recent[c]).cloned()
-        } else {
-            None
-        };
+        let parent = if rng.chance(10) { rng.pick(&recent[c]).cloned() } else { None };
         if parent.is_none() {
             if recent[c].len() == 8 {
                 recent[c].remove(0);
@@ -106,10 +92,7 @@ fn generate_chat_state(seed: u64) -> ChatSnapshot {
         }
         let mut reactions = Reactions::new();
         if rng.chance(5) {
-            reactions
-                .entry("🐟".to_string())
-                .or_default()
-                .insert(uid(&u(member_of(&mut rng, c))));
+            reactions.entry("🐟".to_string()).or_default().insert(uid(&u(member_of(&mut rng, c))));
         }
         messages.push(Message {
             id,
@@ -163,59 +146,22 @@ fn generate_chat_state(seed: u64) -> ChatSnapshot {
             _ => None,
         })
         .collect();
-    ChatSnapshot {
-        channels,
-        users,
-        members,
-        messages,
-        presence,
-        receipts,
-    }
+    ChatSnapshot { channels, users, members, messages, presence, receipts }
 }
 
 /// The same snapshot cut down to channel c0: its messages, its members (who
 /// wrote and read them), their presence and the receipts of c0's messages.
 fn channel_zero_alone(big: &ChatSnapshot) -> ChatSnapshot {
     let c0 = cid("c0");
-    let members: Vec<(ChannelId, UserId)> = big
-        .members
-        .iter()
-        .filter(|(c, _)| *c == c0)
-        .cloned()
-        .collect();
+    let members: Vec<(ChannelId, UserId)> = big.members.iter().filter(|(c, _)| *c == c0).cloned().collect();
     let people: BTreeSet<&UserId> = members.iter().map(|(_, u)| u).collect();
-    let messages: Vec<Message> = big
-        .messages
-        .iter()
-        .filter(|m| m.channel_id == c0)
-        .cloned()
-        .collect();
+    let messages: Vec<Message> = big.messages.iter().filter(|m| m.channel_id == c0).cloned().collect();
     let ids: BTreeSet<&MessageId> = messages.iter().map(|m| &m.id).collect();
     ChatSnapshot {
-        channels: big
-            .channels
-            .iter()
-            .filter(|c| c.id == c0)
-            .cloned()
-            .collect(),
-        users: big
-            .users
-            .iter()
-            .filter(|u| people.contains(&u.id))
-            .cloned()
-            .collect(),
-        presence: big
-            .presence
-            .iter()
-            .filter(|(u, _)| people.contains(u))
-            .cloned()
-            .collect(),
-        receipts: big
-            .receipts
-            .iter()
-            .filter(|(m, _, _)| ids.contains(m))
-            .cloned()
-            .collect(),
+        channels: big.channels.iter().filter(|c| c.id == c0).cloned().collect(),
+        users: big.users.iter().filter(|u| people.contains(&u.id)).cloned().collect(),
+        presence: big.presence.iter().filter(|(u, _)| people.contains(u)).cloned().collect(),
+        receipts: big.receipts.iter().filter(|(m, _, _)| ids.contains(m)).cloned().collect(),
         members,
         messages,
     }
@@ -223,19 +169,19 @@ fn channel_zero_alone(big: &ChatSnapshot) -> ChatSnapshot {
 
 /// (c0 alone, the whole state), both with u100, u83 and u0 typing in c0.
 fn states() -> Result<(ChatState, ChatState), String> {
+    phase("building the test data: from_snapshot of 100 channels, 100,000 messages and 10,000 users");
     let big = generate_chat_state(0x42);
     let small = build(channel_zero_alone(&big))?;
     let big = build(big)?;
     let typing = |mut state: ChatState| -> Result<ChatState, String> {
         for who in ["u100", "u83", "u0"] {
-            state = ok(
-                start_typing(&state, &cid("c0"), &uid(who)),
-                &format!("start_typing(c0, {who})"),
-            )?;
+            state = ok(start_typing(&state, &cid("c0"), &uid(who)), &format!("start_typing(c0, {who})"))?;
         }
         Ok(state)
     };
-    Ok((typing(small)?, typing(big)?))
+    let both = (typing(small)?, typing(big)?);
+    phase("checking the views on both states");
+    Ok(both)
 }
 
 // The workshop's "Performance under load" validation, as a ratio.
@@ -246,16 +192,8 @@ pub fn channel_view_under_load() -> Result<Measurement, String> {
     let (c0, viewer) = (cid("c0"), uid("u0"));
     let small_view = channel_view(&small, "c0", "u0")?;
     let big_view = channel_view(&big, "c0", "u0")?;
-    ensure_eq!(
-        big_view.messages.len(),
-        50,
-        "the channel view of c0 in the generated state: number of messages"
-    );
-    ensure_eq!(
-        user_ids(&big_view.typing_users),
-        uids(&["u100", "u83"]),
-        "the channel view of c0 for u0: typing users"
-    );
+    ensure_eq!(big_view.messages.len(), 50, "the channel view of c0 in the generated state: number of messages");
+    ensure_eq!(user_ids(&big_view.typing_users), uids(&["u100", "u83"]), "the channel view of c0 for u0: typing users");
     ensure_eq!(
         view_ids(&big_view),
         view_ids(&small_view),
@@ -266,13 +204,11 @@ pub fn channel_view_under_load() -> Result<Measurement, String> {
         (small_view.unread_count, small_view.online_member_count, small_view.last_activity),
         "(unread count, online members, last activity) of c0 for u0, in the whole state and with c0 alone"
     );
-    ensure!(
-        big_view == small_view,
-        "the channel view of c0 should be the same in the whole state and with c0 alone"
-    );
+    ensure!(big_view == small_view, "the channel view of c0 should be the same in the whole state and with c0 alone");
 
     let in_c0 = order(&small, "c0").len();
     // A fresh selector each time, so memoization cannot hide the work.
+    phase("the timed calls: the same view on both states, in turns");
     Ok(compare(
         &format!("c0 alone ({in_c0} messages)"),
         &mut || keep(make_select_channel_with_live_data().select(&small, &c0, &viewer)),
@@ -293,17 +229,12 @@ pub fn thread_view_under_load() -> Result<Measurement, String> {
         "the thread of m0 in the generated state should have at least {THREAD_REPLIES} replies, and has {}",
         big_view.replies.len()
     );
-    ensure!(
-        big_view == small_view,
-        "the thread view of m0 should be the same in the whole state and with c0 alone"
-    );
+    ensure!(big_view == small_view, "the thread view of m0 should be the same in the whole state and with c0 alone");
+    phase("the timed calls: the same view on both states, in turns");
     Ok(compare(
         "thread of m0, c0 alone",
         &mut || keep(make_select_message_thread().select(&small, &m0)),
-        &format!(
-            "thread of m0 among {} messages",
-            thousands(big.messages.len())
-        ),
+        &format!("thread of m0 among {} messages", thousands(big.messages.len())),
         &mut || keep(make_select_message_thread().select(&big, &m0)),
     ))
 }

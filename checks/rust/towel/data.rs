@@ -2,35 +2,32 @@
 //! defaults, and helpers that turn selector answers into owned values that
 //! can be compared and printed.
 
+use crate::harness::testdata::{id, ids};
 use crate::harness::*;
 use towel::*;
 
-pub fn pid(id: &str) -> PostId {
-    PostId::from(id)
+pub fn pid(text: &str) -> PostId {
+    id(text)
 }
 
-pub fn uid(id: &str) -> UserId {
-    UserId::from(id)
+pub fn uid(text: &str) -> UserId {
+    id(text)
 }
 
-pub fn cid(id: &str) -> CommentId {
-    CommentId::from(id)
+pub fn cid(text: &str) -> CommentId {
+    id(text)
 }
 
-pub fn pids(ids: &[&str]) -> Vec<PostId> {
-    ids.iter().map(|id| pid(id)).collect()
+pub fn pids(texts: &[&str]) -> Vec<PostId> {
+    ids(texts)
 }
 
-pub fn cids(ids: &[&str]) -> Vec<CommentId> {
-    ids.iter().map(|id| cid(id)).collect()
+pub fn cids(texts: &[&str]) -> Vec<CommentId> {
+    ids(texts)
 }
 
 pub fn user(id: &str, name: &str) -> User {
-    User {
-        id: uid(id),
-        name: name.to_string(),
-        email: format!("{id}@example.com"),
-    }
+    User { id: uid(id), name: name.to_string(), email: format!("{id}@example.com") }
 }
 
 pub fn post(id: &str, author: &str) -> Post {
@@ -45,12 +42,7 @@ pub fn post(id: &str, author: &str) -> Post {
 }
 
 pub fn comment(id: &str, post: &str, author: &str) -> Comment {
-    Comment {
-        id: cid(id),
-        content: format!("{author} says hi on {post}"),
-        author_id: uid(author),
-        post_id: pid(post),
-    }
+    Comment { id: cid(id), content: format!("{author} says hi on {post}"), author_id: uid(author), post_id: pid(post) }
 }
 
 /// The ids of a selector's posts, in the order it returned them.
@@ -78,11 +70,7 @@ pub fn outcome(result: &Result<BlogState, BlogError>) -> Result<(), BlogError> {
 }
 
 /// `BlogState::from_entities` on lists the check knows to be valid.
-pub fn build(
-    users: Vec<User>,
-    posts: Vec<Post>,
-    comments: Vec<Comment>,
-) -> Result<BlogState, String> {
+pub fn build(users: Vec<User>, posts: Vec<Post>, comments: Vec<Comment>) -> Result<BlogState, String> {
     let what = format!(
         "BlogState::from_entities with {} users, {} posts and {} comments, all valid",
         users.len(),

@@ -9,19 +9,10 @@ use towel::*;
 // Catches: relationship maps left empty, or filled in HashMap order instead
 // of list order.
 pub fn from_entities_builds_all() -> CheckResult {
-    let users = vec![
-        user("alice", "Alice"),
-        user("bob", "Bob"),
-        user("carol", "Carol"),
-    ];
+    let users = vec![user("alice", "Alice"), user("bob", "Bob"), user("carol", "Carol")];
     // Owners interleaved, and ids deliberately not in sorted order.
-    let posts = vec![
-        post("p3", "alice"),
-        post("p2", "bob"),
-        post("p1", "alice"),
-        post("p5", "bob"),
-        post("p4", "alice"),
-    ];
+    let posts =
+        vec![post("p3", "alice"), post("p2", "bob"), post("p1", "alice"), post("p5", "bob"), post("p4", "alice")];
     let comments = vec![
         comment("c4", "p3", "bob"),
         comment("c1", "p2", "alice"),
@@ -32,27 +23,13 @@ pub fn from_entities_builds_all() -> CheckResult {
     let state = build(users.clone(), posts.clone(), comments.clone())?;
 
     for u in &users {
-        ensure_eq!(
-            select_user(&state, &u.id),
-            Some(u),
-            "after from_entities, select_user({:?})",
-            u.id
-        );
+        ensure_eq!(select_user(&state, &u.id), Some(u), "after from_entities, select_user({:?})", u.id);
     }
     for p in &posts {
-        ensure_eq!(
-            select_post(&state, &p.id),
-            Some(p),
-            "after from_entities, select_post({:?})",
-            p.id
-        );
+        ensure_eq!(select_post(&state, &p.id), Some(p), "after from_entities, select_post({:?})", p.id);
     }
 
-    let user_posts = [
-        ("alice", pids(&["p3", "p1", "p4"])),
-        ("bob", pids(&["p2", "p5"])),
-        ("carol", vec![]),
-    ];
+    let user_posts = [("alice", pids(&["p3", "p1", "p4"])), ("bob", pids(&["p2", "p5"])), ("carol", vec![])];
     for (u, expected) in user_posts {
         ensure_eq!(
             post_ids(select_user_posts(&state, &uid(u))),
@@ -105,20 +82,12 @@ pub fn from_entities_rejects_dangling() -> CheckResult {
         ),
         (
             "a comment on post \"nowhere\", which is not in the posts list",
-            BlogState::from_entities(
-                users(),
-                posts(),
-                [comments(), vec![comment("c3", "nowhere", "bob")]].concat(),
-            ),
+            BlogState::from_entities(users(), posts(), [comments(), vec![comment("c3", "nowhere", "bob")]].concat()),
             BlogError::UnknownPost(pid("nowhere")),
         ),
         (
             "a comment by \"ghost\", who is not in the users list",
-            BlogState::from_entities(
-                users(),
-                posts(),
-                [comments(), vec![comment("c3", "p1", "ghost")]].concat(),
-            ),
+            BlogState::from_entities(users(), posts(), [comments(), vec![comment("c3", "p1", "ghost")]].concat()),
             BlogError::UnknownUser(uid("ghost")),
         ),
         (
@@ -128,29 +97,17 @@ pub fn from_entities_rejects_dangling() -> CheckResult {
         ),
         (
             "two users with the id \"bob\"",
-            BlogState::from_entities(
-                [users(), vec![user("bob", "Another Bob")]].concat(),
-                posts(),
-                comments(),
-            ),
+            BlogState::from_entities([users(), vec![user("bob", "Another Bob")]].concat(), posts(), comments()),
             BlogError::DuplicateUser(uid("bob")),
         ),
         (
             "two comments with the id \"c1\"",
-            BlogState::from_entities(
-                users(),
-                posts(),
-                [comments(), vec![comment("c1", "p2", "bob")]].concat(),
-            ),
+            BlogState::from_entities(users(), posts(), [comments(), vec![comment("c1", "p2", "bob")]].concat()),
             BlogError::DuplicateComment(cid("c1")),
         ),
     ];
     for (what, result, expected) in cases {
-        ensure_eq!(
-            outcome(&result),
-            Err(expected),
-            "BlogState::from_entities with {what} should be refused"
-        );
+        ensure_eq!(outcome(&result), Err(expected), "BlogState::from_entities with {what} should be refused");
     }
     Ok(())
 }
@@ -158,26 +115,11 @@ pub fn from_entities_rejects_dangling() -> CheckResult {
 // Catches: a rename that also rewrites the author's posts (say, bumps their
 // updated_at), or rebuilds the user and loses their post list.
 pub fn rename_visible_everywhere() -> CheckResult {
-    let posts = vec![
-        post("p1", "alice"),
-        post("p2", "bob"),
-        post("p3", "alice"),
-        post("p4", "alice"),
-    ];
-    let state = build(
-        vec![user("alice", "Alice"), user("bob", "Bob")],
-        posts.clone(),
-        vec![],
-    )?;
+    let posts = vec![post("p1", "alice"), post("p2", "bob"), post("p3", "alice"), post("p4", "alice")];
+    let state = build(vec![user("alice", "Alice"), user("bob", "Bob")], posts.clone(), vec![])?;
 
-    let rename = UserUpdate {
-        name: Some("Alice Liddell".to_string()),
-        ..Default::default()
-    };
-    let renamed = ok(
-        update_user(&state, &uid("alice"), rename),
-        "update_user(\"alice\", name \"Alice Liddell\")",
-    )?;
+    let rename = UserUpdate { name: Some("Alice Liddell".to_string()), ..Default::default() };
+    let renamed = ok(update_user(&state, &uid("alice"), rename), "update_user(\"alice\", name \"Alice Liddell\")")?;
 
     ensure_eq!(
         post_ids(select_user_posts(&renamed, &uid("alice"))),
@@ -185,10 +127,8 @@ pub fn rename_visible_everywhere() -> CheckResult {
         "after renaming alice, select_user_posts(\"alice\") should still list her three posts"
     );
     for before in posts.iter().filter(|p| p.author_id == uid("alice")) {
-        let now = some(
-            select_post(&renamed, &before.id),
-            &format!("after renaming alice, select_post({:?})", before.id),
-        )?;
+        let now =
+            some(select_post(&renamed, &before.id), &format!("after renaming alice, select_post({:?})", before.id))?;
         ensure_eq!(
             now,
             before,
@@ -197,10 +137,7 @@ pub fn rename_visible_everywhere() -> CheckResult {
         );
         let author = some(
             select_user(&renamed, &now.author_id),
-            &format!(
-                "after renaming alice, the author of {:?}, select_user({:?})",
-                now.id, now.author_id
-            ),
+            &format!("after renaming alice, the author of {:?}, select_user({:?})", now.id, now.author_id),
         )?;
         ensure_eq!(
             author.name.as_str(),
@@ -209,11 +146,7 @@ pub fn rename_visible_everywhere() -> CheckResult {
             now.id
         );
     }
-    ensure_eq!(
-        select_user(&renamed, &uid("bob")),
-        Some(&user("bob", "Bob")),
-        "renaming alice should leave bob alone"
-    );
+    ensure_eq!(select_user(&renamed, &uid("bob")), Some(&user("bob", "Bob")), "renaming alice should leave bob alone");
     Ok(())
 }
 
@@ -236,30 +169,16 @@ fn rename_state(author: &str, author_posts: usize) -> Result<BlogState, String> 
 }
 
 /// Renames `author` in `state` and checks every one of their posts sees it.
-fn verify_rename(
-    state: &BlogState,
-    author: &UserId,
-    update: &UserUpdate,
-    posts: usize,
-) -> CheckResult {
+fn verify_rename(state: &BlogState, author: &UserId, update: &UserUpdate, posts: usize) -> CheckResult {
     let renamed = ok(
         update_user(state, author, update.clone()),
         &format!("update_user({author:?}) on the blog where they wrote {posts} posts"),
     )?;
     let theirs = select_user_posts(&renamed, author);
-    ensure_eq!(
-        theirs.len(),
-        posts,
-        "after the rename, the number of posts select_user_posts({author:?}) returns"
-    );
+    ensure_eq!(theirs.len(), posts, "after the rename, the number of posts select_user_posts({author:?}) returns");
     for p in theirs {
         let name = select_user(&renamed, &p.author_id).map(|u| u.name.as_str());
-        ensure_eq!(
-            name,
-            Some("Ford Prefect"),
-            "after the rename, the name of the author of post {:?}",
-            p.id
-        );
+        ensure_eq!(name, Some("Ford Prefect"), "after the rename, the name of the author of post {:?}", p.id);
     }
     Ok(())
 }
@@ -270,10 +189,7 @@ pub fn rename_cost_flat() -> Result<Measurement, String> {
     let author = uid("user0");
     let small = rename_state("user0", 10)?;
     let big = rename_state("user0", 10_000)?;
-    let update = UserUpdate {
-        name: Some("Ford Prefect".to_string()),
-        ..Default::default()
-    };
+    let update = UserUpdate { name: Some("Ford Prefect".to_string()), ..Default::default() };
     verify_rename(&small, &author, &update, 10)?;
     verify_rename(&big, &author, &update, 10_000)?;
 

@@ -2,10 +2,13 @@
 //! crate, such as a `UserId` passed where a `PostId` is expected.
 //!
 //! All of a level's cases sit in one file, `checks/rust/<level>/compile_fail.rs`,
-//! split into sections by `// check: <id>` lines, plus a `// control` section
-//! of correct uses that must compile. One `rustc --emit=metadata` call
-//! type-checks the whole file (about a tenth of a second) and each error is
-//! matched to the section it falls in.
+//! split into sections by `// check: <id> <what it tries>` lines, plus a
+//! `// control` section of correct uses that must compile. One
+//! `rustc --emit=metadata` call type-checks the whole file (about a tenth of a
+//! second) and each error is matched to the section it falls in. A check may
+//! have several sections, each holding one mix-up: it passes only if every one
+//! of them is refused with a type mismatch, and a failure lists the mix-ups
+//! that compiled.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -73,24 +76,49 @@ pub fn run(file: &Path, source: &str, crate_name: &str, built: &Built, scratch: 
         }
     }
 
-    let mut verdicts = Vec::new();
+    // One verdict per check id, in file order; a check with several sections
+    // holds only if each of them is refused.
+    let mut verdicts: Vec<(String, Result<(), String>)> = Vec::new();
+    let mut compiled: Vec<Vec<String>> = Vec::new();
+    let mut other: Vec<Vec<String>> = Vec::new();
     let mut control_errors = Vec::new();
     for (section, errors) in sections.iter().zip(per_section) {
-        match &section.id {
-            None => control_errors.extend(errors.into_iter().map(|(_, text)| text)),
-            Some(id) => {
-                let verdict = if errors.is_empty() {
-                    Err("this mix-up compiled, so the compiler cannot catch it for you. \
-                         Make each kind of id its own type."
-                        .to_string())
-                } else if errors.iter().any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES)) {
-                    Ok(())
-                } else {
-                    let text = errors.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n");
-                    Err(format!("this case failed to compile for a reason other than a type mismatch:\n{text}"))
-                };
-                verdicts.push((id.clone(), verdict));
-            }
+        let Some(id) = &section.id else {
+            control_errors.extend(errors.into_iter().map(|(_, text)| text));
+            continue;
+        };
+        let i = verdicts.iter().position(|(v, _)| v == id).unwrap_or_else(|| {
+            verdicts.push((id.clone(), Ok(())));
+            compiled.push(Vec::new());
+            other.push(Vec::new());
+            verdicts.len() - 1
+        });
+        let what = if section.what.is_empty() {
+            format!("the case at line {}", section.first_line)
+        } else {
+            section.what.clone()
+        };
+        if errors.is_empty() {
+            compiled[i].push(what);
+        } else if !errors.iter().any(|(code, _)| code.as_deref() == Some(MISMATCHED_TYPES)) {
+            let text = errors.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join("\n");
+            other[i].push(format!("{what}:\n{text}"));
+        }
+    }
+    for ((_, verdict), (compiled, other)) in verdicts.iter_mut().zip(compiled.into_iter().zip(other)) {
+        if !compiled.is_empty() {
+            let list = compiled.iter().map(|w| format!("\n  - {w}")).collect::<String>();
+            *verdict = Err(format!(
+                "{} compiled, so the compiler cannot catch {} for you:{list}\nMake each kind of id its own type, and \
+                 take exactly that type wherever the stub does.",
+                if compiled.len() == 1 { "this mix-up" } else { "these mix-ups" },
+                if compiled.len() == 1 { "it" } else { "them" },
+            ));
+        } else if !other.is_empty() {
+            *verdict = Err(format!(
+                "this case failed to compile for a reason other than a type mismatch: {}",
+                other.join("\n")
+            ));
         }
     }
     Ok(TypeCases { verdicts, control_errors, keep_api: "ids must still be built with `From<&str>`" })

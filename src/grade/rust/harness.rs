@@ -99,7 +99,8 @@ pub fn prepare(ws: &Workspace, level: &Level, krate: &str) -> Result<HarnessCrat
         (dir.join("src/harness.rs"), runtime.as_bytes().to_vec()),
     ];
     for file in embedded::checks(Lang::Rust, &level.id) {
-        if file.path == COMPILE_FAIL_FILE {
+        // The type cases are checked apart; CONTRACT.md and mutants.toml are for course authors.
+        if file.path == COMPILE_FAIL_FILE || !file.path.ends_with(".rs") {
             continue;
         }
         wanted.push((dir.join("src/checks").join(&file.path), file.contents.to_vec()));

@@ -69,6 +69,10 @@ impl Toolchain for TypeScript {
         path.starts_with("src") && path.extension().is_some_and(|e| e == "ts")
     }
 
+    fn is_code(&self, path: &Path) -> bool {
+        self.graded_file(path)
+    }
+
     fn tool_dirs(&self) -> &'static [&'static str] {
         &["node_modules"]
     }
@@ -118,7 +122,7 @@ impl Toolchain for TypeScript {
     }
 
     fn silent_placeholders(&self, text: &str) -> Vec<usize> {
-        lines_containing(text, &["new NotImplemented()", "throw new Error()"])
+        lines_containing(text, &["new NotImplemented()", "new Error()"])
     }
 
     fn read_crash(&self, stderr: &str, limits: Limits) -> Option<(Status, String)> {

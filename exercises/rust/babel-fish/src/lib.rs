@@ -323,7 +323,7 @@ impl<A, I: SameAs, O: Clone> Selector<A, I, O> {
 
     /// How many times the result function has run.
     pub fn recomputations(&self) -> usize {
-        todo!()
+        todo!("return the counter that `select` bumps each time it runs the result function")
     }
 }
 
@@ -358,12 +358,12 @@ impl SelectPostWithDetails {
     /// when the post or its author is missing. Called again with nothing about
     /// this post changed, it returns the same `Arc`.
     pub fn select(&mut self, state: &SocialState, post_id: &PostId) -> Option<Arc<PostWithDetails>> {
-        todo!()
+        todo!("run this instance's selector with the post id")
     }
 
     /// How many times this instance has computed its result.
     pub fn recomputations(&self) -> usize {
-        todo!()
+        todo!("the recomputations of this instance's selector")
     }
 }
 
@@ -380,16 +380,17 @@ pub fn make_select_user_feed() -> SelectUserFeed {
 
 impl SelectUserFeed {
     /// Posts by the users `user` follows, at most 7 days old at `now`
-    /// (`now - created_at <= FEED_WINDOW_MS`), highest engagement first, equal
-    /// engagement by post id (smallest first), at most `FEED_LIMIT`. Called
-    /// again with nothing changed, it returns the same `Arc`.
+    /// (`now - created_at <= FEED_WINDOW_MS`; a post dated after `now` counts
+    /// as new), highest engagement first, equal engagement by post id
+    /// (smallest first), at most `FEED_LIMIT`: the best of the recent ones.
+    /// Called again with nothing changed, it returns the same `Arc`.
     pub fn select(&mut self, state: &SocialState, user: &UserId, now: Millis) -> Arc<Vec<PostWithDetails>> {
-        todo!()
+        todo!("run this instance's selector with the user and `now`")
     }
 
     /// How many times this instance has computed its result.
     pub fn recomputations(&self) -> usize {
-        todo!()
+        todo!("the recomputations of this instance's selector")
     }
 }
 
@@ -436,11 +437,11 @@ pub struct Store {
 
 impl Store {
     pub fn new(state: SocialState) -> Store {
-        todo!()
+        todo!("keep the state and an empty list of views")
     }
 
     pub fn state(&self) -> &SocialState {
-        todo!()
+        todo!("the state the store holds now")
     }
 
     /// Subscribes a view with a selector instance of its own, and renders it
@@ -459,12 +460,12 @@ impl Store {
 
     /// How many times the view has rendered, the first render included.
     pub fn renders(&self, view: ViewId) -> usize {
-        todo!()
+        todo!("the view's render count, the first render included")
     }
 
     /// What the view rendered last.
     pub fn rendered(&self, view: ViewId) -> &Rendered {
-        todo!()
+        todo!("what the view rendered last")
     }
 }
 

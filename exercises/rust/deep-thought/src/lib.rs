@@ -38,10 +38,10 @@ pub type UserId = u64;
 pub type ClientId = u64;
 
 /// The largest text, attribute (key plus value) or payload one edit may
-/// carry, in bytes.
+/// carry, in bytes. Exactly this much is allowed.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
-/// The most edits one operation may hold.
+/// The most edits one operation may hold (exactly this many is allowed).
 pub const MAX_EDITS: usize = 10_000;
 
 // ---------------------------------------------------------------------------
@@ -67,7 +67,9 @@ impl Place {
     }
 }
 
-/// One change to a document. Text positions count characters, not bytes.
+/// One change to a document. Text positions count characters (Unicode scalar
+/// values: "é" and "🐬" are one character each), not bytes and not UTF-16
+/// code units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
     /// A new element at `index` in `parent`'s child list (`None`: the
@@ -122,7 +124,10 @@ pub enum OpError {
     UnknownElement(ElementId),
     DuplicateElement(ElementId),
     /// A child index or a character position past the end.
-    OutOfRange { index: usize, len: usize },
+    OutOfRange {
+        index: usize,
+        len: usize,
+    },
     /// A move into the element itself or into its own subtree.
     Cycle(ElementId),
     /// A move whose `from` or `to` does not describe the document.
@@ -152,31 +157,36 @@ impl Document {
 
     /// The element, deleted or not.
     pub fn element(&self, id: ElementId) -> Option<&Element> {
-        todo!()
+        todo!("look the element up, deleted or not")
     }
 
     /// `parent`'s child list (`None`: the root list), tombstones included.
     /// Empty for an unknown parent.
     pub fn children(&self, parent: Option<ElementId>) -> &[ElementId] {
-        todo!()
+        todo!("the parent's child list (the root list for None), tombstones included; empty for an unknown parent")
     }
 
     /// How many elements, deleted ones included.
     pub fn len(&self) -> usize {
-        todo!()
+        todo!("count every element, deleted ones included")
+    }
+
+    /// No element at all, deleted or not.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The visible elements in document order: depth first, a parent before
     /// its children, siblings in list order; a deleted element hides its
     /// whole subtree.
     pub fn visible_elements(&self) -> Vec<ElementId> {
-        todo!()
+        todo!("walk the tree depth first with a stack, skipping deleted subtrees")
     }
 
     /// The element and its visible descendants, in document order. Empty if
     /// the element is unknown or hidden.
     pub fn subtree(&self, id: ElementId) -> Vec<ElementId> {
-        todo!()
+        todo!("the element and its visible descendants, walked with a stack; empty if unknown or hidden")
     }
 }
 
@@ -191,6 +201,9 @@ impl Document {
 /// one element, `a`'s value or destination stays. Returns `(a2, b2)`: `a2`
 /// applies after `b`, `b2` after `a`, and both orders reach the same
 /// document (TP1). New element ids are unique across clients.
+///
+/// Text typed strictly inside a range that the other side deletes goes with
+/// the range; text typed at either end of it stays.
 pub fn transform(a: &Operation, b: &Operation) -> (Operation, Operation) {
     todo!("transform each edit of a past each edit of b")
 }
@@ -199,7 +212,7 @@ pub fn transform(a: &Operation, b: &Operation) -> (Operation, Operation) {
 /// `apply(apply(s, a), b) == apply(s, compose(a, b))`. Merge neighbouring
 /// edits where you can: a run of keystrokes should become one edit.
 pub fn compose(a: &Operation, b: &Operation) -> Operation {
-    todo!()
+    todo!("concatenate the edits and merge neighbours (a run of keystrokes becomes one edit)")
 }
 
 // ---------------------------------------------------------------------------
@@ -247,34 +260,38 @@ pub struct Server {}
 
 impl Server {
     pub fn new(doc: Document) -> Server {
-        todo!()
+        todo!("keep the document, an empty history and the conflict log")
     }
 
     /// How many operations it has sequenced.
     pub fn revision(&self) -> u64 {
-        todo!()
+        todo!("how many operations the server has sequenced")
     }
 
     pub fn document(&self) -> &Document {
-        todo!()
+        todo!("the server's current document")
     }
 
     /// Sequences one operation: transforms it past everything sequenced
     /// since its base revision, applies it and returns what to broadcast to
     /// every client (its author included: that is the acknowledgement).
     /// A refused operation changes nothing; record it in the conflict log.
+    ///
+    /// A base revision the server has not reached is refused (`Stale`). A
+    /// submit whose (client, seq) was already sequenced is a resend: never
+    /// apply it twice (answer with its broadcast again, or refuse it).
     pub fn receive(&mut self, msg: Submit) -> Result<Broadcast, OpError> {
-        todo!()
+        todo!("refuse stale or oversized submits, transform past history[base_rev..], apply, append the broadcast")
     }
 
-    /// Every broadcast after revision `rev`, in order.
+    /// Every broadcast after revision `rev`, in order; none past the end.
     pub fn history_since(&self, rev: u64) -> Vec<Broadcast> {
-        todo!()
+        todo!("the broadcasts after revision rev (none past the end)")
     }
 
     /// Operations the server could not apply as submitted, and why.
     pub fn conflicts(&self) -> &[Conflict] {
-        todo!()
+        todo!("the server's conflict log")
     }
 
     /// Extension (time travel): the document as it was at revision `rev`,
@@ -291,54 +308,57 @@ pub struct Client {}
 impl Client {
     /// A client joining at `rev` with the server's document at that revision.
     pub fn new(id: ClientId, doc: Document, rev: u64) -> Client {
-        todo!()
+        todo!("keep the id, the document and the revision; nothing in flight")
     }
 
     /// The last server revision this client has seen.
     pub fn revision(&self) -> u64 {
-        todo!()
+        todo!("the last server revision this client has seen")
     }
 
     /// What this client shows: the server's state plus its own pending edits.
     pub fn document(&self) -> &Document {
-        todo!()
+        todo!("the server's state plus this client's pending edits")
     }
 
     /// A local edit: applied at once and queued for the server.
     pub fn edit(&mut self, op: Operation) -> Result<(), OpError> {
-        todo!()
+        todo!("apply the operation locally, then compose it into the buffer")
     }
 
-    /// The next message to send, if any. Nothing while offline.
+    /// The next message to send, if any. Nothing while offline, and nothing
+    /// while an operation is in flight (sent, not yet acknowledged): what is
+    /// edited meanwhile waits, composed into one operation. An operation
+    /// that must be sent again keeps its sequence number.
     pub fn next_submit(&mut self) -> Option<Submit> {
-        todo!()
+        todo!("nothing offline or while one is in flight; else the in-flight operation to (re)send, or the buffer")
     }
 
     /// A broadcast from the server, delivered in revision order.
     pub fn receive(&mut self, msg: &Broadcast) {
-        todo!()
+        todo!("your own broadcast is the acknowledgement; others are transformed past the in-flight operation and the buffer, then applied")
     }
 
     /// The connection is gone (messages in flight are lost with it); edits
     /// queue up locally from now on.
     pub fn disconnect(&mut self) {
-        todo!()
+        todo!("go offline: what is in flight must be sent again later")
     }
 
     /// Back online with the broadcasts missed meanwhile (everything after
     /// `revision()`): catch up, rebase the queue, and get ready to send.
     pub fn reconnect(&mut self, missed: &[Broadcast]) {
-        todo!()
+        todo!("replay the missed broadcasts through receive, then get ready to resend what is unacknowledged")
     }
 
     /// This client's edits that were dropped or changed while rebasing, and why.
     pub fn conflicts(&self) -> &[Conflict] {
-        todo!()
+        todo!("the edits of this client that a rebase dropped or changed")
     }
 
     /// Nothing waits to be sent or acknowledged.
     pub fn is_synced(&self) -> bool {
-        todo!()
+        todo!("true when nothing is in flight and the buffer is empty")
     }
 }
 
@@ -405,17 +425,17 @@ impl Store {
 
     /// Tenant names need not be unique; ids must be.
     pub fn add_tenant(&mut self, tenant: TenantId, name: &str) -> Result<(), StoreError> {
-        todo!()
+        todo!("refuse a taken tenant id, then add an empty tenant")
     }
 
     /// User, workspace, document and element ids are unique within their
     /// tenant only: two tenants may both have a document 1.
     pub fn add_user(&mut self, tenant: TenantId, user: UserId, name: &str) -> Result<(), StoreError> {
-        todo!()
+        todo!("add the user under its tenant; refuse an unknown tenant or a taken user id")
     }
 
     pub fn add_workspace(&mut self, tenant: TenantId, workspace: WorkspaceId, name: &str) -> Result<(), StoreError> {
-        todo!()
+        todo!("add the workspace under its tenant; refuse an unknown tenant or a taken id")
     }
 
     pub fn add_document(
@@ -425,7 +445,7 @@ impl Store {
         document: DocumentId,
         title: &str,
     ) -> Result<(), StoreError> {
-        todo!()
+        todo!("add an empty document to the workspace; refuse unknown places and taken ids")
     }
 
     /// Creates a document holding `elements`, each appended to its parent's
@@ -441,62 +461,95 @@ impl Store {
         author: UserId,
         elements: Vec<NewElement>,
     ) -> Result<(), StoreError> {
-        todo!()
+        todo!("build the whole document aside (each parent earlier in the list), then index it and record one activity per element")
     }
 
     /// Applies `op` to a document as `user` (a user of this tenant), all or
     /// nothing, keeps the indexes and the activity feed up to date, and
     /// returns the document's new revision.
-    pub fn apply(&mut self, tenant: TenantId, document: DocumentId, user: UserId, op: &Operation) -> Result<u64, StoreError> {
-        todo!()
+    pub fn apply(
+        &mut self,
+        tenant: TenantId,
+        document: DocumentId,
+        user: UserId,
+        op: &Operation,
+    ) -> Result<u64, StoreError> {
+        todo!("check tenant, user and document, apply all or nothing, re-index the changed texts, record the activity")
     }
 
     pub fn document(&self, tenant: TenantId, document: DocumentId) -> Result<&Document, StoreError> {
-        todo!()
+        todo!("the tenant's document, or an error")
     }
 
     pub fn workspace_of(&self, tenant: TenantId, document: DocumentId) -> Result<WorkspaceId, StoreError> {
-        todo!()
+        todo!("the workspace the tenant's document belongs to")
     }
 
     /// The workspace's documents, in the order they were added.
     pub fn documents(&self, tenant: TenantId, workspace: WorkspaceId) -> Result<Vec<DocumentId>, StoreError> {
-        todo!()
+        todo!("the workspace's documents, in the order they were added")
     }
 
     /// A document's visible elements, in document order.
     pub fn document_elements(&self, tenant: TenantId, document: DocumentId) -> Result<Vec<ElementId>, StoreError> {
-        todo!()
+        todo!("the document's visible elements, in document order")
     }
 
     /// An element and its visible descendants, in document order; an error
     /// if the document has no such element.
-    pub fn subtree(&self, tenant: TenantId, document: DocumentId, element: ElementId) -> Result<Vec<ElementId>, StoreError> {
-        todo!()
+    pub fn subtree(
+        &self,
+        tenant: TenantId,
+        document: DocumentId,
+        element: ElementId,
+    ) -> Result<Vec<ElementId>, StoreError> {
+        todo!("the element and its visible descendants; an error if the document has no such element")
     }
 
     /// The visible elements of the workspace whose text holds `word` (whole
-    /// words: runs of letters and digits, any case), sorted by document and
-    /// element id.
-    pub fn search(&self, tenant: TenantId, workspace: WorkspaceId, word: &str) -> Result<Vec<(DocumentId, ElementId)>, StoreError> {
-        todo!()
+    /// words: runs of letters and digits, in any case, beyond ASCII too),
+    /// sorted by document and element id. Text edits change what is found.
+    pub fn search(
+        &self,
+        tenant: TenantId,
+        workspace: WorkspaceId,
+        word: &str,
+    ) -> Result<Vec<(DocumentId, ElementId)>, StoreError> {
+        todo!("look the lower-cased word up in the workspace's index; keep visible hits, sorted")
     }
 
     /// The workspace's latest `limit` changes, newest first.
-    pub fn activity(&self, tenant: TenantId, workspace: WorkspaceId, limit: usize) -> Result<Vec<Activity>, StoreError> {
-        todo!()
+    pub fn activity(
+        &self,
+        tenant: TenantId,
+        workspace: WorkspaceId,
+        limit: usize,
+    ) -> Result<Vec<Activity>, StoreError> {
+        todo!("the workspace's latest `limit` activities, newest first")
     }
 
     /// Extension (permissions): gives `user` a role in a document. A document
     /// with no roles is open to every user of its tenant; once it has one,
     /// users without a role may not change it.
-    pub fn set_role(&mut self, tenant: TenantId, document: DocumentId, user: UserId, role: Role) -> Result<(), StoreError> {
+    pub fn set_role(
+        &mut self,
+        tenant: TenantId,
+        document: DocumentId,
+        user: UserId,
+        role: Role,
+    ) -> Result<(), StoreError> {
         todo!("bonus")
     }
 
     /// Extension (permissions): locks an element and its subtree, so that
     /// only `owner` may change them (or insert into, or move into or out of them).
-    pub fn lock_element(&mut self, tenant: TenantId, document: DocumentId, element: ElementId, owner: UserId) -> Result<(), StoreError> {
+    pub fn lock_element(
+        &mut self,
+        tenant: TenantId,
+        document: DocumentId,
+        element: ElementId,
+        owner: UserId,
+    ) -> Result<(), StoreError> {
         todo!("bonus")
     }
 }
@@ -549,7 +602,7 @@ impl StateCache {
     /// The cached result (a hit), or runs the query on `store` and caches it
     /// (a miss). Every call counts exactly one hit or one miss.
     pub fn get(&mut self, store: &Store, query: &Query) -> Result<QueryResult, StoreError> {
-        todo!()
+        todo!("a hit returns the cached result; a miss runs the query and files it under the keys it depends on")
     }
 
     /// Drops exactly the results that depend on what changed:
@@ -563,23 +616,25 @@ impl StateCache {
     /// Whoever reports a structural change (an insert, a move) names the
     /// parents whose child lists changed, as well as the element.
     pub fn invalidate(&mut self, changed: &[EntityRef]) {
-        todo!()
+        todo!("turn each EntityRef into keys and drop exactly the results filed under them")
     }
 
     /// Pre-loads the workspace's popular queries (asked at least twice, even
     /// if invalidated since) that are not cached now. Returns how many.
     pub fn warm_cache(&mut self, store: &Store, tenant: TenantId, workspace: WorkspaceId) -> Result<usize, StoreError> {
-        todo!()
+        todo!("re-run this workspace's queries asked at least twice that are not cached now; return how many")
     }
 
     /// Packs the results not read since the previous call into a compact
-    /// form that takes much less memory and is still readable. Returns how many.
+    /// form that takes much less memory and is still readable (a result
+    /// cached since the previous call counts as read). Returns how many it
+    /// packed.
     pub fn compress_cache(&mut self) -> usize {
-        todo!()
+        todo!("pack the results not read since the previous call; return how many")
     }
 
     pub fn stats(&self) -> CacheStats {
-        todo!()
+        todo!("hits, misses and the number of results held now")
     }
 }
 
@@ -588,12 +643,14 @@ impl StateCache {
 // ---------------------------------------------------------------------------
 
 /// How many timings make a selector's baseline, and how many recent ones
-/// are compared with it.
+/// are compared with it. The baseline is a selector's first
+/// `REGRESSION_WINDOW` timings, for good; the recent window is its latest
+/// `REGRESSION_WINDOW` timings after those, sliding. A selector is judged
+/// only once that recent window is full.
 pub const REGRESSION_WINDOW: usize = 10;
 
-/// A selector is flagged when the median of its latest `REGRESSION_WINDOW`
-/// timings exceeds the median of its first `REGRESSION_WINDOW` by more than
-/// this factor.
+/// A selector is flagged when the median of its recent window exceeds the
+/// median of its baseline by more than this factor.
 pub const REGRESSION_FACTOR: f64 = 3.0;
 
 /// A selector that got slower.
@@ -642,27 +699,27 @@ impl PerformanceMonitor {
 
     /// Runs `f`, records how long it took under `name`, returns its result.
     pub fn measure_selector<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
-        todo!()
+        todo!("time f, record the timing under name, return what f returned")
     }
 
     /// The selectors that regressed (see `REGRESSION_FACTOR`), sorted by name.
     pub fn regressions(&self) -> Vec<Regression> {
-        todo!()
+        todo!("compare each full recent window's median with the baseline median")
     }
 
     /// Counts entities per kind and estimates the store's size in bytes.
     pub fn analyze_state_size(&self, store: &Store) -> StateAnalysis {
-        todo!()
+        todo!("walk the store once: count each kind and estimate the bytes")
     }
 
     /// Records one user interaction: an action and how long it took.
     pub fn track_user_interaction(&mut self, action: &str, duration: Duration) {
-        todo!()
+        todo!("add one to the count, add to the total, keep the maximum")
     }
 
     /// What was recorded for `action`; `None` if it never happened.
     pub fn interaction(&self, action: &str) -> Option<InteractionStats> {
-        todo!()
+        todo!("what was recorded for this action, if anything")
     }
 }
 

@@ -285,60 +285,35 @@ impl ChatState {
 
 /// Makes `user` a member of `channel`; both membership maps change. Joining
 /// twice changes nothing.
-pub fn join_channel(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn join_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
+    todo!("add the user to both membership maps, once")
 }
 
 /// Takes `user` out of `channel`, from both membership maps, and stops their
 /// typing there. Leaving a channel you are not in changes nothing.
-pub fn leave_channel(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn leave_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
+    todo!("remove the user from both membership maps and stop their typing there")
 }
 
 /// Records a user's presence.
-pub fn set_presence(
-    state: &ChatState,
-    user: &UserId,
-    presence: Presence,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn set_presence(state: &ChatState, user: &UserId, presence: Presence) -> Result<ChatState, ChatError> {
+    todo!("record the presence in user_presence")
 }
 
 /// `user` starts typing in `channel`. Starting again changes nothing.
-pub fn start_typing(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn start_typing(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
+    todo!("add the user to the channel's typing indicator, once, in start order")
 }
 
 /// `user` stops typing in `channel`.
-pub fn stop_typing(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn stop_typing(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
+    todo!("remove the user from the channel's typing indicator")
 }
 
 /// `user` has read `message` at `at`. A user's first receipt for a message
 /// is the one kept.
-pub fn mark_read(
-    state: &ChatState,
-    message: &MessageId,
-    user: &UserId,
-    at: u64,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn mark_read(state: &ChatState, message: &MessageId, user: &UserId, at: u64) -> Result<ChatState, ChatError> {
+    todo!("keep the user's first receipt for the message")
 }
 
 // ---------------------------------------------------------------------------
@@ -347,10 +322,7 @@ pub fn mark_read(
 
 /// A channel's messages, replies included, in channel order. Empty for an
 /// unknown channel.
-pub fn select_channel_messages<'a>(
-    state: &'a ChatState,
-    channel_id: &ChannelId,
-) -> Vec<&'a Message> {
+pub fn select_channel_messages<'a>(state: &'a ChatState, channel_id: &ChannelId) -> Vec<&'a Message> {
     todo!("follow the channel -> messages relationship")
 }
 
@@ -395,19 +367,14 @@ impl ChannelSelector {
     ///
     /// Read only this channel's own lists (its order, members and typing
     /// users): never walk the whole messages table.
-    pub fn select(
-        &mut self,
-        state: &ChatState,
-        channel_id: &ChannelId,
-        viewer: &UserId,
-    ) -> Option<Arc<ChannelView>> {
-        todo!()
+    pub fn select(&mut self, state: &ChatState, channel_id: &ChannelId, viewer: &UserId) -> Option<Arc<ChannelView>> {
+        todo!("return the cached Arc for the same inputs, else build the view from this channel's own lists")
     }
 }
 
 /// A new channel selector with its own, empty cache.
 pub fn make_select_channel_with_live_data() -> ChannelSelector {
-    todo!()
+    todo!("a ChannelSelector with an empty cache")
 }
 
 /// One message of a thread, with what a thread screen shows beside it.
@@ -439,13 +406,13 @@ impl ThreadSelector {
     /// The message and its replies; None for an unknown message. With the
     /// same inputs as the last call, returns the same `Arc`.
     pub fn select(&mut self, state: &ChatState, message_id: &MessageId) -> Option<Arc<ThreadView>> {
-        todo!()
+        todo!("return the cached Arc for the same inputs, else build the view from the thread's list of replies")
     }
 }
 
 /// A new thread selector with its own, empty cache.
 pub fn make_select_message_thread() -> ThreadSelector {
-    todo!()
+    todo!("a ThreadSelector with an empty cache")
 }
 
 // ---------------------------------------------------------------------------
@@ -465,7 +432,7 @@ pub fn send_message_optimistically(
     temp_id: MessageId,
     now: u64,
 ) -> Result<ChatState, ChatError> {
-    todo!()
+    todo!("build the pending message, link it into the channel order (and its parent's thread), record a Send")
 }
 
 /// Edits a message at once: new content, `edited_at = now`, one version up,
@@ -477,13 +444,13 @@ pub fn edit_message_optimistically(
     content: &str,
     now: u64,
 ) -> Result<ChatState, ChatError> {
-    todo!()
+    todo!("change the text, edited_at and version, mark it Pending, keep the first rollback point")
 }
 
 /// The server refused a pending change: the message is marked Failed and
 /// stays pending, so it can be retried (confirmed) or rolled back.
 pub fn mark_sync_failed(state: &ChatState, id: &MessageId) -> Result<ChatState, ChatError> {
-    todo!()
+    todo!("mark a pending message Failed, keeping its pending entry")
 }
 
 /// Undoes a pending change. A send disappears from every table and
@@ -492,11 +459,10 @@ pub fn mark_sync_failed(state: &ChatState, id: &MessageId) -> Result<ChatState, 
 /// channel's last activity, follow.
 ///
 /// Refuses an unknown message and one with nothing pending (`NotPending`).
-pub fn rollback_optimistic_message(
-    state: &ChatState,
-    id: &MessageId,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn rollback_optimistic_message(state: &ChatState, id: &MessageId) -> Result<ChatState, ChatError> {
+    todo!(
+        "undo the pending change: a Send is deleted, an Edit gets its old text, edit time, version and reactions back"
+    )
 }
 
 /// The server has the message: its copy replaces the local one, and its id
@@ -512,12 +478,8 @@ pub fn rollback_optimistic_message(
 ///
 /// Refuses an unknown message, one with nothing pending, and a server copy
 /// with a missing channel, author or a bad parent.
-pub fn confirm_optimistic_message(
-    state: &ChatState,
-    id: &MessageId,
-    server: Message,
-) -> Result<ChatState, ChatError> {
-    todo!()
+pub fn confirm_optimistic_message(state: &ChatState, id: &MessageId, server: Message) -> Result<ChatState, ChatError> {
+    todo!("check the server copy, swap the temporary id for the server id everywhere, resolve any conflict")
 }
 
 // ---------------------------------------------------------------------------
@@ -545,7 +507,7 @@ pub struct Resolution {
 ///   otherwise Merge. Only Server leaves nothing to send: its result is
 ///   Synced, the others Pending.
 pub fn resolve_message_conflict(local: &Message, server: &Message) -> Resolution {
-    todo!()
+    todo!("text from the higher version (then the later edit, then the server), reactions merged, the strategy")
 }
 
 /// A partial update of a channel: `None` leaves a field as it is.
@@ -584,7 +546,7 @@ pub struct SyncUpdates {
 /// A batch with a reference to a missing channel, user or parent is refused
 /// whole, and the state stays as it was.
 pub fn apply_sync_updates(state: &ChatState, updates: SyncUpdates) -> Result<ChatState, ChatError> {
-    todo!()
+    todo!("apply messages, deletions and channel updates, then stamp last_sync on every touched channel")
 }
 
 // ---------------------------------------------------------------------------

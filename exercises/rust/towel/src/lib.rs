@@ -124,7 +124,9 @@ pub fn select_user_posts<'a>(state: &'a BlogState, user_id: &UserId) -> Vec<&'a 
 pub struct PostUpdate {
     pub title: Option<String>,
     pub content: Option<String>,
-    /// Moving a post to another author moves it between their post lists.
+    /// Moving a post to another author moves it from the old author's post
+    /// list to the end of the new author's. The author the post already has
+    /// is not a move: the post keeps its place.
     pub author_id: Option<UserId>,
     pub updated_at: Option<String>,
 }
@@ -138,32 +140,32 @@ pub struct UserUpdate {
 
 /// Adds a user. Refuses an id that is already taken.
 pub fn add_user(state: &BlogState, user: User) -> Result<BlogState, BlogError> {
-    todo!()
+    todo!("insert the user, refusing a taken id")
 }
 
 /// Adds a post by an existing author, and records it in the author's posts.
 /// Refuses an id that is already taken and an unknown author.
 pub fn add_post(state: &BlogState, post: Post) -> Result<BlogState, BlogError> {
-    todo!()
+    todo!("insert the post and append it to its author's post list")
 }
 
 /// Adds a comment to an existing post, by an existing user: both the comments
 /// table and the post's comment list change. Refuses an id that is already
 /// taken, an unknown post and an unknown author.
 pub fn add_comment(state: &BlogState, comment: Comment) -> Result<BlogState, BlogError> {
-    todo!()
+    todo!("insert the comment and append it to its post's comment list")
 }
 
 /// Changes only the fields that `update` sets; every other field, post and
 /// table stays as it was. Refuses an unknown post and an unknown new author.
 pub fn update_post(state: &BlogState, id: &PostId, update: PostUpdate) -> Result<BlogState, BlogError> {
-    todo!()
+    todo!("copy the post, overwrite only the fields that are Some, move it between author lists if needed")
 }
 
 /// Changes only the fields that `update` sets. Renaming a user is one change,
 /// however many posts they wrote.
 pub fn update_user(state: &BlogState, id: &UserId, update: UserUpdate) -> Result<BlogState, BlogError> {
-    todo!()
+    todo!("copy the user and overwrite only the fields that are Some")
 }
 
 // ---------------------------------------------------------------------------

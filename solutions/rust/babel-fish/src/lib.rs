@@ -471,9 +471,11 @@ pub fn make_select_user_feed() -> SelectUserFeed {
 }
 
 impl SelectUserFeed {
-    /// Posts by the users `user` follows, at most 7 days old at `now`,
-    /// highest engagement first (ties by post id), at most 50. Called again
-    /// with nothing changed, it returns the same `Arc`.
+    /// Posts by the users `user` follows, at most 7 days old at `now`
+    /// (`now - created_at <= FEED_WINDOW_MS`; a post dated after `now` counts
+    /// as new), highest engagement first, equal engagement by post id
+    /// (smallest first), at most `FEED_LIMIT`: the best of the recent ones.
+    /// Called again with nothing changed, it returns the same `Arc`.
     pub fn select(&mut self, state: &SocialState, user: &UserId, now: Millis) -> Arc<Vec<PostWithDetails>> {
         let fresh = self.selector.select(state, &(user.clone(), now));
         // The feed reads whole tables, so any new post or like recomputes it.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Edit, ElementId, IdMap, MAX_EDITS, MAX_PAYLOAD_BYTES, Operation, Place};
+use crate::{Edit, ElementId, IdMap, Operation, Place, MAX_EDITS, MAX_PAYLOAD_BYTES};
 
 /// One element of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,10 @@ pub enum OpError {
     UnknownElement(ElementId),
     DuplicateElement(ElementId),
     /// A child index or a character position past the end.
-    OutOfRange { index: usize, len: usize },
+    OutOfRange {
+        index: usize,
+        len: usize,
+    },
     /// A move into the element itself or into its own subtree.
     Cycle(ElementId),
     /// A move whose `from` or `to` does not describe the document.
@@ -128,7 +131,11 @@ pub(crate) fn byte_at(s: &str, pos: usize) -> Option<usize> {
 }
 
 pub(crate) fn char_len(s: &str) -> usize {
-    if s.is_ascii() { s.len() } else { s.chars().count() }
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 impl Document {
@@ -244,7 +251,12 @@ impl Document {
     }
 
     /// Bulk loading: appends a new element to its parent's list.
-    pub(crate) fn push_element(&mut self, id: ElementId, parent: Option<ElementId>, text: String) -> Result<(), OpError> {
+    pub(crate) fn push_element(
+        &mut self,
+        id: ElementId,
+        parent: Option<ElementId>,
+        text: String,
+    ) -> Result<(), OpError> {
         if text.len() > MAX_PAYLOAD_BYTES {
             return Err(OpError::TooLarge);
         }
@@ -293,9 +305,9 @@ impl Document {
 
     /// `path` is exactly the ancestor chain of its first element.
     fn path_is_real(&self, path: &[ElementId]) -> bool {
-        path.iter().enumerate().all(|(i, id)| {
-            self.nodes.get(id).is_some_and(|n| n.element.parent == path.get(i + 1).copied())
-        })
+        path.iter()
+            .enumerate()
+            .all(|(i, id)| self.nodes.get(id).is_some_and(|n| n.element.parent == path.get(i + 1).copied()))
     }
 
     /// Validates one edit, then applies it.

@@ -20,7 +20,9 @@ mod sync;
 
 pub use cache::{CacheStats, EntityRef, Query, QueryResult, StateCache};
 pub use doc::{Document, Element, OpError};
-pub use monitor::{InteractionStats, PerformanceMonitor, REGRESSION_FACTOR, REGRESSION_WINDOW, Regression, StateAnalysis};
+pub use monitor::{
+    InteractionStats, PerformanceMonitor, Regression, StateAnalysis, REGRESSION_FACTOR, REGRESSION_WINDOW,
+};
 pub use ot::{compose, transform};
 pub use store::{Activity, NewElement, Role, Store, StoreError};
 pub use sync::{Broadcast, Client, Conflict, Server, Submit};

@@ -99,7 +99,11 @@ impl PerformanceMonitor {
             .selectors
             .iter()
             .filter(|(_, t)| t.recent.len() == REGRESSION_WINDOW)
-            .map(|(name, t)| Regression { selector: name.clone(), baseline: median(&t.baseline), recent: median(&t.recent) })
+            .map(|(name, t)| Regression {
+                selector: name.clone(),
+                baseline: median(&t.baseline),
+                recent: median(&t.recent),
+            })
             .filter(|r| r.recent.as_secs_f64() > REGRESSION_FACTOR * r.baseline.as_secs_f64())
             .collect();
         out.sort_by(|a, b| a.selector.cmp(&b.selector));

@@ -18,7 +18,11 @@ pub fn transform(a: &Operation, b: &Operation) -> (Operation, Operation) {
 }
 
 /// `transform`, telling `lost` each time part of `b` is dropped or undone.
-pub(crate) fn transform_noting(a: &Operation, b: &Operation, lost: &mut dyn FnMut(&'static str)) -> (Operation, Operation) {
+pub(crate) fn transform_noting(
+    a: &Operation,
+    b: &Operation,
+    lost: &mut dyn FnMut(&'static str),
+) -> (Operation, Operation) {
     // The grid: each edit of `a` is transformed past every edit of `b` in
     // turn, and each edit of `b` past every edit of `a`.
     let mut b_now: Vec<Edit> = b.edits.clone();
@@ -147,10 +151,9 @@ enum Prim {
 fn prims(edit: &Edit) -> Vec<Prim> {
     match edit {
         Edit::Insert { parent, index, .. } => vec![Prim::Put { list: *parent, index: *index }],
-        Edit::Move { from, to, .. } => vec![
-            Prim::Rem { list: from.parent(), index: from.index },
-            Prim::Put { list: to.parent(), index: to.index },
-        ],
+        Edit::Move { from, to, .. } => {
+            vec![Prim::Rem { list: from.parent(), index: from.index }, Prim::Put { list: to.parent(), index: to.index }]
+        }
         _ => Vec::new(),
     }
 }

@@ -97,7 +97,11 @@ pub struct Store {
 /// The words of a text: runs of letters and digits, lower-cased.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| {
-        if w.is_ascii() { w.to_ascii_lowercase() } else { w.to_lowercase() }
+        if w.is_ascii() {
+            w.to_ascii_lowercase()
+        } else {
+            w.to_lowercase()
+        }
     })
 }
 
@@ -105,7 +109,8 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 fn index_text(words_index: &mut WordIndex, key: (DocumentId, ElementId), text: &str) {
     for raw in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         // Most words are lower-case already: look them up without allocating.
-        let lower = if raw.is_ascii() { !raw.bytes().any(|b| b.is_ascii_uppercase()) } else { raw.to_lowercase() == raw };
+        let lower =
+            if raw.is_ascii() { !raw.bytes().any(|b| b.is_ascii_uppercase()) } else { raw.to_lowercase() == raw };
         let list = match words_index.get_mut(raw) {
             Some(list) if lower => list,
             _ => words_index.entry(words(raw).next().unwrap_or_default()).or_default(),
@@ -379,7 +384,12 @@ impl Store {
     }
 
     /// The workspace's latest `limit` changes, newest first.
-    pub fn activity(&self, tenant: TenantId, workspace: WorkspaceId, limit: usize) -> Result<Vec<Activity>, StoreError> {
+    pub fn activity(
+        &self,
+        tenant: TenantId,
+        workspace: WorkspaceId,
+        limit: usize,
+    ) -> Result<Vec<Activity>, StoreError> {
         Ok(self.workspace(tenant, workspace)?.activity.iter().rev().take(limit).cloned().collect())
     }
 

@@ -279,7 +279,13 @@ impl Client {
 }
 
 /// Transforms `ours` past the server's `theirs`; a loss goes to `log`.
-fn rebase(theirs: &Operation, ours: &Operation, client: ClientId, seq: u64, log: &mut Vec<Conflict>) -> (Operation, Operation) {
+fn rebase(
+    theirs: &Operation,
+    ours: &Operation,
+    client: ClientId,
+    seq: u64,
+    log: &mut Vec<Conflict>,
+) -> (Operation, Operation) {
     let mut lost: Vec<&'static str> = Vec::new();
     let (theirs2, ours2) = transform_noting(theirs, ours, &mut |why| lost.push(why));
     if !lost.is_empty() {

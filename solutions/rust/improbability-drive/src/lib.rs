@@ -263,17 +263,8 @@ pub enum ChatError {
 }
 
 /// The place of (timestamp, id) in a list sorted by (timestamp, id).
-fn position(
-    list: &[MessageId],
-    messages: &HashMap<MessageId, Message>,
-    timestamp: u64,
-    id: &MessageId,
-) -> usize {
-    list.partition_point(|other| {
-        messages
-            .get(other)
-            .is_none_or(|m| (m.timestamp, other) < (timestamp, id))
-    })
+fn position(list: &[MessageId], messages: &HashMap<MessageId, Message>, timestamp: u64, id: &MessageId) -> usize {
+    list.partition_point(|other| messages.get(other).is_none_or(|m| (m.timestamp, other) < (timestamp, id)))
 }
 
 /// Removes `id` from the sorted list under `key`, dropping the list when it
@@ -316,14 +307,7 @@ impl ChatState {
     /// messages, and replies whose parent is in another channel or is itself
     /// a reply.
     pub fn from_snapshot(snapshot: ChatSnapshot) -> Result<ChatState, ChatError> {
-        let ChatSnapshot {
-            channels,
-            users,
-            members,
-            messages,
-            presence,
-            receipts,
-        } = snapshot;
+        let ChatSnapshot { channels, users, members, messages, presence, receipts } = snapshot;
 
         let mut channel_table = HashMap::with_capacity(channels.len());
         for channel in channels {
@@ -379,29 +363,18 @@ impl ChatState {
         for message in message_table.values() {
             if let Some(parent_id) = &message.parent_message_id {
                 let parent = message_table.get(parent_id);
-                if parent.is_none_or(|p| {
-                    p.channel_id != message.channel_id || p.parent_message_id.is_some()
-                }) {
+                if parent.is_none_or(|p| p.channel_id != message.channel_id || p.parent_message_id.is_some()) {
                     return Err(ChatError::BadParent(parent_id.clone()));
                 }
-                by_parent
-                    .entry(parent_id.clone())
-                    .or_default()
-                    .push((message.timestamp, message.id.clone()));
+                by_parent.entry(parent_id.clone()).or_default().push((message.timestamp, message.id.clone()));
             }
-            by_channel
-                .entry(message.channel_id.clone())
-                .or_default()
-                .push((message.timestamp, message.id.clone()));
+            by_channel.entry(message.channel_id.clone()).or_default().push((message.timestamp, message.id.clone()));
         }
         let sorted = |mut pairs: Vec<(u64, MessageId)>| {
             pairs.sort_unstable();
             pairs.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
         };
-        let channel_messages = by_channel
-            .into_iter()
-            .map(|(k, v)| (k, sorted(v)))
-            .collect();
+        let channel_messages = by_channel.into_iter().map(|(k, v)| (k, sorted(v))).collect();
         let message_threads = by_parent.into_iter().map(|(k, v)| (k, sorted(v))).collect();
 
         let mut user_presence = HashMap::new();
@@ -422,10 +395,7 @@ impl ChatState {
             }
             let list = read_receipts.entry(message).or_default();
             if !list.iter().any(|r| r.user_id == user) {
-                list.push(ReadReceipt {
-                    user_id: user,
-                    read_at,
-                });
+                list.push(ReadReceipt { user_id: user, read_at });
             }
         }
 
@@ -461,26 +431,18 @@ impl ChatState {
     }
 
     fn require_message(&self, id: &MessageId) -> Result<&Message, ChatError> {
-        self.messages
-            .get(id)
-            .ok_or_else(|| ChatError::UnknownMessage(id.clone()))
+        self.messages.get(id).ok_or_else(|| ChatError::UnknownMessage(id.clone()))
     }
 
     /// The pending entry of a message, or why there is none.
     fn pending_entry(&self, id: &MessageId) -> Result<&PendingMessage, ChatError> {
         self.require_message(id)?;
-        self.messages_pending_sync
-            .get(id)
-            .ok_or_else(|| ChatError::NotPending(id.clone()))
+        self.messages_pending_sync.get(id).ok_or_else(|| ChatError::NotPending(id.clone()))
     }
 
     /// Refuses a reply whose parent cannot take it. `replaces` is the id the
     /// message takes over (a temporary id being confirmed), if any.
-    fn check_parent(
-        &self,
-        message: &Message,
-        replaces: Option<&MessageId>,
-    ) -> Result<(), ChatError> {
+    fn check_parent(&self, message: &Message, replaces: Option<&MessageId>) -> Result<(), ChatError> {
         let Some(parent_id) = &message.parent_message_id else {
             return Ok(());
         };
@@ -494,11 +456,7 @@ impl ChatState {
         }
         // Threads are one level deep: a message with replies cannot become one.
         let own = replaces.unwrap_or(&message.id);
-        if self
-            .message_threads
-            .get(own)
-            .is_some_and(|replies| !replies.is_empty())
-        {
+        if self.message_threads.get(own).is_some_and(|replies| !replies.is_empty()) {
             return Err(bad());
         }
         Ok(())
@@ -512,15 +470,11 @@ impl ChatState {
         let parent = message.parent_message_id.clone();
         Arc::make_mut(&mut self.messages).insert(id.clone(), message);
 
-        let order = Arc::make_mut(&mut self.channel_messages)
-            .entry(channel)
-            .or_default();
+        let order = Arc::make_mut(&mut self.channel_messages).entry(channel).or_default();
         let at = position(order, &self.messages, timestamp, &id);
         order.insert(at, id.clone());
         if let Some(parent) = parent {
-            let replies = Arc::make_mut(&mut self.message_threads)
-                .entry(parent)
-                .or_default();
+            let replies = Arc::make_mut(&mut self.message_threads).entry(parent).or_default();
             let at = position(replies, &self.messages, timestamp, &id);
             replies.insert(at, id);
         }
@@ -530,26 +484,11 @@ impl ChatState {
     /// thread. Its own replies, receipts and sync entries are left to the caller.
     fn unlink(&mut self, id: &MessageId) -> Option<Message> {
         let message = self.messages.get(id)?;
-        let (timestamp, channel, parent) = (
-            message.timestamp,
-            message.channel_id.clone(),
-            message.parent_message_id.clone(),
-        );
-        remove_sorted(
-            Arc::make_mut(&mut self.channel_messages),
-            &channel,
-            &self.messages,
-            timestamp,
-            id,
-        );
+        let (timestamp, channel, parent) =
+            (message.timestamp, message.channel_id.clone(), message.parent_message_id.clone());
+        remove_sorted(Arc::make_mut(&mut self.channel_messages), &channel, &self.messages, timestamp, id);
         if let Some(parent) = parent {
-            remove_sorted(
-                Arc::make_mut(&mut self.message_threads),
-                &parent,
-                &self.messages,
-                timestamp,
-                id,
-            );
+            remove_sorted(Arc::make_mut(&mut self.message_threads), &parent, &self.messages, timestamp, id);
         }
         Arc::make_mut(&mut self.messages).remove(id)
     }
@@ -584,9 +523,7 @@ impl ChatState {
             Arc::make_mut(&mut self.message_threads).insert(new.clone(), replies);
         }
         if let Some(receipts) = take_key(&mut self.read_receipts, old) {
-            let list = Arc::make_mut(&mut self.read_receipts)
-                .entry(new.clone())
-                .or_default();
+            let list = Arc::make_mut(&mut self.read_receipts).entry(new.clone()).or_default();
             for receipt in receipts {
                 if !list.iter().any(|r| r.user_id == receipt.user_id) {
                     list.push(receipt);
@@ -608,9 +545,7 @@ impl ChatState {
         self.require_user(&server.author_id)?;
         self.check_parent(&server, Some(id))?;
 
-        let local = self
-            .unlink(id)
-            .expect("the caller checked the message exists");
+        let local = self.unlink(id).expect("the caller checked the message exists");
         take_key(&mut self.messages_pending_sync, id);
         let new_id = server.id.clone();
         if &new_id != id {
@@ -625,27 +560,16 @@ impl ChatState {
             if strategy != Strategy::Server {
                 // Our side still has changes the server lacks: they stay
                 // pending, and a rollback returns to the server's copy.
-                let previous = Message {
-                    sync_status: SyncStatus::Synced,
-                    ..server.clone()
-                };
+                let previous = Message { sync_status: SyncStatus::Synced, ..server.clone() };
                 Arc::make_mut(&mut self.messages_pending_sync)
                     .insert(new_id.clone(), PendingMessage::Edit { previous });
             }
-            let conflict = ConflictState {
-                strategy,
-                local,
-                server,
-            };
+            let conflict = ConflictState { strategy, local, server };
             Arc::make_mut(&mut self.conflicts).insert(new_id, conflict);
             resolved
         } else {
             let optimistic_id = server.optimistic_id.clone().or(local.optimistic_id);
-            Message {
-                sync_status: SyncStatus::Synced,
-                optimistic_id,
-                ..server
-            }
+            Message { sync_status: SyncStatus::Synced, optimistic_id, ..server }
         };
         self.link(resolved);
         Ok(())
@@ -656,12 +580,7 @@ impl ChatState {
         // The server echoing one of our optimistic sends: confirm it, rather
         // than keep two copies of one message.
         if let Some(temp) = &server.optimistic_id {
-            if temp != &server.id
-                && matches!(
-                    self.messages_pending_sync.get(temp),
-                    Some(PendingMessage::Send)
-                )
-            {
+            if temp != &server.id && matches!(self.messages_pending_sync.get(temp), Some(PendingMessage::Send)) {
                 let temp = temp.clone();
                 return self.settle(&temp, server);
             }
@@ -680,20 +599,13 @@ impl ChatState {
         }
         self.check_parent(&server, None)?;
         self.unlink(&id);
-        self.link(Message {
-            sync_status: SyncStatus::Synced,
-            ..server
-        });
+        self.link(Message { sync_status: SyncStatus::Synced, ..server });
         Ok(())
     }
 
     /// Removes a user's typing indicator in a channel, if there is one.
     fn stop_typing_in(&mut self, channel: &ChannelId, user: &UserId) {
-        if !self
-            .typing_indicators
-            .get(channel)
-            .is_some_and(|t| t.users.contains(user))
-        {
+        if !self.typing_indicators.get(channel).is_some_and(|t| t.users.contains(user)) {
             return;
         }
         let indicators = Arc::make_mut(&mut self.typing_indicators);
@@ -712,47 +624,25 @@ impl ChatState {
 
 /// Makes `user` a member of `channel`; both membership maps change. Joining
 /// twice changes nothing.
-pub fn join_channel(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
+pub fn join_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
     state.require_channel(channel)?;
     state.require_user(user)?;
     let mut next = state.clone();
-    if state
-        .user_channels
-        .get(user)
-        .is_some_and(|joined| joined.contains(channel))
-    {
+    if state.user_channels.get(user).is_some_and(|joined| joined.contains(channel)) {
         return Ok(next);
     }
-    Arc::make_mut(&mut next.channel_members)
-        .entry(channel.clone())
-        .or_default()
-        .push(user.clone());
-    Arc::make_mut(&mut next.user_channels)
-        .entry(user.clone())
-        .or_default()
-        .push(channel.clone());
+    Arc::make_mut(&mut next.channel_members).entry(channel.clone()).or_default().push(user.clone());
+    Arc::make_mut(&mut next.user_channels).entry(user.clone()).or_default().push(channel.clone());
     Ok(next)
 }
 
 /// Takes `user` out of `channel`, from both membership maps, and stops their
 /// typing there. Leaving a channel you are not in changes nothing.
-pub fn leave_channel(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
+pub fn leave_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
     state.require_channel(channel)?;
     state.require_user(user)?;
     let mut next = state.clone();
-    if !state
-        .user_channels
-        .get(user)
-        .is_some_and(|joined| joined.contains(channel))
-    {
+    if !state.user_channels.get(user).is_some_and(|joined| joined.contains(channel)) {
         return Ok(next);
     }
     let members = Arc::make_mut(&mut next.channel_members);
@@ -774,11 +664,7 @@ pub fn leave_channel(
 }
 
 /// Records a user's presence.
-pub fn set_presence(
-    state: &ChatState,
-    user: &UserId,
-    presence: Presence,
-) -> Result<ChatState, ChatError> {
+pub fn set_presence(state: &ChatState, user: &UserId, presence: Presence) -> Result<ChatState, ChatError> {
     state.require_user(user)?;
     let mut next = state.clone();
     if state.user_presence.get(user) != Some(&presence) {
@@ -788,34 +674,18 @@ pub fn set_presence(
 }
 
 /// `user` starts typing in `channel`. Starting again changes nothing.
-pub fn start_typing(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
+pub fn start_typing(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
     state.require_channel(channel)?;
     state.require_user(user)?;
     let mut next = state.clone();
-    if !state
-        .typing_indicators
-        .get(channel)
-        .is_some_and(|t| t.users.contains(user))
-    {
-        Arc::make_mut(&mut next.typing_indicators)
-            .entry(channel.clone())
-            .or_default()
-            .users
-            .push(user.clone());
+    if !state.typing_indicators.get(channel).is_some_and(|t| t.users.contains(user)) {
+        Arc::make_mut(&mut next.typing_indicators).entry(channel.clone()).or_default().users.push(user.clone());
     }
     Ok(next)
 }
 
 /// `user` stops typing in `channel`.
-pub fn stop_typing(
-    state: &ChatState,
-    channel: &ChannelId,
-    user: &UserId,
-) -> Result<ChatState, ChatError> {
+pub fn stop_typing(state: &ChatState, channel: &ChannelId, user: &UserId) -> Result<ChatState, ChatError> {
     state.require_channel(channel)?;
     state.require_user(user)?;
     let mut next = state.clone();
@@ -825,28 +695,13 @@ pub fn stop_typing(
 
 /// `user` has read `message` at `at`. A user's first receipt for a message
 /// is the one kept.
-pub fn mark_read(
-    state: &ChatState,
-    message: &MessageId,
-    user: &UserId,
-    at: u64,
-) -> Result<ChatState, ChatError> {
+pub fn mark_read(state: &ChatState, message: &MessageId, user: &UserId, at: u64) -> Result<ChatState, ChatError> {
     state.require_message(message)?;
     state.require_user(user)?;
     let mut next = state.clone();
-    if !state
-        .read_receipts
-        .get(message)
-        .is_some_and(|list| list.iter().any(|r| &r.user_id == user))
-    {
-        let receipt = ReadReceipt {
-            user_id: user.clone(),
-            read_at: at,
-        };
-        Arc::make_mut(&mut next.read_receipts)
-            .entry(message.clone())
-            .or_default()
-            .push(receipt);
+    if !state.read_receipts.get(message).is_some_and(|list| list.iter().any(|r| &r.user_id == user)) {
+        let receipt = ReadReceipt { user_id: user.clone(), read_at: at };
+        Arc::make_mut(&mut next.read_receipts).entry(message.clone()).or_default().push(receipt);
     }
     Ok(next)
 }
@@ -857,16 +712,11 @@ pub fn mark_read(
 
 /// A channel's messages, replies included, in channel order. Empty for an
 /// unknown channel.
-pub fn select_channel_messages<'a>(
-    state: &'a ChatState,
-    channel_id: &ChannelId,
-) -> Vec<&'a Message> {
+pub fn select_channel_messages<'a>(state: &'a ChatState, channel_id: &ChannelId) -> Vec<&'a Message> {
     state
         .channel_messages
         .get(channel_id)
-        .map_or_else(Vec::new, |ids| {
-            ids.iter().filter_map(|id| state.messages.get(id)).collect()
-        })
+        .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.messages.get(id)).collect())
 }
 
 /// How many of the newest messages a channel view shows.
@@ -884,10 +734,7 @@ struct Decryptor {
 
 impl Decryptor {
     fn new(cipher: Option<Arc<dyn Cipher>>) -> Self {
-        Decryptor {
-            cipher,
-            plain: HashMap::new(),
-        }
+        Decryptor { cipher, plain: HashMap::new() }
     }
 
     fn content(&mut self, message: &Message) -> String {
@@ -900,10 +747,7 @@ impl Decryptor {
             }
         }
         let plaintext = cipher.decrypt(&message.content);
-        self.plain.insert(
-            message.id.clone(),
-            (message.content.clone(), plaintext.clone()),
-        );
+        self.plain.insert(message.id.clone(), (message.content.clone(), plaintext.clone()));
         plaintext
     }
 }
@@ -988,37 +832,21 @@ pub struct ChannelSelector {
 impl ChannelSelector {
     /// The channel as `viewer` sees it; None for an unknown channel. With the
     /// same inputs as the last call, returns the same `Arc`.
-    pub fn select(
-        &mut self,
-        state: &ChatState,
-        channel_id: &ChannelId,
-        viewer: &UserId,
-    ) -> Option<Arc<ChannelView>> {
+    pub fn select(&mut self, state: &ChatState, channel_id: &ChannelId, viewer: &UserId) -> Option<Arc<ChannelView>> {
         if let Some((inputs, view)) = &self.last {
             if inputs.same(state, channel_id, viewer) {
                 return Some(Arc::clone(view));
             }
         }
         let view = Arc::new(self.compute(state, channel_id, viewer)?);
-        self.last = Some((
-            ChannelInputs::of(state, channel_id, viewer),
-            Arc::clone(&view),
-        ));
+        self.last = Some((ChannelInputs::of(state, channel_id, viewer), Arc::clone(&view)));
         Some(view)
     }
 
     /// Reads only this channel's lists: its order, members and typing users.
-    fn compute(
-        &mut self,
-        state: &ChatState,
-        channel_id: &ChannelId,
-        viewer: &UserId,
-    ) -> Option<ChannelView> {
+    fn compute(&mut self, state: &ChatState, channel_id: &ChannelId, viewer: &UserId) -> Option<ChannelView> {
         let channel = state.channels.get(channel_id)?;
-        let order = state
-            .channel_messages
-            .get(channel_id)
-            .map_or(&[][..], Vec::as_slice);
+        let order = state.channel_messages.get(channel_id).map_or(&[][..], Vec::as_slice);
 
         let newest = &order[order.len().saturating_sub(CHANNEL_VIEW_MESSAGES)..];
         let messages = newest
@@ -1034,35 +862,17 @@ impl ChannelSelector {
             })
             .collect();
 
-        let typing_users =
-            state
-                .typing_indicators
-                .get(channel_id)
-                .map_or_else(Vec::new, |indicator| {
-                    indicator
-                        .users
-                        .iter()
-                        .filter(|u| *u != viewer)
-                        .filter_map(|u| state.users.get(u).cloned())
-                        .collect()
-                });
+        let typing_users = state.typing_indicators.get(channel_id).map_or_else(Vec::new, |indicator| {
+            indicator.users.iter().filter(|u| *u != viewer).filter_map(|u| state.users.get(u).cloned()).collect()
+        });
         let online_member_count = state.channel_members.get(channel_id).map_or(0, |members| {
-            members
-                .iter()
-                .filter(|u| state.user_presence.get(*u) == Some(&Presence::Online))
-                .count()
+            members.iter().filter(|u| state.user_presence.get(*u) == Some(&Presence::Online)).count()
         });
         let unread_count = order
             .iter()
             .filter(|id| {
-                let by_someone_else = state
-                    .messages
-                    .get(*id)
-                    .is_some_and(|m| &m.author_id != viewer);
-                let read = state
-                    .read_receipts
-                    .get(*id)
-                    .is_some_and(|list| list.iter().any(|r| &r.user_id == viewer));
+                let by_someone_else = state.messages.get(*id).is_some_and(|m| &m.author_id != viewer);
+                let read = state.read_receipts.get(*id).is_some_and(|list| list.iter().any(|r| &r.user_id == viewer));
                 by_someone_else && !read
             })
             .count();
@@ -1084,10 +894,7 @@ impl ChannelSelector {
 
 /// A new channel selector with its own, empty cache.
 pub fn make_select_channel_with_live_data() -> ChannelSelector {
-    ChannelSelector {
-        decryptor: Decryptor::new(None),
-        last: None,
-    }
+    ChannelSelector { decryptor: Decryptor::new(None), last: None }
 }
 
 /// One message of a thread, with what a thread screen shows beside it.
@@ -1163,18 +970,15 @@ impl ThreadSelector {
         let replies = state
             .message_threads
             .get(message_id)
-            .map_or_else(Vec::new, |ids| {
-                ids.iter().filter_map(|id| self.entry(state, id)).collect()
-            });
+            .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| self.entry(state, id)).collect());
         Some(ThreadView { parent, replies })
     }
 
     fn entry(&mut self, state: &ChatState, id: &MessageId) -> Option<ThreadMessage> {
         let message = state.messages.get(id)?;
         let author = state.users.get(&message.author_id)?;
-        let read_by = state.read_receipts.get(id).map_or_else(Vec::new, |list| {
-            list.iter().map(|r| r.user_id.clone()).collect()
-        });
+        let read_by =
+            state.read_receipts.get(id).map_or_else(Vec::new, |list| list.iter().map(|r| r.user_id.clone()).collect());
         Some(ThreadMessage {
             content: self.decryptor.content(message),
             pending: message.sync_status != SyncStatus::Synced,
@@ -1187,10 +991,7 @@ impl ThreadSelector {
 
 /// A new thread selector with its own, empty cache.
 pub fn make_select_message_thread() -> ThreadSelector {
-    ThreadSelector {
-        decryptor: Decryptor::new(None),
-        last: None,
-    }
+    ThreadSelector { decryptor: Decryptor::new(None), last: None }
 }
 
 // ---------------------------------------------------------------------------
@@ -1210,12 +1011,7 @@ pub fn send_message_optimistically(
     if state.messages.contains_key(&temp_id) {
         return Err(ChatError::DuplicateMessage(temp_id));
     }
-    let NewMessage {
-        channel_id,
-        author_id,
-        content,
-        parent_message_id,
-    } = draft;
+    let NewMessage { channel_id, author_id, content, parent_message_id } = draft;
     state.require_channel(&channel_id)?;
     state.require_user(&author_id)?;
     let message = Message {
@@ -1253,12 +1049,9 @@ pub fn edit_message_optimistically(
     let mut next = state.clone();
     if !state.messages_pending_sync.contains_key(id) {
         let previous = current.clone();
-        Arc::make_mut(&mut next.messages_pending_sync)
-            .insert(id.clone(), PendingMessage::Edit { previous });
+        Arc::make_mut(&mut next.messages_pending_sync).insert(id.clone(), PendingMessage::Edit { previous });
     }
-    let message = Arc::make_mut(&mut next.messages)
-        .get_mut(id)
-        .expect("the message was checked to exist");
+    let message = Arc::make_mut(&mut next.messages).get_mut(id).expect("the message was checked to exist");
     message.content = content.to_owned();
     message.edited_at = Some(now);
     message.version += 1;
@@ -1271,9 +1064,7 @@ pub fn edit_message_optimistically(
 pub fn mark_sync_failed(state: &ChatState, id: &MessageId) -> Result<ChatState, ChatError> {
     state.pending_entry(id)?;
     let mut next = state.clone();
-    let message = Arc::make_mut(&mut next.messages)
-        .get_mut(id)
-        .expect("the message was checked to exist");
+    let message = Arc::make_mut(&mut next.messages).get_mut(id).expect("the message was checked to exist");
     message.sync_status = SyncStatus::Failed;
     Ok(next)
 }
@@ -1282,19 +1073,14 @@ pub fn mark_sync_failed(state: &ChatState, id: &MessageId) -> Result<ChatState, 
 /// relationship (its replies become top-level messages); an edit goes back to
 /// the message as it was before. Derived values, such as the channel's last
 /// activity, follow.
-pub fn rollback_optimistic_message(
-    state: &ChatState,
-    id: &MessageId,
-) -> Result<ChatState, ChatError> {
+pub fn rollback_optimistic_message(state: &ChatState, id: &MessageId) -> Result<ChatState, ChatError> {
     let pending = state.pending_entry(id)?.clone();
     let mut next = state.clone();
     match pending {
         PendingMessage::Send => next.remove_message(id),
         PendingMessage::Edit { previous } => {
             take_key(&mut next.messages_pending_sync, id);
-            let message = Arc::make_mut(&mut next.messages)
-                .get_mut(id)
-                .expect("the message was checked to exist");
+            let message = Arc::make_mut(&mut next.messages).get_mut(id).expect("the message was checked to exist");
             message.content = previous.content;
             message.edited_at = previous.edited_at;
             message.version = previous.version;
@@ -1315,11 +1101,7 @@ pub fn rollback_optimistic_message(
 /// under the server id. If the resolution is not Server, the local side still
 /// has changes the server lacks: the message stays pending (an Edit whose
 /// `previous` is the server's copy).
-pub fn confirm_optimistic_message(
-    state: &ChatState,
-    id: &MessageId,
-    server: Message,
-) -> Result<ChatState, ChatError> {
+pub fn confirm_optimistic_message(state: &ChatState, id: &MessageId, server: Message) -> Result<ChatState, ChatError> {
     state.pending_entry(id)?;
     let mut next = state.clone();
     next.settle(id, server)?;
@@ -1360,15 +1142,11 @@ pub fn resolve_message_conflict(local: &Message, server: &Message) -> Resolution
 
     let mut reactions = server.reactions.clone();
     for (emoji, users) in &local.reactions {
-        reactions
-            .entry(emoji.clone())
-            .or_default()
-            .extend(users.iter().cloned());
+        reactions.entry(emoji.clone()).or_default().extend(users.iter().cloned());
     }
 
-    let same_as = |m: &Message| {
-        m.content == winner.content && m.edited_at == winner.edited_at && m.reactions == reactions
-    };
+    let same_as =
+        |m: &Message| m.content == winner.content && m.edited_at == winner.edited_at && m.reactions == reactions;
     let strategy = if same_as(server) {
         Strategy::Server
     } else if same_as(local) {
@@ -1381,15 +1159,8 @@ pub fn resolve_message_conflict(local: &Message, server: &Message) -> Resolution
         edited_at: winner.edited_at,
         reactions,
         version: local.version.max(server.version),
-        sync_status: if strategy == Strategy::Server {
-            SyncStatus::Synced
-        } else {
-            SyncStatus::Pending
-        },
-        optimistic_id: server
-            .optimistic_id
-            .clone()
-            .or_else(|| local.optimistic_id.clone()),
+        sync_status: if strategy == Strategy::Server { SyncStatus::Synced } else { SyncStatus::Pending },
+        optimistic_id: server.optimistic_id.clone().or_else(|| local.optimistic_id.clone()),
         ..server.clone()
     };
     Resolution { resolved, strategy }
@@ -1432,12 +1203,7 @@ pub struct SyncUpdates {
 /// A batch with a reference to a missing channel, user or parent is refused
 /// whole, and the state stays as it was.
 pub fn apply_sync_updates(state: &ChatState, updates: SyncUpdates) -> Result<ChatState, ChatError> {
-    let SyncUpdates {
-        messages,
-        deleted_messages,
-        channel_updates,
-        synced_at,
-    } = updates;
+    let SyncUpdates { messages, deleted_messages, channel_updates, synced_at } = updates;
     let mut next = state.clone();
     let mut touched = BTreeSet::new();
 
@@ -1457,9 +1223,7 @@ pub fn apply_sync_updates(state: &ChatState, updates: SyncUpdates) -> Result<Cha
         if update.name.is_none() && update.topic.is_none() {
             continue;
         }
-        let channel = Arc::make_mut(&mut next.channels)
-            .get_mut(&update.id)
-            .expect("the channel was checked to exist");
+        let channel = Arc::make_mut(&mut next.channels).get_mut(&update.id).expect("the channel was checked to exist");
         if let Some(name) = update.name {
             channel.name = name;
         }
@@ -1493,19 +1257,13 @@ pub trait Cipher {
 /// A channel selector whose views show decrypted contents. Each message
 /// version is decrypted once per selector, however often it is shown.
 pub fn make_select_channel_with_live_data_encrypted(cipher: Arc<dyn Cipher>) -> ChannelSelector {
-    ChannelSelector {
-        decryptor: Decryptor::new(Some(cipher)),
-        last: None,
-    }
+    ChannelSelector { decryptor: Decryptor::new(Some(cipher)), last: None }
 }
 
 /// A thread selector whose views show decrypted contents, each message
 /// version decrypted once per selector.
 pub fn make_select_message_thread_encrypted(cipher: Arc<dyn Cipher>) -> ThreadSelector {
-    ThreadSelector {
-        decryptor: Decryptor::new(Some(cipher)),
-        last: None,
-    }
+    ThreadSelector { decryptor: Decryptor::new(Some(cipher)), last: None }
 }
 
 #[cfg(test)]
@@ -1513,19 +1271,11 @@ mod tests {
     use super::*;
 
     fn channel(id: &str) -> Channel {
-        Channel {
-            id: id.into(),
-            name: format!("#{id}"),
-            topic: String::new(),
-            created_at: 10,
-        }
+        Channel { id: id.into(), name: format!("#{id}"), topic: String::new(), created_at: 10 }
     }
 
     fn user(id: &str) -> User {
-        User {
-            id: id.into(),
-            name: id.to_uppercase(),
-        }
+        User { id: id.into(), name: id.to_uppercase() }
     }
 
     fn message(id: &str, channel: &str, author: &str, timestamp: u64) -> Message {
@@ -1548,14 +1298,8 @@ mod tests {
         ChatState::from_snapshot(ChatSnapshot {
             channels: vec![channel("general")],
             users: vec![user("arthur"), user("ford")],
-            members: vec![
-                ("general".into(), "arthur".into()),
-                ("general".into(), "ford".into()),
-            ],
-            messages: vec![
-                message("m2", "general", "ford", 200),
-                message("m1", "general", "arthur", 100),
-            ],
+            members: vec![("general".into(), "arthur".into()), ("general".into(), "ford".into())],
+            messages: vec![message("m2", "general", "ford", 200), message("m1", "general", "arthur", 100)],
             ..ChatSnapshot::default()
         })
         .unwrap()
@@ -1571,22 +1315,15 @@ mod tests {
     }
 
     fn order(state: &ChatState) -> Vec<&str> {
-        select_channel_messages(state, &"general".into())
-            .iter()
-            .map(|m| m.id.as_str())
-            .collect()
+        select_channel_messages(state, &"general".into()).iter().map(|m| m.id.as_str()).collect()
     }
 
     #[test]
     fn send_then_rollback_leaves_no_trace() {
         let start = state();
-        let sent =
-            send_message_optimistically(&start, draft("Hello world!"), "tmp1".into(), 300).unwrap();
+        let sent = send_message_optimistically(&start, draft("Hello world!"), "tmp1".into(), 300).unwrap();
         assert_eq!(order(&sent), ["m1", "m2", "tmp1"]);
-        assert_eq!(
-            sent.messages[&MessageId::from("tmp1")].sync_status,
-            SyncStatus::Pending
-        );
+        assert_eq!(sent.messages[&MessageId::from("tmp1")].sync_status, SyncStatus::Pending);
         assert!(Arc::ptr_eq(&start.users, &sent.users));
 
         let back = rollback_optimistic_message(&sent, &"tmp1".into()).unwrap();
@@ -1596,35 +1333,17 @@ mod tests {
     #[test]
     fn confirm_moves_the_reply_thread_to_the_server_id() {
         let start = state();
-        let sent =
-            send_message_optimistically(&start, draft("parent"), "tmp1".into(), 300).unwrap();
-        let reply = NewMessage {
-            parent_message_id: Some("tmp1".into()),
-            ..draft("reply")
-        };
+        let sent = send_message_optimistically(&start, draft("parent"), "tmp1".into(), 300).unwrap();
+        let reply = NewMessage { parent_message_id: Some("tmp1".into()), ..draft("reply") };
         let replied = send_message_optimistically(&sent, reply, "tmp2".into(), 310).unwrap();
 
-        let server = Message {
-            content: "parent".into(),
-            ..message("s1", "general", "arthur", 305)
-        };
+        let server = Message { content: "parent".into(), ..message("s1", "general", "arthur", 305) };
         let confirmed = confirm_optimistic_message(&replied, &"tmp1".into(), server).unwrap();
         assert_eq!(order(&confirmed), ["m1", "m2", "s1", "tmp2"]);
-        assert_eq!(
-            confirmed.message_threads[&MessageId::from("s1")],
-            vec![MessageId::from("tmp2")]
-        );
-        assert_eq!(
-            confirmed.messages[&MessageId::from("tmp2")].parent_message_id,
-            Some("s1".into())
-        );
-        assert_eq!(
-            confirmed.messages[&MessageId::from("s1")].optimistic_id,
-            Some("tmp1".into())
-        );
-        assert!(!confirmed
-            .message_threads
-            .contains_key(&MessageId::from("tmp1")));
+        assert_eq!(confirmed.message_threads[&MessageId::from("s1")], vec![MessageId::from("tmp2")]);
+        assert_eq!(confirmed.messages[&MessageId::from("tmp2")].parent_message_id, Some("s1".into()));
+        assert_eq!(confirmed.messages[&MessageId::from("s1")].optimistic_id, Some("tmp1".into()));
+        assert!(!confirmed.message_threads.contains_key(&MessageId::from("tmp1")));
         assert!(confirmed.conflicts.is_empty());
     }
 
@@ -1634,17 +1353,9 @@ mod tests {
         local.content = "edited here".into();
         local.edited_at = Some(150);
         local.version = 2;
-        local
-            .reactions
-            .entry("👍".into())
-            .or_default()
-            .insert("arthur".into());
+        local.reactions.entry("👍".into()).or_default().insert("arthur".into());
         let mut server = message("m1", "general", "arthur", 100);
-        server
-            .reactions
-            .entry("👍".into())
-            .or_default()
-            .insert("ford".into());
+        server.reactions.entry("👍".into()).or_default().insert("ford".into());
 
         let Resolution { resolved, strategy } = resolve_message_conflict(&local, &server);
         assert_eq!(strategy, Strategy::Merge);
@@ -1660,33 +1371,17 @@ mod tests {
     #[test]
     fn deleting_a_parent_promotes_its_replies() {
         let start = state();
-        let reply = Message {
-            parent_message_id: Some("m1".into()),
-            ..message("r1", "general", "ford", 150)
-        };
-        let with_reply = apply_sync_updates(
-            &start,
-            SyncUpdates {
-                messages: vec![reply],
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let reply = Message { parent_message_id: Some("m1".into()), ..message("r1", "general", "ford", 150) };
+        let with_reply =
+            apply_sync_updates(&start, SyncUpdates { messages: vec![reply], ..Default::default() }).unwrap();
         let read = mark_read(&with_reply, &"m1".into(), &"ford".into(), 160).unwrap();
         let deleted = apply_sync_updates(
             &read,
-            SyncUpdates {
-                deleted_messages: vec!["m1".into()],
-                synced_at: 500,
-                ..Default::default()
-            },
+            SyncUpdates { deleted_messages: vec!["m1".into()], synced_at: 500, ..Default::default() },
         )
         .unwrap();
         assert_eq!(order(&deleted), ["r1", "m2"]);
-        assert_eq!(
-            deleted.messages[&MessageId::from("r1")].parent_message_id,
-            None
-        );
+        assert_eq!(deleted.messages[&MessageId::from("r1")].parent_message_id, None);
         assert!(deleted.message_threads.is_empty());
         assert!(deleted.read_receipts.is_empty());
         assert_eq!(deleted.last_sync[&ChannelId::from("general")], 500);
@@ -1700,10 +1395,7 @@ mod tests {
         let (general, me) = (ChannelId::from("general"), UserId::from("arthur"));
         let a = one.select(&start, &general, &me).unwrap();
         assert!(Arc::ptr_eq(&a, &one.select(&start, &general, &me).unwrap()));
-        assert!(!Arc::ptr_eq(
-            &a,
-            &two.select(&start, &general, &me).unwrap()
-        ));
+        assert!(!Arc::ptr_eq(&a, &two.select(&start, &general, &me).unwrap()));
         assert_eq!(a.unread_count, 1);
         assert_eq!(a.last_activity, 200);
     }

@@ -114,11 +114,7 @@ impl BlogState {
     ///
     /// Refuses a duplicate id and any reference to a missing entity: a post
     /// whose author is unknown, a comment whose post or author is unknown.
-    pub fn from_entities(
-        users: Vec<User>,
-        posts: Vec<Post>,
-        comments: Vec<Comment>,
-    ) -> Result<BlogState, BlogError> {
+    pub fn from_entities(users: Vec<User>, posts: Vec<Post>, comments: Vec<Comment>) -> Result<BlogState, BlogError> {
         let mut state = BlogState {
             posts: Arc::new(HashMap::with_capacity(posts.len())),
             users: Arc::new(HashMap::with_capacity(users.len())),
@@ -158,10 +154,7 @@ impl BlogState {
         if !self.users.contains_key(&post.author_id) {
             return Err(BlogError::UnknownUser(post.author_id));
         }
-        Arc::make_mut(&mut self.user_posts)
-            .entry(post.author_id.clone())
-            .or_default()
-            .push(post.id.clone());
+        Arc::make_mut(&mut self.user_posts).entry(post.author_id.clone()).or_default().push(post.id.clone());
         Arc::make_mut(&mut self.posts).insert(post.id.clone(), post);
         Ok(())
     }
@@ -178,10 +171,7 @@ impl BlogState {
         if !self.users.contains_key(&comment.author_id) {
             return Err(BlogError::UnknownUser(comment.author_id));
         }
-        Arc::make_mut(&mut self.post_comments)
-            .entry(comment.post_id.clone())
-            .or_default()
-            .push(comment.id.clone());
+        Arc::make_mut(&mut self.post_comments).entry(comment.post_id.clone()).or_default().push(comment.id.clone());
         Arc::make_mut(&mut self.comments).insert(comment.id.clone(), comment);
         Ok(())
     }
@@ -217,17 +207,13 @@ pub fn select_post_comments<'a>(state: &'a BlogState, post_id: &PostId) -> Vec<&
     state
         .post_comments
         .get(post_id)
-        .map_or_else(Vec::new, |ids| {
-            ids.iter().filter_map(|id| state.comments.get(id)).collect()
-        })
+        .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.comments.get(id)).collect())
 }
 
 /// The posts a user wrote, in the order they were added. Empty for an
 /// unknown user.
 pub fn select_user_posts<'a>(state: &'a BlogState, user_id: &UserId) -> Vec<&'a Post> {
-    state.user_posts.get(user_id).map_or_else(Vec::new, |ids| {
-        ids.iter().filter_map(|id| state.posts.get(id)).collect()
-    })
+    state.user_posts.get(user_id).map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.posts.get(id)).collect())
 }
 
 // ---------------------------------------------------------------------------
@@ -239,7 +225,9 @@ pub fn select_user_posts<'a>(state: &'a BlogState, user_id: &UserId) -> Vec<&'a 
 pub struct PostUpdate {
     pub title: Option<String>,
     pub content: Option<String>,
-    /// Moving a post to another author moves it between their post lists.
+    /// Moving a post to another author moves it from the old author's post
+    /// list to the end of the new author's. The author the post already has
+    /// is not a move: the post keeps its place.
     pub author_id: Option<UserId>,
     pub updated_at: Option<String>,
 }
@@ -277,16 +265,8 @@ pub fn add_comment(state: &BlogState, comment: Comment) -> Result<BlogState, Blo
 
 /// Changes only the fields that `update` sets; every other field, post and
 /// table stays as it was. Refuses an unknown post and an unknown new author.
-pub fn update_post(
-    state: &BlogState,
-    id: &PostId,
-    update: PostUpdate,
-) -> Result<BlogState, BlogError> {
-    let old_author = &state
-        .posts
-        .get(id)
-        .ok_or_else(|| BlogError::UnknownPost(id.clone()))?
-        .author_id;
+pub fn update_post(state: &BlogState, id: &PostId, update: PostUpdate) -> Result<BlogState, BlogError> {
+    let old_author = &state.posts.get(id).ok_or_else(|| BlogError::UnknownPost(id.clone()))?.author_id;
     if let Some(author) = &update.author_id {
         if !state.users.contains_key(author) {
             return Err(BlogError::UnknownUser(author.clone()));
@@ -294,12 +274,7 @@ pub fn update_post(
     }
 
     let mut next = state.clone();
-    let PostUpdate {
-        title,
-        content,
-        author_id,
-        updated_at,
-    } = update;
+    let PostUpdate { title, content, author_id, updated_at } = update;
 
     let new_author = author_id.filter(|author| author != old_author);
     if let Some(new_author) = &new_author {
@@ -307,15 +282,10 @@ pub fn update_post(
         if let Some(ids) = user_posts.get_mut(old_author) {
             ids.retain(|post_id| post_id != id);
         }
-        user_posts
-            .entry(new_author.clone())
-            .or_default()
-            .push(id.clone());
+        user_posts.entry(new_author.clone()).or_default().push(id.clone());
     }
 
-    let post = Arc::make_mut(&mut next.posts)
-        .get_mut(id)
-        .expect("the post was checked to exist");
+    let post = Arc::make_mut(&mut next.posts).get_mut(id).expect("the post was checked to exist");
     if let Some(author_id) = new_author {
         post.author_id = author_id;
     }
@@ -333,18 +303,12 @@ pub fn update_post(
 
 /// Changes only the fields that `update` sets. Renaming a user is one change,
 /// however many posts they wrote.
-pub fn update_user(
-    state: &BlogState,
-    id: &UserId,
-    update: UserUpdate,
-) -> Result<BlogState, BlogError> {
+pub fn update_user(state: &BlogState, id: &UserId, update: UserUpdate) -> Result<BlogState, BlogError> {
     if !state.users.contains_key(id) {
         return Err(BlogError::UnknownUser(id.clone()));
     }
     let mut next = state.clone();
-    let user = Arc::make_mut(&mut next.users)
-        .get_mut(id)
-        .expect("the user was checked to exist");
+    let user = Arc::make_mut(&mut next.users).get_mut(id).expect("the user was checked to exist");
     let UserUpdate { name, email } = update;
     if let Some(name) = name {
         user.name = name;
@@ -368,10 +332,7 @@ pub struct PostWithAuthor<'a> {
 }
 
 /// The post and its author; `None` when either is missing.
-pub fn select_post_with_author<'a>(
-    state: &'a BlogState,
-    id: &PostId,
-) -> Option<PostWithAuthor<'a>> {
+pub fn select_post_with_author<'a>(state: &'a BlogState, id: &PostId) -> Option<PostWithAuthor<'a>> {
     let post = select_post(state, id)?;
     let author = select_user(state, &post.author_id)?;
     Some(PostWithAuthor { post, author })
@@ -382,11 +343,7 @@ mod tests {
     use super::*;
 
     fn user(id: &str, name: &str) -> User {
-        User {
-            id: id.into(),
-            name: name.into(),
-            email: format!("{}@example.com", name.to_lowercase()),
-        }
+        User { id: id.into(), name: name.into(), email: format!("{}@example.com", name.to_lowercase()) }
     }
 
     fn post(id: &str, author: &str) -> Post {
@@ -401,21 +358,11 @@ mod tests {
     }
 
     fn comment(id: &str, post: &str, author: &str) -> Comment {
-        Comment {
-            id: id.into(),
-            content: "Great post!".into(),
-            author_id: author.into(),
-            post_id: post.into(),
-        }
+        Comment { id: id.into(), content: "Great post!".into(), author_id: author.into(), post_id: post.into() }
     }
 
     fn seed_state() -> BlogState {
-        BlogState::from_entities(
-            vec![user("user1", "Alice")],
-            vec![post("post1", "user1")],
-            vec![],
-        )
-        .unwrap()
+        BlogState::from_entities(vec![user("user1", "Alice")], vec![post("post1", "user1")], vec![]).unwrap()
     }
 
     fn ids<T>(items: &[&T], id: impl Fn(&T) -> &str) -> Vec<String> {
@@ -429,62 +376,35 @@ mod tests {
         assert!(select_post_comments(&state, &post1).is_empty());
 
         let next = add_comment(&state, comment("comment1", "post1", "user1")).unwrap();
-        assert_eq!(
-            select_post_comments(&next, &post1),
-            vec![&comment("comment1", "post1", "user1")]
-        );
+        assert_eq!(select_post_comments(&next, &post1), vec![&comment("comment1", "post1", "user1")]);
         // The old state is untouched.
         assert!(select_post_comments(&state, &post1).is_empty());
-        assert_eq!(
-            ids(&select_user_posts(&next, &"user1".into()), |p: &Post| p
-                .id
-                .as_str()),
-            ["post1"]
-        );
+        assert_eq!(ids(&select_user_posts(&next, &"user1".into()), |p: &Post| p.id.as_str()), ["post1"]);
     }
 
     #[test]
     fn partial_update_changes_only_the_given_fields() {
         let state = seed_state();
-        let update = PostUpdate {
-            title: Some("Redux, Revisited".into()),
-            ..PostUpdate::default()
-        };
+        let update = PostUpdate { title: Some("Redux, Revisited".into()), ..PostUpdate::default() };
         let next = update_post(&state, &"post1".into(), update).unwrap();
 
-        let expected = Post {
-            title: "Redux, Revisited".into(),
-            ..post("post1", "user1")
-        };
+        let expected = Post { title: "Redux, Revisited".into(), ..post("post1", "user1") };
         assert_eq!(select_post(&next, &"post1".into()), Some(&expected));
-        assert_eq!(
-            select_post(&state, &"post1".into()),
-            Some(&post("post1", "user1"))
-        );
+        assert_eq!(select_post(&state, &"post1".into()), Some(&post("post1", "user1")));
     }
 
     #[test]
     fn updates_share_the_tables_they_do_not_touch() {
         let state = seed_state();
 
-        let renamed = update_user(
-            &state,
-            &"user1".into(),
-            UserUpdate {
-                name: Some("Zaphod".into()),
-                email: None,
-            },
-        )
-        .unwrap();
+        let renamed =
+            update_user(&state, &"user1".into(), UserUpdate { name: Some("Zaphod".into()), email: None }).unwrap();
         assert!(!Arc::ptr_eq(&state.users, &renamed.users));
         assert!(Arc::ptr_eq(&state.posts, &renamed.posts));
         assert!(Arc::ptr_eq(&state.comments, &renamed.comments));
         assert!(Arc::ptr_eq(&state.post_comments, &renamed.post_comments));
         assert!(Arc::ptr_eq(&state.user_posts, &renamed.user_posts));
-        assert_eq!(
-            select_user(&renamed, &"user1".into()).unwrap().email,
-            "alice@example.com"
-        );
+        assert_eq!(select_user(&renamed, &"user1".into()).unwrap().email, "alice@example.com");
         assert_eq!(select_user(&state, &"user1".into()).unwrap().name, "Alice");
 
         let commented = add_comment(&state, comment("comment1", "post1", "user1")).unwrap();
@@ -497,32 +417,17 @@ mod tests {
     fn moving_a_post_moves_it_between_author_lists() {
         let state = BlogState::from_entities(
             vec![user("user1", "Alice"), user("user2", "Bob")],
-            vec![
-                post("post1", "user1"),
-                post("post2", "user1"),
-                post("post3", "user2"),
-            ],
+            vec![post("post1", "user1"), post("post2", "user1"), post("post3", "user2")],
             vec![],
         )
         .unwrap();
-        let move_to = |author: &str| PostUpdate {
-            author_id: Some(author.into()),
-            ..PostUpdate::default()
-        };
-        let post_ids = |s: &BlogState, u: &str| {
-            ids(&select_user_posts(s, &u.into()), |p: &Post| p.id.as_str())
-        };
+        let move_to = |author: &str| PostUpdate { author_id: Some(author.into()), ..PostUpdate::default() };
+        let post_ids = |s: &BlogState, u: &str| ids(&select_user_posts(s, &u.into()), |p: &Post| p.id.as_str());
 
         let moved = update_post(&state, &"post1".into(), move_to("user2")).unwrap();
         assert_eq!(post_ids(&moved, "user1"), ["post2"]);
         assert_eq!(post_ids(&moved, "user2"), ["post3", "post1"]);
-        assert_eq!(
-            select_post_with_author(&moved, &"post1".into())
-                .unwrap()
-                .author
-                .name,
-            "Bob"
-        );
+        assert_eq!(select_post_with_author(&moved, &"post1".into()).unwrap().author.name, "Bob");
 
         let same = update_post(&state, &"post1".into(), move_to("user1")).unwrap();
         assert!(Arc::ptr_eq(&state.user_posts, &same.user_posts));
@@ -540,24 +445,11 @@ mod tests {
             add_comment(&state, comment("comment1", "post1", "ghost")).err(),
             Some(BlogError::UnknownUser("ghost".into()))
         );
+        assert_eq!(add_post(&state, post("post1", "ghost")).err(), Some(BlogError::DuplicatePost("post1".into())));
+        assert_eq!(add_post(&state, post("post2", "ghost")).err(), Some(BlogError::UnknownUser("ghost".into())));
         assert_eq!(
-            add_post(&state, post("post1", "ghost")).err(),
-            Some(BlogError::DuplicatePost("post1".into()))
-        );
-        assert_eq!(
-            add_post(&state, post("post2", "ghost")).err(),
-            Some(BlogError::UnknownUser("ghost".into()))
-        );
-        assert_eq!(
-            update_post(
-                &state,
-                &"post1".into(),
-                PostUpdate {
-                    author_id: Some("ghost".into()),
-                    ..Default::default()
-                }
-            )
-            .err(),
+            update_post(&state, &"post1".into(), PostUpdate { author_id: Some("ghost".into()), ..Default::default() })
+                .err(),
             Some(BlogError::UnknownUser("ghost".into()))
         );
         assert_eq!(
@@ -569,12 +461,7 @@ mod tests {
             Some(BlogError::DuplicateUser("u".into()))
         );
         assert_eq!(
-            BlogState::from_entities(
-                vec![user("u", "A")],
-                vec![post("p", "u")],
-                vec![comment("c", "p", "x")]
-            )
-            .err(),
+            BlogState::from_entities(vec![user("u", "A")], vec![post("p", "u")], vec![comment("c", "p", "x")]).err(),
             Some(BlogError::UnknownUser("x".into()))
         );
     }
@@ -584,24 +471,12 @@ mod tests {
         let state = BlogState::from_entities(
             vec![user("user1", "Alice")],
             vec![post("post2", "user1"), post("post1", "user1")],
-            vec![
-                comment("c2", "post1", "user1"),
-                comment("c1", "post1", "user1"),
-                comment("c3", "post2", "user1"),
-            ],
+            vec![comment("c2", "post1", "user1"), comment("c1", "post1", "user1"), comment("c3", "post2", "user1")],
         )
         .unwrap();
-        let comment_ids = ids(
-            &select_post_comments(&state, &"post1".into()),
-            |c: &Comment| c.id.as_str(),
-        );
+        let comment_ids = ids(&select_post_comments(&state, &"post1".into()), |c: &Comment| c.id.as_str());
         assert_eq!(comment_ids, ["c2", "c1"]);
-        assert_eq!(
-            ids(&select_user_posts(&state, &"user1".into()), |p: &Post| p
-                .id
-                .as_str()),
-            ["post2", "post1"]
-        );
+        assert_eq!(ids(&select_user_posts(&state, &"user1".into()), |p: &Post| p.id.as_str()), ["post2", "post1"]);
         assert!(select_user_posts(&state, &"nobody".into()).is_empty());
         assert!(select_post_with_author(&state, &"missing".into()).is_none());
     }
