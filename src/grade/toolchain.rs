@@ -58,8 +58,6 @@ pub trait Toolchain: Sync {
     fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult>;
 
     /// Placeholders in a stub file that do not say what to do (line numbers).
-    // Not called yet: a lint of the stubs would use it (babel-fish's stub still has bare `todo!()`s).
-    #[allow(dead_code)]
     fn silent_placeholders(&self, text: &str) -> Vec<usize>;
 
     /// Reads a test process that died without a record (its stderr), if the
@@ -175,7 +173,6 @@ pub fn section_of(sections: &[Section], line: usize) -> Option<usize> {
 }
 
 /// 1-based numbers of the code lines (not `//` or `*` comment lines) holding any of `needles`.
-#[allow(dead_code)] // only `silent_placeholders` calls it, and nothing calls that yet
 pub fn lines_containing(text: &str, needles: &[&str]) -> Vec<usize> {
     text.lines()
         .enumerate()
