@@ -1,8 +1,11 @@
-//! How long a learner waits for `workshop check`, against the floor: the same
-//! cargo build of learner crate + harness, plus one in-process harness run.
+//! How long a learner waits for `workshop check`, against the floor: for
+//! Rust, the same cargo build of learner crate + harness, plus one in-process
+//! harness run; for TypeScript, tsc on the level alongside esbuild's bundle,
+//! plus one in-process `node harness.mjs run-all` of every test.
 //!
-//!     cargo bench --bench check_latency            # all available levels
-//!     cargo bench --bench check_latency -- towel   # one level
+//!     cargo bench --bench check_latency                              # every available (level, language) track
+//!     cargo bench --bench check_latency -- towel                     # one level, each of its languages
+//!     cargo bench --bench check_latency -- towel --lang typescript   # one track
 //!
 //! Cold: a fresh workspace with the solution pasted in, nothing built yet (no
 //! warm-up). First: the learner's first check, after `workshop start` and its
@@ -24,21 +27,42 @@ fn workshop() -> Command {
     c
 }
 
+/// One (level, language) track of levels.toml.
+#[derive(Clone)]
+struct Track {
+    level: String,
+    lang: String,
+}
+
+impl Track {
+    fn name(&self) -> String {
+        format!("{} ({})", self.level, self.lang)
+    }
+
+    /// The file a learner edits.
+    fn main_file(&self) -> &'static str {
+        if self.lang == "typescript" { "src/index.ts" } else { "src/lib.rs" }
+    }
+
+    fn start<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.args(["start", &self.level, "--lang", &self.lang])
+    }
+}
+
 /// A fresh workspace after `workshop start` and its background warm-up, with
 /// one edit to the stub: what a learner's first check meets.
-fn first_check(level: &str) -> f64 {
+fn first_check(track: &Track) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let out =
-        workshop().env_remove("WORKSHOP_NO_WARMUP").current_dir(dir.path()).args(["start", level]).output().unwrap();
-    assert!(out.status.success());
-    let log = dir.path().join(".workshop/build").join(level).join("warmup.log");
+    let out = track.start(workshop().env_remove("WORKSHOP_NO_WARMUP").current_dir(dir.path())).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = dir.path().join(".workshop/build").join(&track.level).join("warmup.log");
     let deadline = Instant::now() + std::time::Duration::from_secs(600);
     while !fs::read_to_string(&log).unwrap_or_default().contains("warm-up finished") {
-        assert!(Instant::now() < deadline, "the warm-up of {level} never finished; see {}", log.display());
+        assert!(Instant::now() < deadline, "the warm-up of {} never finished; see {}", track.name(), log.display());
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    edit(dir.path(), level, 0);
-    run(workshop().current_dir(dir.path()).args(["check", level]))
+    edit(dir.path(), track, 0);
+    run(workshop().current_dir(dir.path()).args(["check", &track.level]))
 }
 
 fn repo(path: &str) -> PathBuf {
@@ -59,32 +83,37 @@ fn median(mut v: Vec<f64>) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
-/// A workspace with the level started and solved.
-fn solved_workspace(level: &str) -> tempfile::TempDir {
+/// A workspace with the track started and solved.
+fn solved_workspace(track: &Track) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    solve_into(dir.path(), level);
+    solve_into(dir.path(), track);
     dir
 }
 
-fn solve_into(dir: &Path, level: &str) {
-    let out = workshop().current_dir(dir).args(["start", level]).output().unwrap();
-    assert!(out.status.success());
-    let src = repo(&format!("solutions/rust/{level}/src"));
+fn solve_into(dir: &Path, track: &Track) {
+    let out = track.start(workshop().current_dir(dir)).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let src = repo(&format!("solutions/{}/{}/src", track.lang, track.level));
     for entry in fs::read_dir(&src).unwrap() {
         let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.join(level).join("src").join(entry.file_name())).unwrap();
+        fs::copy(entry.path(), dir.join(&track.level).join("src").join(entry.file_name())).unwrap();
     }
 }
 
-/// A real edit: the file's contents change, so cargo must recompile it.
-fn edit(dir: &Path, level: &str, n: usize) {
-    let lib = dir.join(level).join("src/lib.rs");
-    let mut text = fs::read_to_string(&lib).unwrap();
+/// A real edit: the file's contents change, so the tools must see it again.
+fn edit(dir: &Path, track: &Track, n: usize) {
+    let file = dir.join(&track.level).join(track.main_file());
+    let mut text = fs::read_to_string(&file).unwrap();
     text.push_str(&format!("// edit {n}\n"));
-    fs::write(&lib, text).unwrap();
+    fs::write(&file, text).unwrap();
 }
 
-fn floor(dir: &Path, level: &str) -> f64 {
+/// What a check cannot avoid doing, timed with the same tools.
+fn floor(dir: &Path, track: &Track) -> f64 {
+    if track.lang == "typescript" { floor_typescript(dir, &track.level) } else { floor_rust(dir, &track.level) }
+}
+
+fn floor_rust(dir: &Path, level: &str) -> f64 {
     let build = dir.join(".workshop/build").join(level);
     let target = dir.join(".workshop/target");
     let records = dir.join(".workshop/floor");
@@ -104,6 +133,46 @@ fn floor(dir: &Path, level: &str) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// tsc over the level (the check's own tsconfig) alongside esbuild (the
+/// check's own arguments, bundling into a file of the floor's), then one
+/// `node harness.mjs run-all` of every test, perf tests included.
+fn floor_typescript(dir: &Path, level: &str) -> f64 {
+    let build = dir.join(".workshop/build").join(level);
+    let bin = dir.join("node_modules/.bin");
+    let records = dir.join(".workshop/floor");
+    fs::create_dir_all(&records).unwrap();
+    let bundle = records.join("harness.mjs");
+    let start = Instant::now();
+    let mut tsc = Command::new(bin.join("tsc"))
+        .arg("-p")
+        .arg(build.join("tsconfig.json"))
+        .args(["--pretty", "false"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let bundled = Command::new(bin.join("esbuild"))
+        .arg(build.join("entry.ts"))
+        .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--sourcemap"])
+        .args(["--log-level=error", "--color=false"])
+        .arg(format!("--outfile={}", bundle.display()))
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(bundled.success() && tsc.wait().unwrap().success(), "floor build failed");
+    let ran = Command::new("node")
+        .args(["--enable-source-maps"])
+        .arg(&bundle)
+        .arg("run-all")
+        .arg(&records)
+        .current_dir(dir)
+        .env("NODE_ENV", "development")
+        .status()
+        .unwrap();
+    assert!(ran.success(), "floor run-all failed");
+    start.elapsed().as_secs_f64()
+}
+
 fn machine() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -114,89 +183,122 @@ fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let rustc =
-        Command::new("rustc").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    format!("{cpu}, {cores} cores, {}", rustc.unwrap_or_default())
+    let version = |tool: &str| {
+        Command::new(tool).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    format!(
+        "{cpu}, {cores} cores, {}, node {}",
+        version("rustc").unwrap_or_default(),
+        version("node").unwrap_or_else(|_| "not found".into())
+    )
+}
+
+fn load() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
+/// The available tracks of levels.toml, narrowed to the levels named and the
+/// `--lang` given (`--lang X` or `--lang=X`; `ts` is TypeScript).
+fn tracks(args: &[String]) -> Vec<Track> {
+    let mut lang: Option<String> = None;
+    let mut levels = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--lang" {
+            lang = it.next().cloned();
+        } else if let Some(l) = a.strip_prefix("--lang=") {
+            lang = Some(l.to_string());
+        } else if !a.starts_with("--") {
+            levels.push(a.clone());
+        }
+    }
+    let lang = lang.map(|l| if l == "ts" { "typescript".to_string() } else { l });
+    let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for l in course["levels"].as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        if !levels.is_empty() && !levels.iter().any(|w| w == id) {
+            continue;
+        }
+        for t in l["tracks"].as_array().into_iter().flatten() {
+            let track_lang = t["lang"].as_str().unwrap();
+            if t["status"].as_str() == Some("available") && lang.as_deref().is_none_or(|w| w == track_lang) {
+                out.push(Track { level: id.to_string(), lang: track_lang.to_string() });
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no available track matches {args:?}");
+    out
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let levels: Vec<String> = if args.is_empty() {
-        let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
-        course["levels"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|l| {
-                l["tracks"].as_array().is_some_and(|tracks| {
-                    tracks
-                        .iter()
-                        .any(|t| t["lang"].as_str() == Some("rust") && t["status"].as_str() == Some("available"))
-                })
-            })
-            .map(|l| l["id"].as_str().unwrap().to_string())
-            .collect()
-    } else {
-        args
-    };
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let tracks = tracks(&args);
 
     println!("machine: {}", machine());
-    println!("{:<20} {:>8} {:>8} {:>8} {:>8} {:>11}", "level", "cold", "first", "warm", "floor", "warm/floor");
-    for level in &levels {
+    println!("load average at the start: {}", load());
+    println!("{:<28} {:>8} {:>8} {:>8} {:>8} {:>11}", "track", "cold", "first", "warm", "floor", "warm/floor");
+    for track in &tracks {
         let cold: Vec<f64> = (0..COLD_RUNS)
             .map(|_| {
-                let dir = solved_workspace(level);
-                run(workshop().current_dir(dir.path()).args(["check", level]))
+                let dir = solved_workspace(track);
+                run(workshop().current_dir(dir.path()).args(["check", &track.level]))
             })
             .collect();
-        let first: Vec<f64> = (0..COLD_RUNS).map(|_| first_check(level)).collect();
+        let first: Vec<f64> = (0..COLD_RUNS).map(|_| first_check(track)).collect();
 
-        let dir = solved_workspace(level);
-        run(workshop().current_dir(dir.path()).args(["check", level]));
+        let dir = solved_workspace(track);
+        run(workshop().current_dir(dir.path()).args(["check", &track.level]));
         let (mut warm, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         let mut n = 0;
         let mut next_edit = || {
             n += 1;
-            edit(dir.path(), level, n);
+            edit(dir.path(), track, n);
         };
         for _ in 0..WARM_ROUNDS {
             next_edit();
-            let w1 = run(workshop().current_dir(dir.path()).args(["check", level]));
+            let w1 = run(workshop().current_dir(dir.path()).args(["check", &track.level]));
             next_edit();
-            let f1 = floor(dir.path(), level);
+            let f1 = floor(dir.path(), track);
             next_edit();
-            let f2 = floor(dir.path(), level);
+            let f2 = floor(dir.path(), track);
             next_edit();
-            let w2 = run(workshop().current_dir(dir.path()).args(["check", level]));
+            let w2 = run(workshop().current_dir(dir.path()).args(["check", &track.level]));
             warm.extend([w1, w2]);
             base.extend([f1, f2]);
             ratios.push((w1 + w2) / (f1 + f2));
         }
         println!(
-            "{:<20} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x",
-            level,
+            "{:<28} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x   (all warm: {})",
+            track.name(),
             median(cold),
             median(first),
-            median(warm),
+            median(warm.clone()),
             median(base),
-            median(ratios)
+            median(ratios),
+            warm.iter().map(|w| format!("{w:.2}")).collect::<Vec<_>>().join(" ")
         );
     }
-    if levels.len() > 1 {
-        check_all(&levels);
+    for lang in ["rust", "typescript"] {
+        let levels: Vec<&Track> = tracks.iter().filter(|t| t.lang == lang).collect();
+        if levels.len() > 1 {
+            check_all(&levels);
+        }
     }
+    println!("load average at the end: {}", load());
     println!(
         "(medians; cold and first over {COLD_RUNS} fresh workspaces each, warm and floor over {} edits each)",
         WARM_ROUNDS * 2
     );
 }
 
-/// `workshop check --all` after an edit to every level, against the sum of
-/// the levels' floors.
-fn check_all(levels: &[String]) {
+/// `workshop check --all` after an edit to every level of one language,
+/// against the sum of the levels' floors.
+fn check_all(tracks: &[&Track]) {
     let dir = tempfile::tempdir().unwrap();
-    for level in levels {
-        solve_into(dir.path(), level);
+    for track in tracks {
+        solve_into(dir.path(), track);
     }
     let all = || run(workshop().current_dir(dir.path()).args(["check", "--all"]));
     let cold = all();
@@ -205,21 +307,21 @@ fn check_all(levels: &[String]) {
     for _ in 0..WARM_ROUNDS {
         let mut edit_all = || {
             n += 1;
-            for level in levels {
-                edit(dir.path(), level, n);
+            for track in tracks {
+                edit(dir.path(), track, n);
             }
         };
         edit_all();
         let w = all();
         edit_all();
-        let f: f64 = levels.iter().map(|l| floor(dir.path(), l)).sum();
+        let f: f64 = tracks.iter().map(|t| floor(dir.path(), t)).sum();
         warm.push(w);
         base.push(f);
         ratios.push(w / f);
     }
     println!(
-        "{:<20} {:>7.2}s {:>8} {:>7.2}s {:>7.2}s {:>10.2}x",
-        "check --all",
+        "{:<28} {:>7.2}s {:>8} {:>7.2}s {:>7.2}s {:>10.2}x",
+        format!("check --all ({})", tracks[0].lang),
         cold,
         "",
         median(warm),

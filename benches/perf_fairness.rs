@@ -3,13 +3,15 @@
 //! core (every perf check must pass every time), then on each planted slow
 //! fixture N times (its perf check must fail every time).
 //!
-//!     cargo bench --bench perf_fairness                  # 50 runs, all available levels
-//!     cargo bench --bench perf_fairness -- towel 10      # one level, 10 runs
+//!     cargo bench --bench perf_fairness                  # 50 runs, every available (level, language) track
+//!     cargo bench --bench perf_fairness -- towel 10      # one level, each of its languages, 10 runs
+//!     cargo bench --bench perf_fairness -- towel 50 --lang typescript   # one track
 //!     cargo bench --bench perf_fairness -- deep-thought 50 subtree-scans-document
 //!                                                        # only the fixtures named
 //!
 //! A fixture counts as "slow" when its first check fails a perf check with
-//! status too-slow; the others are skipped here.
+//! status too-slow (or timed-out: so slow that the measurement never ended);
+//! the others are skipped here. Both statuses count as caught.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,23 +27,34 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// `workshop check --json`: (perf check id, status, ratio) for each perf check.
-fn perf_verdicts(dir: &Path, level: &str) -> Vec<(String, String, f64)> {
+/// One perf check's verdict in one `workshop check --json`.
+struct Verdict {
+    id: String,
+    status: String,
+    ratio: f64,
+    /// The check's own time in the harness (building its data and measuring), ms.
+    harness_ms: f64,
+}
+
+/// `workshop check --json`: the verdict of each perf check, and the check's wall time in seconds.
+fn perf_verdicts(dir: &Path, level: &str) -> (Vec<Verdict>, f64) {
+    let start = std::time::Instant::now();
     let out = workshop(dir).args(["check", level, "--json"]).output().unwrap();
+    let wall = start.elapsed().as_secs_f64();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check --json prints JSON");
-    doc["tests"]
+    let verdicts = doc["tests"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|t| t.get("budget").is_some())
-        .map(|t| {
-            (
-                t["id"].as_str().unwrap().to_string(),
-                t["status"].as_str().unwrap().to_string(),
-                t["perf"]["ratio"].as_f64().unwrap_or(f64::NAN),
-            )
+        .map(|t| Verdict {
+            id: t["id"].as_str().unwrap().to_string(),
+            status: t["status"].as_str().unwrap().to_string(),
+            ratio: t["perf"]["ratio"].as_f64().unwrap_or(f64::NAN),
+            harness_ms: t["duration"].as_f64().unwrap_or(f64::NAN),
         })
-        .collect()
+        .collect();
+    (verdicts, wall)
 }
 
 /// A busy loop in its own process, to load another core.
@@ -65,57 +78,88 @@ impl Drop for Hog {
     }
 }
 
+/// The median of the measured values (a run without a measurement gives NaN and is left out).
 fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v.retain(|x| !x.is_nan());
+    v.sort_by(f64::total_cmp);
     if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
 }
 
+fn load() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    // `--lang X` / `--lang=X` (`ts` is TypeScript); every available language without it.
+    let mut lang: Option<String> = None;
+    if let Some(i) = args.iter().position(|a| a == "--lang") {
+        lang = args.get(i + 1).cloned();
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    if let Some(i) = args.iter().position(|a| a.starts_with("--lang=")) {
+        lang = Some(args.remove(i)["--lang=".len()..].to_string());
+    }
+    let lang = lang.map(|l| if l == "ts" { "typescript".to_string() } else { l });
+    args.retain(|a| !a.starts_with("--"));
     let runs: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(50);
     let mut words = args.iter().filter(|a| a.parse::<usize>().is_err());
     let only: Option<&String> = words.next();
     let only_fixtures: Vec<&String> = words.collect();
     let course: toml::Value = toml::from_str(&fs::read_to_string(repo("levels.toml")).unwrap()).unwrap();
-    let levels: Vec<String> = course["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| {
-            l["tracks"].as_array().is_some_and(|tracks| {
-                tracks.iter().any(|t| t["lang"].as_str() == Some("rust") && t["status"].as_str() == Some("available"))
-            })
-        })
-        .map(|l| l["id"].as_str().unwrap().to_string())
-        .filter(|id| only.is_none_or(|o| o == id))
-        .collect();
+    let mut tracks: Vec<(String, String)> = Vec::new();
+    for l in course["levels"].as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        if only.is_some_and(|o| o != id) {
+            continue;
+        }
+        for t in l["tracks"].as_array().into_iter().flatten() {
+            let track_lang = t["lang"].as_str().unwrap();
+            if t["status"].as_str() == Some("available") && lang.as_deref().is_none_or(|w| w == track_lang) {
+                tracks.push((id.to_string(), track_lang.to_string()));
+            }
+        }
+    }
+    assert!(!tracks.is_empty(), "no available track matches");
 
     let _hog = Hog::start();
-    println!("{runs} runs each, with a busy loop on another core");
-    for level in &levels {
+    println!("{runs} runs each, with a busy loop on another core; load average at the start: {}", load());
+    for (level, lang) in &tracks {
+        let name = format!("{level} ({lang})");
         let dir = tempfile::tempdir().unwrap();
-        assert!(workshop(dir.path()).args(["start", level]).output().unwrap().status.success());
-        let src = repo(&format!("solutions/rust/{level}/src"));
+        let started = workshop(dir.path()).args(["start", level, "--lang", lang]).output().unwrap();
+        assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+        let src = repo(&format!("solutions/{lang}/{level}/src"));
         for entry in fs::read_dir(&src).unwrap().flatten() {
             fs::copy(entry.path(), dir.path().join(level).join("src").join(entry.file_name())).unwrap();
         }
 
-        let (mut false_failures, mut ratios) = (0, Vec::new());
+        let (mut false_failures, mut ratios, mut walls) = (0, Vec::new(), Vec::new());
+        let mut harness_ms: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
         for _ in 0..runs {
-            for (id, status, ratio) in perf_verdicts(dir.path(), level) {
-                if status != "pass" {
+            let (verdicts, wall) = perf_verdicts(dir.path(), level);
+            walls.push(wall);
+            for v in verdicts {
+                if v.status != "pass" {
                     false_failures += 1;
-                    println!("  false failure: {id} {status} {ratio:.2}x");
+                    println!("  false failure: {} {} {:.2}x", v.id, v.status, v.ratio);
                 }
-                ratios.push(ratio);
+                ratios.push(v.ratio);
+                harness_ms.entry(v.id).or_default().push(v.harness_ms);
             }
         }
         println!(
-            "{level}: reference solution: {false_failures} false failures in {runs} runs (median ratio {:.2}x)",
-            median(ratios)
+            "{name}: reference solution: {false_failures} false failures in {runs} runs (median ratio {:.2}x, \
+             median check {:.2}s)",
+            median(ratios),
+            median(walls)
         );
+        for (id, ms) in harness_ms {
+            println!("  {id}: median {:.0} ms in the harness (data building + measuring)", median(ms));
+        }
 
-        let fixtures = repo(&format!("tests/fixtures/rust/{level}"));
+        let fixtures = repo(&format!("tests/fixtures/{lang}/{level}"));
         let mut names: Vec<String> = fs::read_dir(&fixtures)
             .map(|d| {
                 d.flatten().filter_map(|e| e.file_name().to_str()?.strip_suffix(".toml").map(str::to_string)).collect()
@@ -123,22 +167,31 @@ fn main() {
             .unwrap_or_default();
         names.sort();
         names.retain(|n| only_fixtures.is_empty() || only_fixtures.contains(&n));
-        for name in names {
-            assert!(workshop(dir.path()).args(["dev", "fixture", level, &name]).output().unwrap().status.success());
-            let first = perf_verdicts(dir.path(), level);
-            let Some((id, _, _)) = first.iter().find(|(_, s, _)| s == "too-slow") else { continue };
-            let id = id.clone();
-            let (mut caught, mut ratios) = (0, Vec::new());
+        for fixture in names {
+            assert!(workshop(dir.path()).args(["dev", "fixture", level, &fixture]).output().unwrap().status.success());
+            let (first, _) = perf_verdicts(dir.path(), level);
+            let failed = |status: &str| status == "too-slow" || status == "timed-out";
+            let Some(slow) = first.iter().find(|v| failed(&v.status)) else { continue };
+            let id = slow.id.clone();
+            let (mut caught, mut ratios, mut walls) = (0, Vec::new(), Vec::new());
+            let mut other: std::collections::BTreeMap<String, usize> = Default::default();
             for _ in 0..runs {
-                let v = perf_verdicts(dir.path(), level);
-                let (_, status, ratio) = v.iter().find(|(i, _, _)| *i == id).unwrap();
-                caught += usize::from(status == "too-slow");
-                ratios.push(*ratio);
+                let (v, wall) = perf_verdicts(dir.path(), level);
+                let v = v.iter().find(|v| v.id == id).unwrap();
+                caught += usize::from(failed(&v.status));
+                *other.entry(v.status.clone()).or_default() += 1;
+                ratios.push(v.ratio);
+                walls.push(wall);
             }
             println!(
-                "{level}: slow fixture {name}: {id} failed {caught} of {runs} runs (median ratio {:.2}x)",
-                median(ratios)
+                "{name}: slow fixture {fixture}: {id} failed {caught} of {runs} runs (median ratio {:.2}x, \
+                 median check {:.2}s)",
+                median(ratios),
+                median(walls)
             );
+            let statuses: Vec<String> = other.iter().map(|(status, n)| format!("{status} {n}")).collect();
+            println!("  statuses: {}", statuses.join(", "));
         }
     }
+    println!("load average at the end: {}", load());
 }

@@ -25,8 +25,10 @@ fn main() -> ExitCode {
     grade::run::install_interrupt_handler();
     match commands::dispatch(cli.command) {
         Ok(code) => code,
-        Err(_) if grade::run::interrupted() => {
-            eprintln!("{}", grade::INTERRUPTED);
+        Err(e) if grade::run::interrupted() => {
+            // A command that was interrupted half-way says what is left to do.
+            let message = e.to_string();
+            eprintln!("{}", if message.starts_with("Interrupted") { message.as_str() } else { grade::INTERRUPTED });
             ExitCode::from(130)
         }
         Err(e) => {

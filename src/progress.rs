@@ -61,6 +61,22 @@ impl Default for Progress {
     }
 }
 
+/// What to do when the disk is full; nothing was replaced.
+pub const DISK_FULL: &str =
+    "the disk is full. Free some space, then run the command again; your files and progress are as they were.";
+
+/// Whether an I/O error means the disk (or the quota) is full. tempfile wraps
+/// the OS error with the path, so its text is read too.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    let full = |code: i32| e.raw_os_error() == Some(code) || e.to_string().contains(&format!("(os error {code})"));
+    full(libc::ENOSPC) || full(libc::EDQUOT)
+}
+
+/// `e` with what was being done, and with what to do when the disk is full.
+pub fn io_error(e: std::io::Error, doing: String) -> anyhow::Error {
+    if is_disk_full(&e) { anyhow::anyhow!("{doing}: {DISK_FULL}") } else { anyhow::Error::new(e).context(doing) }
+}
+
 /// Replaces `path` with `contents` atomically: temp file, fsync, rename,
 /// fsync the folder. A crash or a full disk leaves the old file or the new one.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
@@ -69,10 +85,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .prefix(".workshop-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .map_err(|e| io_error(e, format!("cannot create a temporary file in {}", dir.display())))?;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        .map_err(|e| io_error(e, format!("cannot write {}", path.display())))?;
     tmp.persist(path).with_context(|| format!("cannot replace {}", path.display()))?;
     // Make the rename itself durable.
     if let Ok(d) = fs::File::open(dir) {

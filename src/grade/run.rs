@@ -108,6 +108,18 @@ fn set_memory_limit(bytes: u64) -> std::io::Result<()> {
     if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
+/// Caps the child's data segment (RLIMIT_DATA: heap and private writable
+/// mappings), for runtimes that reserve too much address space for RLIMIT_AS.
+pub fn limit_data(command: &mut Command, bytes: u64) {
+    // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_DATA, &limit) == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+        });
+    }
+}
+
 pub fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Captured> {
     thread::spawn(move || {
         let mut kept = Vec::new();

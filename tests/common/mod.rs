@@ -150,3 +150,71 @@ pub fn check_count(level: &str, lang: &str) -> usize {
         .filter(|c| c.get("stress").and_then(|s| s.as_bool()) != Some(true))
         .count()
 }
+
+// --- A TypeScript workspace ------------------------------------------------
+
+/// A workspace after `workshop start towel --lang typescript`: level files,
+/// the pinned package.json + lock at the root, and `npm ci` done (from the
+/// machine's npm cache when it has the packages).
+pub fn started_ts() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    workshop(dir.path()).args(["start", "towel", "--lang", "typescript"]).assert().success();
+    assert!(dir.path().join("node_modules/.package-lock.json").is_file(), "start did not install the packages");
+    dir
+}
+
+/// The learner's Towel file in a TypeScript workspace.
+pub fn index_ts(dir: &Path) -> PathBuf {
+    dir.join("towel/src/index.ts")
+}
+
+/// Copies the reference TypeScript solution of Towel over the learner's `src/`.
+pub fn solve_ts(dir: &Path) {
+    for entry in fs::read_dir(repo("solutions/typescript/towel/src")).unwrap().flatten() {
+        fs::copy(entry.path(), dir.join("towel/src").join(entry.file_name())).unwrap();
+    }
+}
+
+/// Replaces the one occurrence of `find` in the learner's index.ts with
+/// `replace`, and appends `extra` (helper functions) at the end.
+pub fn plant_ts(dir: &Path, find: &str, replace: &str, extra: &str) {
+    let path = index_ts(dir);
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(find).count(), 1, "`{find}` is not in index.ts exactly once");
+    fs::write(&path, format!("{}\n{extra}\n", text.replacen(find, replace, 1))).unwrap();
+}
+
+/// `npm ci` in the workspace root, as the messages tell the learner to run it.
+pub fn npm_ci(dir: &Path) {
+    let out = std::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "npm ci failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Sends `signal` (libc::SIGINT, ...) to one process, never to a group.
+pub fn signal(pid: u32, signal: i32) {
+    let pid = i32::try_from(pid).unwrap();
+    assert!(pid > 1, "refusing to signal pid {pid}");
+    // SAFETY: kill(2) with a positive pid only sends a signal to that process.
+    let ok = unsafe { libc::kill(pid, signal) } == 0;
+    assert!(ok, "kill({pid}, {signal}) failed: {}", std::io::Error::last_os_error());
+}
+
+/// The progress file parses, with the level started.
+pub fn progress_is_readable(dir: &Path) -> toml::Table {
+    let text = progress_file(dir);
+    let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("progress.toml does not parse: {e}\n{text}"));
+    assert!(table["levels"].get("towel").is_some(), "towel is no longer started:\n{text}");
+    table
+}
+
+/// A pseudo-random number in 0..n, different on every call and every run.
+pub fn random_below(n: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    h.finish() % n
+}

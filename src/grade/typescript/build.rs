@@ -19,6 +19,7 @@ use crate::embedded;
 use crate::grade::run::{self, Exit, RawRun};
 use crate::grade::toolchain::{BuildFailure, TypeCases, section_of, sections};
 use crate::lang::Lang;
+use crate::progress;
 use crate::workspace::Workspace;
 
 /// The type cases: type-checked with the learner's code, never run.
@@ -107,7 +108,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+    fs::write(path, contents).map_err(|e| progress::io_error(e, format!("cannot write {}", path.display())))
 }
 
 /// Deletes `.ts` files the binary did not put there.
@@ -183,7 +184,7 @@ pub struct Checked {
 pub fn type_check(root: &Path, level_id: &str, build_dir: &Path) -> Result<Checked> {
     let mut cmd = Command::new(node::bin(root, "tsc"));
     cmd.arg("-p").arg(build_dir.join("tsconfig.json")).args(["--pretty", "false"]).current_dir(root);
-    let raw = tool(cmd, "tsc")?;
+    let raw = tool(root, cmd, "tsc")?;
     let diagnostics = parse_tsc(&raw.stdout.text);
     let level_src = format!("{level_id}/");
     let types_rel = build_dir.join(level_id).join(TYPES_FILE);
@@ -213,6 +214,7 @@ pub fn type_check(root: &Path, level_id: &str, build_dir: &Path) -> Result<Check
         });
     }
     if raw.exit != Exit::Exited(0) && in_types.is_empty() {
+        node::explain_tool_failure(root)?;
         return Ok(Checked {
             failure: Some(BuildFailure {
                 tool: "tsc",
@@ -286,20 +288,27 @@ pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure
         .args(["--log-level=error", "--color=false"])
         .arg(format!("--outfile={}", prepared.bundle.display()))
         .current_dir(&ws.root);
-    let raw = tool(cmd, "esbuild")?;
+    let raw = tool(&ws.root, cmd, "esbuild")?;
     if raw.exit == Exit::Exited(0) {
         return Ok(None);
     }
-    Ok(Some(BuildFailure {
-        tool: "esbuild",
-        learner_errors: Vec::new(),
-        check_errors: Vec::new(),
-        tool_output: format!("{}{}", raw.stdout.text, raw.stderr.text),
-    }))
+    let said = format!("{}{}", raw.stdout.text, raw.stderr.text);
+    if said.contains("no space left on device") {
+        bail!("esbuild cannot write the checks' bundle in {}: {}", prepared.dir.display(), progress::DISK_FULL);
+    }
+    node::explain_tool_failure(&ws.root)?;
+    Ok(Some(BuildFailure { tool: "esbuild", learner_errors: Vec::new(), check_errors: Vec::new(), tool_output: said }))
 }
 
-fn tool(cmd: Command, name: &str) -> Result<RawRun> {
-    let raw = run::run_limited(cmd, TOOL_TIMEOUT, None).with_context(|| format!("cannot run {name}"))?;
+/// Runs tsc or esbuild from the packages of the workspace at `root`.
+fn tool(root: &Path, cmd: Command, name: &str) -> Result<RawRun> {
+    let raw = match run::run_limited(cmd, TOOL_TIMEOUT, None) {
+        Ok(raw) => raw,
+        Err(e) => {
+            node::explain_tool_failure(root)?;
+            return Err(e).with_context(|| format!("cannot run {name}"));
+        }
+    };
     if run::interrupted() {
         bail!(crate::grade::INTERRUPTED);
     }

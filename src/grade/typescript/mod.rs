@@ -25,10 +25,16 @@ pub struct TypeScript;
 
 pub static TYPESCRIPT: TypeScript = TypeScript;
 
-/// The V8 heap a check may use: the level's memory limit. An address-space
-/// limit would stop V8 before it starts (it reserves far more than it uses).
+/// What node needs beyond its heap (code, young generation, its own C++ side).
+const NODE_OVERHEAD_BYTES: u64 = 256 << 20;
+
+/// The V8 heap a check may use: the memory limit. An address-space limit would
+/// stop V8 before it starts (it reserves far more than it uses), so a
+/// data-segment limit (heap + overhead) bounds what lives outside the V8 heap:
+/// typed arrays and buffers, which `--max-old-space-size` does not count.
 fn node_command(root: &Path, bundle: &Path, limits: Limits) -> Command {
     let mut cmd = Command::new(node::node());
+    run::limit_data(&mut cmd, limits.memory_bytes + NODE_OVERHEAD_BYTES);
     cmd.arg(format!("--max-old-space-size={}", limits.memory_bytes / (1024 * 1024)))
         .arg("--enable-source-maps")
         .arg(bundle)
@@ -92,9 +98,8 @@ impl Toolchain for TypeScript {
         }
         let records = prepared.dir.join("run");
         std::fs::create_dir_all(&records).with_context(|| format!("cannot create {}", records.display()))?;
-        let limits = level_limits(level);
         let (root, bundle) = (ws.root.clone(), prepared.bundle.clone());
-        let pool = worker::Pool::new(move || node_command(&root, &bundle, limits), &records);
+        let pool = worker::Pool::new(move |limits| node_command(&root, &bundle, limits), &records);
         Ok(Build::Built(Box::new(TsHarness { root: ws.root.clone(), bundle: prepared.bundle, records, pool, late })))
     }
 
@@ -130,6 +135,15 @@ impl Toolchain for TypeScript {
                     mib(limits.memory_bytes)
                 ),
             ))
+        } else if let Some(thrown) = load_time_throw(stderr) {
+            Some((
+                Status::Crashed,
+                format!(
+                    "your code threw while it was being loaded, before any check could run: {thrown}.\n\
+                     Code at the top level of a module runs on import; keep it to declarations, \
+                     and do the work inside your functions."
+                ),
+            ))
         } else if stderr.contains("Maximum call stack size exceeded") {
             Some((Status::Crashed, "overflowed the stack: probably a recursion that never stops.".to_string()))
         } else {
@@ -139,14 +153,6 @@ impl Toolchain for TypeScript {
 
     fn describe_panic(&self, message: &str) -> String {
         describe_throw(message)
-    }
-}
-
-/// The level's limits as levels.toml gives them (the grader may tighten a check's).
-fn level_limits(level: &Level) -> Limits {
-    Limits {
-        timeout: std::time::Duration::from_secs(level.limits.timeout_secs),
-        memory_bytes: level.limits.memory_mb * 1024 * 1024,
     }
 }
 
@@ -203,7 +209,7 @@ impl Harness for TsHarness {
             // A measurement gets a fresh process: no other check's garbage or JIT state.
             return run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None);
         }
-        self.pool.run(&check.id, limits.timeout)
+        self.pool.run(&check.id, limits)
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
@@ -221,6 +227,27 @@ impl Harness for TsHarness {
     fn finish_build(&self) -> Result<Option<BuildFailure>> {
         Ok(self.late.wait()?.failure.take())
     }
+}
+
+/// An uncaught throw while node evaluated the bundle (a module's top level),
+/// as "<error> (at <file:line:col>)": node's ESM loader is on its stack.
+fn load_time_throw(stderr: &str) -> Option<String> {
+    if !stderr.contains("at ModuleJob.run") {
+        return None;
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let first_frame = lines.iter().position(|l| l.trim_start().starts_with("at "))?;
+    let error = lines[..first_frame].iter().rev().find(|l| !l.trim().is_empty())?.trim();
+    let at = lines[first_frame..]
+        .iter()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("at "))
+        .find(|l| !l.contains("node:"))
+        .and_then(|l| l.rsplit_once('(').map(|(_, loc)| loc.trim_end_matches(')')));
+    Some(match at {
+        Some(at) => format!("{error} (at {at})"),
+        None => error.to_string(),
+    })
 }
 
 /// A stub's `NotImplemented` reads as unfinished work; anything else as a throw.
@@ -250,6 +277,15 @@ fn describe_throw(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_throw_at_import_time_names_the_error_and_the_line() {
+        let stderr = "towel/src/index.ts:1\nthrow new Error('boom at import');\n      ^\n\n\n\
+                      Error: boom at import\n    at <anonymous> (towel/src/index.ts:1:7)\n    \
+                      at ModuleJob.run (node:internal/modules/esm/module_job:325:25)\n\nNode.js v20.20.2\n";
+        assert_eq!(load_time_throw(stderr).unwrap(), "Error: boom at import (at towel/src/index.ts:1:7)");
+        assert_eq!(load_time_throw("Error: boom\n    at f (x.ts:1:1)\n"), None);
+    }
 
     #[test]
     fn not_implemented_reads_as_unfinished_work() {

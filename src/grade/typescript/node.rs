@@ -74,34 +74,33 @@ fn manifest() -> Result<(&'static str, &'static str)> {
     Ok((package, lock))
 }
 
-pub fn node_modules(ws: &Workspace) -> PathBuf {
-    ws.root.join("node_modules")
-}
-
 /// A tool from the packages of the workspace at `root` (`tsc`, `esbuild`).
 pub fn bin(root: &Path, name: &str) -> PathBuf {
     root.join("node_modules").join(".bin").join(name)
 }
 
-/// Whether the pinned packages are installed, completely, as this binary pins them.
-fn installed(ws: &Workspace) -> bool {
+/// Whether the pinned packages of the workspace at `root` are installed,
+/// completely, as this binary pins them.
+fn installed(root: &Path) -> bool {
     let Ok((_, lock)) = manifest() else { return false };
-    let lock_path = ws.root.join("package-lock.json");
+    let lock_path = root.join("package-lock.json");
+    let modules = root.join("node_modules");
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
     fs::read_to_string(&lock_path).is_ok_and(|l| l == lock)
-        && modified(&node_modules(ws).join(HIDDEN_LOCKFILE)) >= modified(&lock_path)
+        && modified(&modules.join(HIDDEN_LOCKFILE)) >= modified(&lock_path)
         && modified(&lock_path).is_some()
-        && ["typescript", "esbuild", "@reduxjs/toolkit"].iter().all(|p| node_modules(ws).join(p).is_dir())
+        && ["typescript", "esbuild", "@reduxjs/toolkit"].iter().all(|p| modules.join(p).is_dir())
+        && ["tsc", "esbuild"].iter().all(|b| bin(root, b).is_file())
 }
 
 /// What to run when the packages are missing, damaged or out of date.
-pub fn not_installed(ws: &Workspace) -> String {
+pub fn not_installed(root: &Path) -> String {
     format!(
         "the workspace's packages (Redux Toolkit, TypeScript, esbuild) are missing, incomplete or out of date \
          in {}.\nRun `npm ci` in {} (it needs the npm registry once), then `workshop check` again. \
          Your files and progress are untouched.",
-        node_modules(ws).display(),
-        ws.root.display()
+        root.join("node_modules").display(),
+        root.display()
     )
 }
 
@@ -109,17 +108,38 @@ pub fn not_installed(ws: &Workspace) -> String {
 /// workspace made by an older workshop gets this one's pinned package.json
 /// and lock first, so the `npm ci` it is told to run installs the right ones.
 pub fn ensure_installed(ws: &Workspace) -> Result<()> {
-    if installed(ws) {
+    if installed(&ws.root) {
         return Ok(());
     }
     write_manifest(ws)?;
-    bail!(not_installed(ws))
+    bail!(not_installed(&ws.root))
 }
 
 fn write_manifest(ws: &Workspace) -> Result<()> {
     let (package, lock) = manifest()?;
     write_if_changed(&ws.root.join("package.json"), package)?;
     write_if_changed(&ws.root.join("package-lock.json"), lock)
+}
+
+/// Why a tool failed without saying anything about the code, when the machine
+/// or the packages are to blame: node missing or too old, or a package
+/// damaged after it was installed (its tool no longer starts). Called only
+/// after a failure, so a good check pays nothing for it.
+pub fn explain_tool_failure(root: &Path) -> Result<()> {
+    check_installed()?;
+    let starts = |name: &str| {
+        Command::new(bin(root, name))
+            .arg("--version")
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !installed(root) || !starts("tsc") || !starts("esbuild") {
+        bail!(not_installed(root));
+    }
+    Ok(())
 }
 
 /// Writes the pinned package.json and lock (a learner's other edits to
@@ -131,7 +151,7 @@ pub fn install(ws: &Workspace, say: &dyn Fn(&str)) -> Result<()> {
     if !ignore.exists() {
         fs::write(&ignore, "node_modules/\n").with_context(|| format!("cannot write {}", ignore.display()))?;
     }
-    if installed(ws) {
+    if installed(&ws.root) {
         return Ok(());
     }
     say("installing Redux Toolkit, TypeScript and esbuild (npm ci, once per workspace)");
@@ -150,16 +170,29 @@ pub fn install(ws: &Workspace, say: &dyn Fn(&str)) -> Result<()> {
                 ws.root.display()
             );
         }
-        let tail: Vec<&str> = raw.stderr.text.lines().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
         bail!(
             "`npm ci` failed, so the packages the checks need are not installed (offline?).\n{}\n\
              Your level files are written and your progress is saved. When the npm registry is reachable, \
              run `npm ci` in {}, then `workshop check`.",
-            tail.join("\n"),
+            npm_cause(&raw.stderr.text).join("\n"),
             ws.root.display()
         );
     }
     ensure_installed(ws)
+}
+
+/// What npm said went wrong: its first few lines that are not a stack trace
+/// or an error object's fields, and where its full log is.
+fn npm_cause(stderr: &str) -> Vec<&str> {
+    let said = |l: &&str| {
+        let text = l.trim_start_matches("npm error").trim_start_matches("npm ERR!");
+        let t = text.trim();
+        let frame_or_field = t.starts_with("at ") || t.starts_with(['{', '}']) || text.starts_with("   ");
+        !t.is_empty() && !frame_or_field
+    };
+    let mut lines: Vec<&str> = stderr.lines().filter(said).filter(|l| !l.contains("complete log")).take(4).collect();
+    lines.extend(stderr.lines().filter(|l| l.contains("complete log")).take(1));
+    lines
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
@@ -172,6 +205,27 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npm_failures_show_the_cause_not_the_stack() {
+        let stderr = "npm error code ECONNREFUSED\nnpm error syscall connect\nnpm error errno ECONNREFUSED\n\
+            npm error FetchError: request to http://127.0.0.1:9/undici-types failed, reason: connect ECONNREFUSED\n\
+            npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/index.js:130:14)\n\
+            npm error     at process.processTicksAndRejections (node:internal/process/task_queues:83:21) {\n\
+            npm error   code: 'ECONNREFUSED',\nnpm error   port: 9,\nnpm error }\nnpm error\n\
+            npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.\n\
+            npm error A complete log of this run can be found in: /tmp/cache/_logs/debug-0.log\n";
+        assert_eq!(
+            npm_cause(stderr),
+            vec![
+                "npm error code ECONNREFUSED",
+                "npm error syscall connect",
+                "npm error errno ECONNREFUSED",
+                "npm error FetchError: request to http://127.0.0.1:9/undici-types failed, reason: connect ECONNREFUSED",
+                "npm error A complete log of this run can be found in: /tmp/cache/_logs/debug-0.log",
+            ]
+        );
+    }
 
     #[test]
     fn reads_node_versions() {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::grade::run::{self, Captured, Exit, OUTPUT_CAP, RawRun};
+use crate::grade::run::{self, Captured, Exit, Limits, OUTPUT_CAP, RawRun};
 
 /// The line a worker prints once a check's record is written.
 const DONE: &str = "@@workshop done ";
@@ -26,6 +26,8 @@ enum Line {
 }
 
 struct Worker {
+    /// The memory limit this worker was started with.
+    memory_bytes: u64,
     child: Child,
     pgid: i32,
     stdin: ChildStdin,
@@ -34,7 +36,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(node: &mut Command) -> Result<Worker> {
+    fn start(node: &mut Command, memory_bytes: u64) -> Result<Worker> {
         node.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
         let mut child = node.spawn().with_context(|| format!("cannot start {:?}", node.get_program()))?;
         let pgid = child.id() as i32;
@@ -72,7 +74,7 @@ impl Worker {
                 kept.extend_from_slice(&buf[..n.min(room)]);
             }
         });
-        Ok(Worker { child, pgid, stdin, lines, stderr })
+        Ok(Worker { memory_bytes, child, pgid, stdin, lines, stderr })
     }
 
     fn take_stderr(&self) -> Captured {
@@ -90,28 +92,34 @@ impl Worker {
 
 /// A pool of idle workers for one built harness.
 pub struct Pool {
-    node: Box<dyn Fn() -> Command + Send + Sync>,
+    /// The node command for a worker with these limits (it applies the memory limit).
+    node: Box<dyn Fn(Limits) -> Command + Send + Sync>,
     records: PathBuf,
     idle: Mutex<Vec<Worker>>,
 }
 
 impl Pool {
-    pub fn new(node: impl Fn() -> Command + Send + Sync + 'static, records: &Path) -> Pool {
+    pub fn new(node: impl Fn(Limits) -> Command + Send + Sync + 'static, records: &Path) -> Pool {
         Pool { node: Box::new(node), records: records.to_path_buf(), idle: Mutex::new(Vec::new()) }
     }
 
-    /// Runs check `id` in an idle worker (or a new one), at most `timeout`.
-    pub fn run(&self, id: &str, timeout: Duration) -> Result<RawRun> {
-        let start = Instant::now();
+    /// Runs check `id` in an idle worker with the same memory limit (or a
+    /// new one), at most `limits.timeout`.
+    pub fn run(&self, id: &str, limits: Limits) -> Result<RawRun> {
+        let (start, timeout) = (Instant::now(), limits.timeout);
         let record_path = self.records.join(format!("{id}.json"));
         let _ = std::fs::remove_file(&record_path);
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let idle = {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            let same = idle.iter().rposition(|w| w.memory_bytes == limits.memory_bytes);
+            same.map(|i| idle.swap_remove(i))
+        };
         let mut worker = match idle {
             Some(w) => w,
             None => {
-                let mut cmd = (self.node)();
+                let mut cmd = (self.node)(limits);
                 cmd.arg("serve").arg(&self.records);
-                Worker::start(&mut cmd)?
+                Worker::start(&mut cmd, limits.memory_bytes)?
             }
         };
         // A worker that died while idle shows up as a broken pipe here.
