@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::data::*;
 use super::data::DAY_MS;
+use super::data::*;
 use crate::harness::*;
 use babel_fish::*;
 

@@ -186,7 +186,11 @@ pub fn search_words() -> CheckResult {
     )?;
 
     let want = vec![(d(1), e(3)), (d(1), e(4)), (d(2), e(5)), (d(2), e(30))];
-    ensure_eq!(hits(&store, "towel")?, want.clone(), "search(\"towel\"): whole words in any case, sorted by (document, element); \"Towels\" and \"towel42\" are other words, workspace 2 is elsewhere");
+    ensure_eq!(
+        hits(&store, "towel")?,
+        want.clone(),
+        "search(\"towel\"): whole words in any case, sorted by (document, element); \"Towels\" and \"towel42\" are other words, workspace 2 is elsewhere"
+    );
     ensure_eq!(hits(&store, "TOWEL")?, want, "search(\"TOWEL\"): any case");
     ensure_eq!(hits(&store, "panic")?, vec![(d(1), e(9))], "search(\"panic\") for the text \"Don't PANIC, Ñandú\"");
     ensure_eq!(

@@ -296,10 +296,18 @@ pub fn warm_and_compress_policies() -> CheckResult {
         get(&mut cache, &store, q)?;
     }
     let packed = cache.compress_cache();
-    ensure_eq!(packed, 0, "compress_cache() right after caching 4 results: how many it packed (a result cached since the previous call counts as read)");
+    ensure_eq!(
+        packed,
+        0,
+        "compress_cache() right after caching 4 results: how many it packed (a result cached since the previous call counts as read)"
+    );
     get(&mut cache, &store, &cached)?;
     let packed = cache.compress_cache();
-    ensure_eq!(packed, 3, "compress_cache() after reading 1 of 4 cached results since the previous call: how many it packed (the 3 not read)");
+    ensure_eq!(
+        packed,
+        3,
+        "compress_cache() after reading 1 of 4 cached results since the previous call: how many it packed (the 3 not read)"
+    );
     for q in &queries {
         expect(&mut cache, &store, q, true, "compress_cache()")?;
     }

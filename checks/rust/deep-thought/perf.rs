@@ -53,11 +53,7 @@ fn elements(
 }
 
 fn tree(rng: &mut Rng, k: u64) -> Option<u64> {
-    if k <= 10 {
-        None
-    } else {
-        Some(1 + rng.next() % (k - 1))
-    }
+    if k <= 10 { None } else { Some(1 + rng.next() % (k - 1)) }
 }
 
 pub fn scale_store(total: usize) -> Result<Scale, String> {

@@ -394,7 +394,11 @@ pub fn monitor_windows() -> CheckResult {
     timings(&mut m, "recovered", n, fast);
     timings(&mut m, "recovered", n, slow);
     timings(&mut m, "recovered", n, fast);
-    ensure_eq!(flagged(&m), Vec::<String>::new(), "regressions() after {n} fast, {n} slow, then {n} fast timings: the latest {n} are fast again (the window slides)");
+    ensure_eq!(
+        flagged(&m),
+        Vec::<String>::new(),
+        "regressions() after {n} fast, {n} slow, then {n} fast timings: the latest {n} are fast again (the window slides)"
+    );
 
     let mut m = PerformanceMonitor::new();
     timings(&mut m, "sustained", n, fast);

@@ -120,13 +120,7 @@ pub fn reactions_union() -> CheckResult {
     let server = copy("theirs", 1, None, &[("👍", &["arthur"]), ("🐬", &["trillian"])]);
     ensure_eq!(
         resolve(&local, &server),
-        (
-            Strategy::Merge,
-            "mine".to_string(),
-            Some(500),
-            reactions(&[("👍", &["arthur"]), ("🐬", &["trillian"])]),
-            2
-        ),
+        (Strategy::Merge, "mine".to_string(), Some(500), reactions(&[("👍", &["arthur"]), ("🐬", &["trillian"])]), 2),
         "newer local text with 👍 arthur, server with 👍 arthur and 🐬 trillian: (strategy, content, edited_at, reactions, version)"
     );
     let local = copy("same", 1, None, &[("👍", &["arthur"])]);
@@ -516,7 +510,11 @@ pub fn sync_versions_and_places() -> CheckResult {
     };
     let same = Message { reactions: reactions(&[("🐬", &["trillian"])]), ..message(&start, "h2", "setup")?.clone() };
     let synced = sync(&start, same.clone(), "a sync bringing h2 at its own version 2, with a new reaction")?;
-    ensure_eq!(message(&synced, "h2", "same version")?.clone(), same.clone(), "h2 after a sync of a server copy with the same version (2) and a new reaction: the server's copy replaces it (only a lower version is stale)");
+    ensure_eq!(
+        message(&synced, "h2", "same version")?.clone(),
+        same.clone(),
+        "h2 after a sync of a server copy with the same version (2) and a new reaction: the server's copy replaces it (only a lower version is stale)"
+    );
     let lower = Message { content: "v1".into(), version: 1, edited_at: None, ..same.clone() };
     let synced = sync(&synced, lower, "then a sync bringing h2 at version 1")?;
     ensure_eq!(

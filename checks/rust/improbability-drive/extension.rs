@@ -4,8 +4,8 @@
 use super::data::*;
 use crate::harness::*;
 use improbability_drive::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A toy cipher (a shift of every letter, behind a marker) that counts its
 /// decryptions. Decrypting text that is not its ciphertext panics.

@@ -552,7 +552,11 @@ pub fn empty_and_unknown() -> CheckResult {
         "select_channel_messages(heart-of-gold) after every message in it was deleted"
     );
     let view = channel_view(&gone, "heart-of-gold", "arthur")?;
-    ensure_eq!((view.messages.len(), view.unread_count, view.last_activity), (0, 0, 50), "the channel view of heart-of-gold after every message was deleted: (messages, unread, last activity = created_at)");
+    ensure_eq!(
+        (view.messages.len(), view.unread_count, view.last_activity),
+        (0, 0, 50),
+        "the channel view of heart-of-gold after every message was deleted: (messages, unread, last activity = created_at)"
+    );
 
     let empty = ok(ChatState::from_snapshot(ChatSnapshot::default()), "from_snapshot of an empty snapshot")?;
     ensure!(

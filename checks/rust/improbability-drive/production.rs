@@ -171,7 +171,11 @@ pub fn selectors_memoized() -> CheckResult {
         "selector one, asked for heart-of-gold as ford after asking as arthur (arthur's unread count is 41): ford's unread count (the viewer is part of the cache key)"
     );
     let vogon_view = some(one.select(&state, &vogon, &arthur), "selector one: vogon-poetry for arthur")?;
-    ensure_eq!(vogon_view.channel.id.clone(), vogon.clone(), "selector one, asked for vogon-poetry right after heart-of-gold: the view's channel (the channel is part of the cache key)");
+    ensure_eq!(
+        vogon_view.channel.id.clone(),
+        vogon.clone(),
+        "selector one, asked for vogon-poetry right after heart-of-gold: the view's channel (the channel is part of the cache key)"
+    );
 
     let typing = ok(start_typing(&state, &hog, &ford), "ford starts typing")?;
     let changed = some(one.select(&typing, &hog, &arthur), "selector one after ford starts typing")?;
@@ -273,7 +277,11 @@ pub fn memo_sees_every_input() -> CheckResult {
 
     let state = ok(set_presence(&state, &uid("zaphod"), Presence::Online), "zaphod goes online")?;
     let view = some(selector.select(&state, &hog, &arthur), "the same selector after zaphod goes online")?;
-    ensure_eq!(view.online_member_count, 3, "the same selector, after zaphod (a member) goes online: online members (user_presence is an input of the view)");
+    ensure_eq!(
+        view.online_member_count,
+        3,
+        "the same selector, after zaphod (a member) goes online: online members (user_presence is an input of the view)"
+    );
 
     let unread = view.unread_count;
     let state = ok(mark_read(&state, &mid("m58"), &arthur, 3_000), "arthur reads m58")?;
@@ -341,7 +349,11 @@ pub fn view_limit_edges() -> CheckResult {
             want,
             "the channel view of a channel with {total} messages: the newest (at most) 50, oldest first"
         );
-        ensure_eq!(view.unread_count as u64, total, "arthur's unread count in a channel with {total} messages by ford (every message counts, not only the 50 shown)");
+        ensure_eq!(
+            view.unread_count as u64,
+            total,
+            "arthur's unread count in a channel with {total} messages by ford (every message counts, not only the 50 shown)"
+        );
     }
     Ok(())
 }
