@@ -241,8 +241,8 @@ fn ts_deleted_or_damaged_node_modules_says_to_run_npm_ci() {
             .and(predicate::str::contains(format!("Run `npm ci` in {}", root.display())))
     };
     let aside = tempfile::tempdir().unwrap();
-    // Damaged after the install: TypeScript's compiler, then esbuild's binary, gone.
-    for part in ["node_modules/typescript/lib", "node_modules/@esbuild/linux-x64/bin/esbuild"] {
+    // Damaged after the install: TypeScript's native compiler, then esbuild's binary, gone.
+    for part in ["node_modules/@typescript/typescript-linux-x64/lib/tsc", "node_modules/@esbuild/linux-x64/bin/esbuild"] {
         let (from, to) = (root.join(part), aside.path().join("part"));
         if !from.exists() {
             eprintln!("skipped {part}: not on this platform");
@@ -373,7 +373,7 @@ fn ts_two_checks_at_once_wait_for_each_other() {
     let dir = started_ts();
     solve_ts(dir.path());
     let first = workshop_std(dir.path()).arg("check").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
-    let tools = format!("{}/node_modules/.bin", dir.path().display());
+    let tools = format!("{}/node_modules/", dir.path().display());
     assert!(wait_until(60, || !processes_mentioning(&tools).is_empty()), "the first check never started tsc");
     let second = workshop_std(dir.path()).arg("check").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let (a, b) = (first.wait_with_output().unwrap(), second.wait_with_output().unwrap());

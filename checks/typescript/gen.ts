@@ -3,6 +3,8 @@
 // run grades the same data. Level-specific builders (a blog, a chat) live in
 // the level's own checks and are made from these.
 
+import { freezeBuilt } from './harness';
+
 /** A small, fast, seeded PRNG (mulberry32): the same seed gives the same sequence everywhere. */
 export class Rng {
   private state: number;
@@ -61,17 +63,18 @@ export function ids<Id>(prefix: string, n: number, make: (raw: string) => Id): I
 }
 
 /**
- * A table keyed by `keyOf`, in list order, as a plain object. Object.fromEntries
- * defines own properties, so even "__proto__" is stored as a key.
+ * A table keyed by `keyOf`, in list order, as a plain object, deep-frozen like
+ * every state the checks hand over. Object.fromEntries defines own properties,
+ * so even "__proto__" is stored as a key.
  */
 export function tableOf<K extends string, T>(items: readonly T[], keyOf: (item: T) => K): Record<K, T> {
-  return Object.fromEntries(items.map((item) => [keyOf(item), item])) as Record<K, T>;
+  return freezeBuilt(Object.fromEntries(items.map((item) => [keyOf(item), item])) as Record<K, T>, items);
 }
 
 /**
- * A relationship map owner -> ids, in list order: `owners` get an entry each
- * (empty lists included, as the seed's states have), then every item is
- * appended to its owner's list.
+ * A relationship map owner -> ids, in list order, deep-frozen: `owners` get an
+ * entry each (empty lists included, as the seed's states have), then every
+ * item is appended to its owner's list.
  */
 export function listsBy<K extends string, V, T>(
   owners: readonly K[],
@@ -86,5 +89,6 @@ export function listsBy<K extends string, V, T>(
     if (list) list.push(valueOf(item));
     else lists.set(owner, [valueOf(item)]);
   }
-  return Object.fromEntries(lists) as Record<K, V[]>;
+  for (const list of lists.values()) freezeBuilt(list, list);
+  return freezeBuilt(Object.fromEntries(lists) as Record<K, V[]>, lists.values());
 }

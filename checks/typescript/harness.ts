@@ -5,14 +5,21 @@
 //
 // Protocol (run with `node --enable-source-maps harness.mjs ...`):
 //   --list                    the test ids, one a line
-//   run <id> <record-file>    runs one test, writes one JSON record to the file
+//   run <id> <record-file> [--budget <ratio>] [--gate]
+//                             runs one test, writes one JSON record to the file.
+//                             A perf test given its budget stops measuring once
+//                             its verdict is clear (see `compare`); with --gate
+//                             it builds its data, writes <record-file>.ready,
+//                             then waits for a line on stdin before the timed
+//                             calls (EOF: exits, no record)
 //   serve <record-dir>        a worker: reads test ids from stdin, one a line; for
 //                             each, runs it, writes <record-dir>/<id>.json
 //                             atomically (temp file, then rename), then writes
 //                             the line "@@workshop done <id>" to stdout. Exits
 //                             when stdin closes. The grader owns timeouts: it
 //                             kills and restarts a worker that hangs or dies.
-//   run-all <dir>             every test in this process, <dir>/<id>.json each
+//   run-all <dir> [<id>=<budget>...]
+//                             every test in this process, <dir>/<id>.json each
 //                             (for benchmarks only)
 //
 // A record is {"id","status":"pass"|"fail"|"panic","message","duration_ms"}
@@ -201,20 +208,41 @@ const deepFrozen = new WeakSet<object>();
  * throws a TypeError. Returns `value`.
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return value;
+  if (typeof value !== 'object' || value === null || settled(value)) return value;
   deepFrozen.add(value);
   const stack: object[] = [value];
   while (stack.length > 0) {
     const obj = stack.pop() as object;
     Object.freeze(obj);
     for (const v of Object.values(obj) as unknown[]) {
-      if (typeof v === 'object' && v !== null && !deepFrozen.has(v)) {
+      if (typeof v === 'object' && v !== null && !settled(v)) {
         deepFrozen.add(v);
         stack.push(v);
       }
     }
   }
   return value;
+}
+
+/**
+ * deepFreeze for a container just built from `values` (a table from its
+ * rows), without reading the container back: on a table of 100,000 rows that
+ * is most of the cost. `values` must include every value the container holds.
+ */
+export function freezeBuilt<T extends object>(container: T, values: Iterable<unknown>): T {
+  for (const v of values) deepFreeze(v);
+  Object.freeze(container);
+  deepFrozen.add(container);
+  return container;
+}
+
+// A frozen object that holds no objects is deeply frozen already, and cheaper
+// to recognise than to remember: a table of 100,000 rows stays fast to build.
+function settled(obj: object): boolean {
+  if (deepFrozen.has(obj)) return true;
+  if (!Object.isFrozen(obj)) return false;
+  for (const v of Object.values(obj) as unknown[]) if (typeof v === 'object' && v !== null) return false;
+  return true;
 }
 
 // V8's messages for a write to a frozen object (assignment, push, pop, splice,
@@ -317,6 +345,43 @@ export interface Measurement {
 // times over, short enough that 15 rounds stay well under a second.
 const TARGET_BLOCK_NS = 4e6;
 const ROUNDS = 15;
+// After MIN_ROUNDS, a median ratio CLEAR times inside or outside the budget
+// is a verdict noise does not flip; the remaining rounds would only make the
+// learner wait.
+const MIN_ROUNDS = 5;
+const CLEAR = 2;
+const NULL_QUADS = 3;
+
+/** The running perf test's ratio budget, when the grader gave one. */
+let budget: number | undefined;
+/** With a gate: the file that says this test is ready for its timed calls. */
+let readyFile: string | undefined;
+
+/**
+ * Names the part of a check that runs now, for the grader: a timeout reports
+ * the last part named, so the learner knows where to look.
+ */
+export function phase(what: string): void {
+  fs.writeSync(2, `workshop-phase: ${what}\n`);
+}
+
+/** Says it is ready, then blocks until the grader writes a line on stdin; exits if it never will. */
+function awaitGo(ready: string): void {
+  fs.writeFileSync(ready, '');
+  const buf = Buffer.alloc(64);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      continue;
+    }
+    if (n === 0) process.exit(0);
+    if (buf.subarray(0, n).includes(10)) return;
+  }
+}
 const MAX_CALIBRATE = 2 ** 24;
 const MAX_ITERS = 2 ** 26;
 
@@ -360,7 +425,12 @@ function abba(a: () => void, b: () => void, itersA: number, itersB: number): { r
   const ratios: number[] = [];
   const perA: number[] = [];
   const perB: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  const clear = () => {
+    if (budget === undefined || ratios.length < MIN_ROUNDS) return false;
+    const m = median(ratios);
+    return m <= budget / CLEAR || m >= budget * CLEAR;
+  };
+  for (let r = 0; r < ROUNDS && !clear(); r++) {
     const a1 = block(a, itersA) / itersA;
     const b1 = block(b, itersB) / itersB;
     const b2 = block(b, itersB) / itersB;
@@ -377,6 +447,8 @@ function abba(a: () => void, b: () => void, itersA: number, itersB: number): { r
  * function should do one unit of work and hand its result to `keep`.
  */
 export function compare(baselineLabel: string, baseline: () => void, candidateLabel: string, candidate: () => void): Measurement {
+  if (readyFile !== undefined) awaitGo(readyFile);
+  phase('making the timed calls');
   // Warm-up: the JIT, caches and the allocator settle.
   const itersA = calibrate(baseline);
   const itersB = calibrate(candidate);
@@ -386,7 +458,7 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
   // The null pair times the baseline against itself (A A A A read as ABBA):
   // far from 1.0 means the machine is too noisy to trust the ratio.
   const nullRatios: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < NULL_QUADS; i++) {
     const a1 = block(baseline, itersA);
     const a2 = block(baseline, itersA);
     const a3 = block(baseline, itersA);
@@ -401,7 +473,7 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
     candidate_ns: median(perB),
     ratio: median(ratios),
     null_ratio: median(nullRatios),
-    rounds: ROUNDS,
+    rounds: ratios.length,
   };
 }
 
@@ -470,6 +542,7 @@ export async function runOne(test: Test): Promise<string> {
   const start = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
   try {
+    if (test.kind === 'perf') phase('building the test data');
     const out: unknown = await test.fn();
     if (test.kind === 'perf') {
       if (!isMeasurement(out)) return record(test.id, 'panic', 'harness: a perf test must return a Measurement', elapsed());
@@ -505,9 +578,14 @@ export async function main(tests: Test[]): Promise<void> {
 
   if (args.length === 1 && args[0] === '--list') {
     fs.writeSync(1, tests.map((t) => `${t.id}\n`).join(''));
-  } else if (args.length === 3 && args[0] === 'run') {
-    const [, id, file] = args as [string, string, string];
+  } else if (args.length >= 3 && args[0] === 'run') {
+    const [, id, file, ...options] = args as [string, string, string, ...string[]];
     const test = find(id) ?? die(`no test named ${id}`);
+    for (let i = 0; i < options.length; i++) {
+      if (options[i] === '--gate') readyFile = `${file}.ready`;
+      else if (options[i] === '--budget' && i + 1 < options.length) budget = budgetOf(options[++i] as string);
+      else die(`run: unknown option ${options[i]}`);
+    }
     const line = await runOne(test);
     try {
       writeAtomic(file, line);
@@ -529,11 +607,19 @@ export async function main(tests: Test[]): Promise<void> {
       }
       fs.writeSync(1, `@@workshop done ${id}\n`);
     }
-  } else if (args.length === 2 && args[0] === 'run-all') {
+  } else if (args.length >= 2 && args[0] === 'run-all') {
     // Every test in this one process, one record per test: the floor that
     // the latency benchmark compares `workshop check` against.
     const dir = args[1] as string;
+    const budgets = new Map(
+      args.slice(2).map((pair) => {
+        const at = pair.lastIndexOf('=');
+        if (at < 0) die(`run-all: ${pair} is not <id>=<budget>`);
+        return [pair.slice(0, at), budgetOf(pair.slice(at + 1))] as const;
+      }),
+    );
     for (const test of tests) {
+      budget = budgets.get(test.id);
       const line = await runOne(test);
       try {
         writeAtomic(path.join(dir, `${test.id}.json`), line);
@@ -542,6 +628,11 @@ export async function main(tests: Test[]): Promise<void> {
       }
     }
   } else {
-    die('usage: harness --list | run <test-id> <record-file> | serve <record-dir> | run-all <dir>');
+    die('usage: harness --list | run <test-id> <record-file> [--budget <ratio>] [--gate] | serve <record-dir> | run-all <dir> [<id>=<budget>...]');
   }
+}
+
+function budgetOf(text: string): number {
+  const b = Number(text);
+  return Number.isFinite(b) && b >= 1 ? b : die(`${text} is not a ratio budget (a number of at least 1)`);
 }

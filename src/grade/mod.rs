@@ -97,11 +97,12 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
 
     // Correctness tests and the type cases share the cores; perf checks then
     // run alone, so nothing of ours competes with their measurements.
+    let harness = harness.as_ref();
+    harness.stage(&perfs.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
     events(Event::Running(tests.len()));
     let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(tests.len().max(1));
-    let harness = harness.as_ref();
     let type_cases = thread::scope(|s| -> Result<Option<TypeCases>> {
         let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
         let mut handles = Vec::new();
@@ -155,12 +156,15 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
             bail!(INTERRUPTED);
         }
     }
+    let (skipped, perfs): (Vec<_>, Vec<_>) = perfs
+        .into_iter()
+        .partition(|check| options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed()));
+    for check in skipped {
+        harness.unstage(check);
+        let note = "not measured: another check of this item failed first".to_string();
+        results.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
+    }
     for check in &perfs {
-        if options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed()) {
-            let note = "not measured: another check of this item failed first".to_string();
-            results.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
-            continue;
-        }
         let limits = limits.for_check(check);
         events(Event::Measuring(check));
         let mut best: Option<CheckResult> = None;

@@ -2,10 +2,10 @@
 //! memory limit and capped output. The child leads its own process group, so
 //! a timeout or Ctrl-C kills everything it started, not just the child.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
@@ -138,60 +138,159 @@ pub fn capture(mut stream: impl Read + Send + 'static) -> thread::JoinHandle<Cap
     })
 }
 
-/// Runs `<harness> run <id> <record>` (the protocol every harness speaks) and
-/// waits for it, at most `timeout`. `harness` is the command up to `run`.
+/// Runs `<harness> run <id> <record> <extra...>` (the protocol every harness
+/// speaks) and waits for it, at most `timeout`. `harness` is the command up to `run`.
 pub fn run_test(
-    mut harness: Command,
+    harness: Command,
     id: &str,
     scratch: &Path,
     timeout: Duration,
     memory_bytes: Option<u64>,
+    extra: &[String],
 ) -> Result<RawRun> {
-    let record_path = scratch.join(format!("{id}.json"));
-    let _ = std::fs::remove_file(&record_path);
-    harness.arg("run").arg(id).arg(&record_path).current_dir(scratch);
-    let mut run = run_limited(harness, timeout, memory_bytes)?;
+    let (command, record_path) = test_command(harness, id, scratch, extra);
+    let mut run = Spawned::new(command, memory_bytes, Stdio::null())?.wait(timeout)?;
     run.record = std::fs::read_to_string(&record_path).ok();
     Ok(run)
 }
 
-/// Runs `command` in its own process group with a timeout (and optionally a
-/// memory limit), capturing capped output; the group is killed at the end.
-pub fn run_limited(mut command: Command, timeout: Duration, memory_bytes: Option<u64>) -> Result<RawRun> {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
-    if let Some(memory) = memory_bytes {
-        // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
-        unsafe {
-            command.pre_exec(move || set_memory_limit(memory));
+fn test_command(mut harness: Command, id: &str, scratch: &Path, extra: &[String]) -> (Command, PathBuf) {
+    let record_path = scratch.join(format!("{id}.json"));
+    let _ = std::fs::remove_file(&record_path);
+    harness.arg("run").arg(id).arg(&record_path).args(extra).current_dir(scratch);
+    (harness, record_path)
+}
+
+/// A test started ahead of its turn, at a gate: it starts and sets up while
+/// other work runs, says it is ready (a `<record>.ready` file), then waits for
+/// a line on its stdin before its timed part. Dropped unfinished, its process
+/// group is killed.
+pub struct Staged {
+    spawned: Spawned,
+    gate: Option<ChildStdin>,
+    record_path: PathBuf,
+    ready_path: PathBuf,
+    timed_out: bool,
+}
+
+/// Starts `<harness> run <id> <record> <extra...>` with its stdin as the gate
+/// (the harness must be told to wait on it, e.g. by an `extra` flag).
+pub fn stage_test(harness: Command, id: &str, scratch: &Path, extra: &[String]) -> Result<Staged> {
+    let (command, record_path) = test_command(harness, id, scratch, extra);
+    let ready_path = record_path.with_extension("json.ready");
+    let _ = std::fs::remove_file(&ready_path);
+    let mut spawned = Spawned::new(command, None, Stdio::piped())?;
+    let gate = spawned.child.stdin.take();
+    Ok(Staged { spawned, gate, record_path, ready_path, timed_out: false })
+}
+
+impl Staged {
+    /// Waits until the test is at its gate or has ended, at most `timeout`
+    /// after it started; past that it is stopped, and `finish` says it timed
+    /// out (while setting up). Nothing else may be timed while a set-up runs.
+    pub fn settle(&mut self, timeout: Duration) -> Result<()> {
+        let deadline = self.spawned.start + timeout;
+        let mut nap = Duration::from_micros(50);
+        while !self.timed_out && !self.ready_path.exists() && self.spawned.child.try_wait()?.is_none() {
+            if Instant::now() >= deadline || interrupted() {
+                self.timed_out = true;
+                kill_group(self.spawned.pgid);
+                break;
+            }
+            thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(5));
         }
+        Ok(())
     }
 
-    let start = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("cannot start {:?}", command.get_program()))?;
-    let pgid = child.id() as i32;
-    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
-    let stdout = capture(child.stdout.take().context("child stdout")?);
-    let stderr = capture(child.stderr.take().context("child stderr")?);
-
-    let waited = wait_with_timeout(&mut child, timeout);
-    // Whatever happened, nothing the child started outlives it.
-    kill_group(pgid);
-    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != pgid);
-    let exit = match waited? {
-        Some(status) => exit_of(status),
-        None => {
-            let _ = child.wait();
-            Exit::TimedOut
+    /// Opens the gate once the test is ready and waits for it, at most
+    /// `timeout` from then. A test that ended while setting up is collected.
+    pub fn finish(mut self, timeout: Duration) -> Result<RawRun> {
+        self.settle(timeout)?;
+        if let Some(mut gate) = self.gate.take() {
+            let _ = gate.write_all(b"go\n");
         }
-    };
-    let empty = || Captured { text: String::new(), dropped: 0 };
-    Ok(RawRun {
-        exit,
-        record: None,
-        stdout: stdout.join().unwrap_or_else(|_| empty()),
-        stderr: stderr.join().unwrap_or_else(|_| empty()),
-        elapsed: start.elapsed(),
-    })
+        let timed_out = self.timed_out;
+        let mut run = self.spawned.wait(timeout)?;
+        if timed_out {
+            run.exit = Exit::TimedOut;
+        }
+        run.record = std::fs::read_to_string(&self.record_path).ok();
+        let _ = std::fs::remove_file(&self.ready_path);
+        Ok(run)
+    }
+}
+
+/// A child in its own process group, tracked for Ctrl-C, its output captured.
+struct Spawned {
+    child: Child,
+    pgid: i32,
+    stdout: Option<thread::JoinHandle<Captured>>,
+    stderr: Option<thread::JoinHandle<Captured>>,
+    start: Instant,
+    waited: bool,
+}
+
+impl Spawned {
+    fn new(mut command: Command, memory_bytes: Option<u64>, stdin: Stdio) -> Result<Spawned> {
+        command.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+        if let Some(memory) = memory_bytes {
+            // SAFETY: the closure only calls setrlimit, which is async-signal-safe.
+            unsafe {
+                command.pre_exec(move || set_memory_limit(memory));
+            }
+        }
+        let start = Instant::now();
+        let mut child = command.spawn().with_context(|| format!("cannot start {:?}", command.get_program()))?;
+        let pgid = child.id() as i32;
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+        let stdout = Some(capture(child.stdout.take().context("child stdout")?));
+        let stderr = Some(capture(child.stderr.take().context("child stderr")?));
+        Ok(Spawned { child, pgid, stdout, stderr, start, waited: false })
+    }
+
+    /// Waits at most `timeout`; whatever happened, nothing the child started outlives it.
+    fn wait(mut self, timeout: Duration) -> Result<RawRun> {
+        let waited = wait_with_timeout(&mut self.child, timeout);
+        self.end();
+        let exit = match waited? {
+            Some(status) => exit_of(status),
+            None => {
+                let _ = self.child.wait();
+                Exit::TimedOut
+            }
+        };
+        let empty = || Captured { text: String::new(), dropped: 0 };
+        let joined = |h: Option<thread::JoinHandle<Captured>>| h.and_then(|h| h.join().ok()).unwrap_or_else(empty);
+        Ok(RawRun {
+            exit,
+            record: None,
+            stdout: joined(self.stdout.take()),
+            stderr: joined(self.stderr.take()),
+            elapsed: self.start.elapsed(),
+        })
+    }
+
+    fn end(&mut self) {
+        kill_group(self.pgid);
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != self.pgid);
+        self.waited = true;
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if !self.waited {
+            self.end();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs `command` in its own process group with a timeout (and optionally a
+/// memory limit), capturing capped output; the group is killed at the end.
+pub fn run_limited(command: Command, timeout: Duration, memory_bytes: Option<u64>) -> Result<RawRun> {
+    Spawned::new(command, memory_bytes, Stdio::null())?.wait(timeout)
 }
 
 /// Polls with a short, growing sleep: most tests end within a millisecond.

@@ -83,6 +83,16 @@ pub trait Harness: Sync {
     /// Runs one harness check in a process of its own, with `limits`.
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun>;
 
+    /// Starts perf checks ahead of their turn, where the toolchain can: each
+    /// builds its test data while the correctness checks run, then waits, and
+    /// `run` only opens its gate for the timed part.
+    fn stage(&self, _perfs: &[(&Check, Limits)]) -> Result<()> {
+        Ok(())
+    }
+
+    /// Stops a staged check that will not be measured.
+    fn unstage(&self, _check: &Check) {}
+
     /// Judges the level's type cases (kind = "compile-fail").
     fn type_cases(&self) -> Result<TypeCases>;
 

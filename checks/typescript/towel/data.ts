@@ -26,9 +26,10 @@ export const cid = (raw: string): CommentId => L.commentId(raw);
 export const pids = (raws: string[]): PostId[] => raws.map(pid);
 export const cids = (raws: string[]): CommentId[] => raws.map(cid);
 
+// Rows hold strings only, so a shallow freeze freezes them whole.
 export function user(id: string, name: string): User {
   const u: L.NormalizedUser = { id: uid(id), name, email: `${id}@example.com` };
-  return deepFreeze(u);
+  return Object.freeze(u);
 }
 
 export function post(id: string, author: string): Post {
@@ -40,12 +41,12 @@ export function post(id: string, author: string): Post {
     createdAt: '2024-01-01',
     updatedAt: '2024-01-02',
   };
-  return deepFreeze(p);
+  return Object.freeze(p);
 }
 
 export function comment(id: string, on: string, author: string): Comment {
   const c: L.NormalizedComment = { id: cid(id), content: `${author} says hi on ${on}`, authorId: uid(author), postId: pid(on) };
-  return deepFreeze(c);
+  return Object.freeze(c);
 }
 
 /**

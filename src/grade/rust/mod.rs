@@ -170,7 +170,7 @@ impl Harness for RustHarness {
 
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
         let harness = Command::new(&self.built.harness_exe);
-        run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes))
+        run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes), &[])
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
