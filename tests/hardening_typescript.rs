@@ -49,6 +49,34 @@ fn ts_an_endless_loop_times_out_one_check_and_the_others_report() {
 }
 
 #[test]
+fn ts_an_endless_loop_in_a_common_function_is_answered_in_seconds() {
+    let dir = started_ts();
+    solve_ts(dir.path());
+    plant_ts(
+        dir.path(),
+        "NormalizedPost | undefined =>\n    lookup(state.posts, postId);",
+        "NormalizedPost | undefined =>\n    (spin(), lookup(state.posts, postId));",
+        "function spin(): void {\n  for (;;) {}\n}",
+    );
+    let started = std::time::Instant::now();
+    let doc = check_json(dir.path(), &[], 1);
+    let took = started.elapsed();
+    assert_eq!(status(&doc, "selectors.select-post"), "timed-out");
+    let messages: Vec<&str> = run_checks(&doc)
+        .into_iter()
+        .filter(|t| t["status"] == "timed-out")
+        .map(|t| t["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.len() >= 3, "{doc}");
+    assert!(messages.iter().all(|m| m.contains("while checking that")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("shorter limit")), "{messages:?}");
+    assert_eq!(status(&doc, "updates.add-user"), "pass");
+    // A wide bound, for loaded CI machines.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    assert!(no_process_left(dir.path()), "{:?}", processes_mentioning(&dir.path().display().to_string()));
+}
+
+#[test]
 fn ts_a_memory_blow_up_is_reported_as_out_of_memory() {
     let dir = started_ts();
     solve_ts(dir.path());
