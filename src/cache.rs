@@ -143,8 +143,22 @@ pub fn load(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> Opti
     Some(Reused { grade, at: stored.at })
 }
 
-/// Stores `grade` under `key`; a failure to write only costs the next check its shortcut.
+/// Whether `grade` may be reused: not when a verdict depends on how busy the
+/// machine was (a perf check over budget, a timeout), since checking again
+/// is then what the learner is told to do.
+fn reusable(grade: &Grade) -> bool {
+    match grade {
+        Grade::BuildFailed(_) => true,
+        Grade::Graded(results) => !results.iter().any(|r| matches!(r.status, Status::TooSlow | Status::TimedOut)),
+    }
+}
+
+/// Stores `grade` under `key`, if it may be reused; a failure to write only
+/// costs the next check its shortcut.
 pub fn store(ws: &Workspace, level: &Level, key: &Key, grade: &Grade) {
+    if !reusable(grade) {
+        return;
+    }
     let grade = match grade {
         Grade::BuildFailed(f) => StoredGrade::BuildFailed {
             tool: f.tool.to_string(),
@@ -178,4 +192,33 @@ pub fn store(ws: &Workspace, level: &Level, key: &Key, grade: &Grade) {
 /// Forgets the stored verdicts (an interrupted check, say).
 pub fn forget(ws: &Workspace, level: &Level) {
     let _ = std::fs::remove_file(path(ws, level));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::lang::Lang;
+
+    #[test]
+    fn verdicts_that_depend_on_the_machines_load_are_not_reused() {
+        let course = Course::embedded(Lang::Rust);
+        let towel = course.level("towel").unwrap();
+        let with = |status: Status| {
+            let results = towel
+                .checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    CheckResult::new(c, if i == 3 { status } else { Status::Pass }, String::new(), Duration::ZERO)
+                })
+                .collect();
+            Grade::Graded(results)
+        };
+        assert!(reusable(&with(Status::Pass)));
+        assert!(reusable(&with(Status::Fail)));
+        assert!(reusable(&with(Status::Panic)));
+        assert!(!reusable(&with(Status::TooSlow)));
+        assert!(!reusable(&with(Status::TimedOut)));
+    }
 }
