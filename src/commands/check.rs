@@ -1,5 +1,6 @@
 //! `workshop check [level]`: grade, render, record mastery.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -99,8 +100,10 @@ fn grade_one<'c>(
     spinner.finish_and_clear();
     let (graded, reused) = outcome?;
     if let (Some(at), Format::Text) = (reused, format) {
-        // Said before the report, so the note is the first thing read.
-        println!("{}\n", style::dim(&terminal::reused_note(&at)));
+        // Said before the report, so the note is the first thing read; piped,
+        // on stderr, so what a script reads is the report as it always was.
+        let note = style::dim(&terminal::reused_note(&at)).to_string();
+        if std::io::stdout().is_terminal() { println!("{note}\n") } else { eprintln!("{note}") }
     }
     Ok(graded)
 }
