@@ -89,6 +89,12 @@ export function feedFollowedOnly(): void {
   ensureEq(feedIds(feedOf(state, 'trillian')), ['m1'], 'trillian follows only marvin: her feed');
   ensureEq(feedIds(feedOf(state, 'marvin')), [], 'marvin follows nobody: his feed');
   ensureEq(feedIds(feedOf(state, 'nobody')), [], 'the feed of "nobody", a user who does not exist');
+  ensureEq(feedIds(feedOf(state, 'constructor')), [], 'the feed of "constructor", an inherited name and no user');
+  ensureEq(
+    feedIds(feedOf(withoutUser(state, 'zaphod'), 'arthur')),
+    ['f2', 'f1'],
+    "arthur's feed when zaphod is missing from the users table: zaphod's posts have no details (no author), so they are left out",
+  );
   const narcissus = withFollow(state, 'trillian', 'trillian');
   ensureEq(
     feedIds(feedOf(narcissus, 'trillian')),
