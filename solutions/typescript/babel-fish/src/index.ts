@@ -175,19 +175,19 @@ export function makeSelectPostWithDetails(): SelectPostWithDetails {
   );
 }
 
+// A feed never holds one post twice, so two entries never tie on id.
 function byEngagementThenId(a: PostWithDetails, b: PostWithDetails): number {
-  return b.engagement - a.engagement || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return b.engagement - a.engagement || (a.id < b.id ? -1 : 1);
 }
 
 /** Same length, and each entry holds the same values (the author the same object). */
 function sameFeed(a: readonly PostWithDetails[], b: readonly PostWithDetails[]): boolean {
-  return a.length === b.length && a.every((entry, i) => sameEntry(entry, b[i]));
+  return a.length === b.length && a.every((entry, i) => sameEntry(entry, b[i] as PostWithDetails));
 }
 
-function sameEntry(a: PostWithDetails, b: PostWithDetails | undefined): boolean {
-  if (b === undefined) return false;
-  const keys = Object.keys(a) as (keyof PostWithDetails)[];
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+// Every entry is made by withDetails, so two entries have the same keys.
+function sameEntry(a: PostWithDetails, b: PostWithDetails): boolean {
+  return (Object.keys(a) as (keyof PostWithDetails)[]).every((key) => a[key] === b[key]);
 }
 
 /** A new user-feed selector with a cache of its own. */
