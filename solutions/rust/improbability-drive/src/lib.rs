@@ -231,7 +231,9 @@ pub struct ChatState {
     /// Message id -> the last conflict resolved on it.
     pub conflicts: Arc<HashMap<MessageId, ConflictState>>,
 
-    // Derived counts, kept up to date by every update
+    // Derived counts, kept up to date by every update. They follow the tables
+    // only through the update functions: change a table by hand and they go
+    // stale.
     /// Channel id -> user id -> how many of the channel's messages the user
     /// has seen: wrote, or has a read receipt for. A view's unread count is
     /// the channel's length minus this, with no walk over the channel. A
@@ -239,6 +241,10 @@ pub struct ChatState {
     /// channel's counts sit behind their own `Arc`, so an update copies only
     /// the counts of the channel it touches.
     pub channel_seen: Arc<HashMap<ChannelId, Arc<HashMap<UserId, usize>>>>,
+    /// Channel id -> how many of its members are Online; no entry means none.
+    /// Kept by `set_presence`, `join_channel` and `leave_channel`, so a view
+    /// reads one number instead of every member's presence.
+    pub channel_online: Arc<HashMap<ChannelId, usize>>,
 }
 
 /// Everything the server sends when a client connects, as plain lists.
@@ -424,6 +430,14 @@ impl ChatState {
             }
         }
 
+        let channel_online = channel_members
+            .iter()
+            .map(|(channel, members)| {
+                (channel.clone(), members.iter().filter(|u| user_presence.get(*u) == Some(&Presence::Online)).count())
+            })
+            .filter(|(_, online)| *online > 0)
+            .collect();
+
         Ok(ChatState {
             channels: Arc::new(channel_table),
             messages: Arc::new(message_table),
@@ -439,6 +453,7 @@ impl ChatState {
             last_sync: Arc::default(),
             conflicts: Arc::default(),
             channel_seen: Arc::new(channel_seen.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
+            channel_online: Arc::new(channel_online),
         })
     }
 
@@ -557,6 +572,24 @@ impl ChatState {
                 }
             }
         }
+    }
+
+    /// One more (`add`) or one less Online member in `channel`.
+    fn add_online(&mut self, channel: &ChannelId, add: bool) {
+        let online = Arc::make_mut(&mut self.channel_online);
+        let count = online.entry(channel.clone()).or_default();
+        if add {
+            *count += 1;
+        } else {
+            *count = count.saturating_sub(1);
+        }
+        if *count == 0 {
+            online.remove(channel);
+        }
+    }
+
+    fn is_online(&self, user: &UserId) -> bool {
+        self.user_presence.get(user) == Some(&Presence::Online)
     }
 
     /// Deletes a message everywhere; its replies become top-level messages.
@@ -699,6 +732,9 @@ pub fn join_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Re
     }
     Arc::make_mut(&mut next.channel_members).entry(channel.clone()).or_default().push(user.clone());
     Arc::make_mut(&mut next.user_channels).entry(user.clone()).or_default().push(channel.clone());
+    if next.is_online(user) {
+        next.add_online(channel, true);
+    }
     Ok(next)
 }
 
@@ -725,6 +761,9 @@ pub fn leave_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> R
             joined.remove(user);
         }
     }
+    if next.is_online(user) {
+        next.add_online(channel, false);
+    }
     next.stop_typing_in(channel, user);
     Ok(next)
 }
@@ -735,6 +774,14 @@ pub fn set_presence(state: &ChatState, user: &UserId, presence: Presence) -> Res
     let mut next = state.clone();
     if state.user_presence.get(user) != Some(&presence) {
         Arc::make_mut(&mut next.user_presence).insert(user.clone(), presence);
+    }
+    // Going Online, or leaving Online: each of the user's channels has one
+    // Online member more, or one fewer.
+    let (was, is) = (state.is_online(user), presence == Presence::Online);
+    if was != is {
+        for channel in state.user_channels.get(user).map_or(&[][..], Vec::as_slice) {
+            next.add_online(channel, is);
+        }
     }
     Ok(next)
 }
@@ -859,9 +906,8 @@ struct ChannelInputs {
     users: Arc<HashMap<UserId, User>>,
     typing: Arc<HashMap<ChannelId, TypingIndicator>>,
     seen: Arc<HashMap<ChannelId, Arc<HashMap<UserId, usize>>>>,
-    presence: Arc<HashMap<UserId, Presence>>,
+    online: Arc<HashMap<ChannelId, usize>>,
     order: Arc<HashMap<ChannelId, Vec<MessageId>>>,
-    members: Arc<HashMap<ChannelId, Vec<UserId>>>,
 }
 
 impl ChannelInputs {
@@ -874,9 +920,8 @@ impl ChannelInputs {
             users: Arc::clone(&state.users),
             typing: Arc::clone(&state.typing_indicators),
             seen: Arc::clone(&state.channel_seen),
-            presence: Arc::clone(&state.user_presence),
+            online: Arc::clone(&state.channel_online),
             order: Arc::clone(&state.channel_messages),
-            members: Arc::clone(&state.channel_members),
         }
     }
 
@@ -888,9 +933,8 @@ impl ChannelInputs {
             && Arc::ptr_eq(&self.users, &state.users)
             && Arc::ptr_eq(&self.typing, &state.typing_indicators)
             && Arc::ptr_eq(&self.seen, &state.channel_seen)
-            && Arc::ptr_eq(&self.presence, &state.user_presence)
+            && Arc::ptr_eq(&self.online, &state.channel_online)
             && Arc::ptr_eq(&self.order, &state.channel_messages)
-            && Arc::ptr_eq(&self.members, &state.channel_members)
     }
 }
 
@@ -915,7 +959,8 @@ impl ChannelSelector {
         Some(view)
     }
 
-    /// Reads only this channel's lists: its order, members and typing users.
+    /// Reads only this channel's own entries: its order, typing users and
+    /// the two counts the updates keep (seen, online).
     fn compute(&mut self, state: &ChatState, channel_id: &ChannelId, viewer: &UserId) -> Option<ChannelView> {
         let channel = state.channels.get(channel_id)?;
         let order = state.channel_messages.get(channel_id).map_or(&[][..], Vec::as_slice);
@@ -937,9 +982,8 @@ impl ChannelSelector {
         let typing_users = state.typing_indicators.get(channel_id).map_or_else(Vec::new, |indicator| {
             indicator.users.iter().filter(|u| *u != viewer).filter_map(|u| state.users.get(u).cloned()).collect()
         });
-        let online_member_count = state.channel_members.get(channel_id).map_or(0, |members| {
-            members.iter().filter(|u| state.user_presence.get(*u) == Some(&Presence::Online)).count()
-        });
+        // Kept by the presence and membership updates: one lookup.
+        let online_member_count = state.channel_online.get(channel_id).copied().unwrap_or(0);
         // Unread: the channel's messages the viewer has not seen (written or
         // read). The updates keep the seen count, so this is two lookups, not
         // a walk over every message of the channel.
