@@ -69,7 +69,9 @@ fn ts_an_endless_loop_in_a_common_function_is_answered_in_seconds() {
         .collect();
     assert!(messages.len() >= 3, "{doc}");
     assert!(messages.iter().all(|m| m.contains("while checking that")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("shorter limit")), "{messages:?}");
+    // Cut short, the rest say why (unless the machine is so loaded that 4x its
+    // slowest passing check, node's start included, is no shorter a limit).
+    assert!(messages.iter().filter(|m| m.contains("shorter limit")).all(|m| m.contains("most likely")), "{messages:?}");
     assert_eq!(status(&doc, "updates.add-user"), "pass");
     // A wide bound, for loaded CI machines.
     assert!(took < Duration::from_secs(30), "took {took:?}");
