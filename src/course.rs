@@ -195,6 +195,9 @@ pub enum CheckKind {
     LearnerTests,
     /// The learner's `file` must contain `pattern` (say, `#![forbid(unsafe_code)]`).
     SourceContains,
+    /// No graded file of the learner's may use any of `patterns` outside a
+    /// line comment (say, `dyn Any`).
+    SourceLacks,
 }
 
 impl CheckKind {
@@ -237,6 +240,9 @@ pub struct Check {
     /// source-contains: the text it must contain.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// source-lacks: texts no graded file may use.
+    #[serde(default)]
+    pub patterns: Vec<String>,
 }
 
 impl Check {
@@ -441,6 +447,11 @@ impl Level {
             if source != check.file.is_some() || source != check.pattern.is_some() {
                 bail!("levels.toml: {c}: file and pattern go together, with kind = \"source-contains\" only");
             }
+            if (check.kind == CheckKind::SourceLacks) == check.patterns.is_empty()
+                || check.patterns.iter().any(|p| p.trim().is_empty())
+            {
+                bail!("levels.toml: {c}: patterns (none of them empty) go with kind = \"source-lacks\" only");
+            }
             if check.stress && !check.kind.in_harness() {
                 bail!("levels.toml: {c}.stress is only for kind = \"test\" or \"perf\"");
             }
@@ -528,6 +539,13 @@ mod tests {
                 .is_ok()
         );
         assert!(Course::parse(&add("stress = true\ntimeout_secs = 60"), Lang::Rust).is_ok());
+        for bad in
+            ["patterns = [\"dyn Any\"]", "kind = \"source-lacks\"", "kind = \"source-lacks\"\npatterns = [\" \"]"]
+        {
+            let err = format!("{:#}", Course::parse(&add(bad), Lang::Rust).unwrap_err());
+            assert!(err.contains("patterns (none of them empty) go with"), "{bad}: {err}");
+        }
+        assert!(Course::parse(&add("kind = \"source-lacks\"\npatterns = [\"dyn Any\"]"), Lang::Rust).is_ok());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod typescript;
 pub mod verdict;
 pub mod warmup;
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -169,8 +170,11 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
             results.push(result);
         }
     }
-    for check in level.checks.iter().filter(|c| c.kind == CheckKind::SourceContains) {
-        let result = source_contains(ws, level, check);
+    for check in level.checks.iter().filter(|c| matches!(c.kind, CheckKind::SourceContains | CheckKind::SourceLacks)) {
+        let result = match check.kind {
+            CheckKind::SourceContains => source_contains(ws, level, check),
+            _ => source_lacks(ws, level, check, toolchain),
+        };
         events(Event::Finished(&result));
         results.push(result);
     }
@@ -366,6 +370,48 @@ fn source_contains(ws: &Workspace, level: &Level, check: &Check) -> CheckResult 
         Err(e) => (Status::Fail, format!("cannot read {}/{file}: {e}", level.id)),
     };
     CheckResult::new(check, status, message, Duration::ZERO)
+}
+
+/// A `source-lacks` check: texts no graded file of the learner's may use.
+/// Line comments are skipped, so a note about what the code avoids is fine.
+fn source_lacks(ws: &Workspace, level: &Level, check: &Check, toolchain: &dyn Toolchain) -> CheckResult {
+    let dir = ws.level_dir(&level.id);
+    let mut found = Vec::new();
+    let mut files = Vec::new();
+    collect_files(&dir, &dir, &mut files);
+    files.retain(|rel| toolchain.graded_file(rel));
+    files.sort();
+    for rel in files {
+        let Ok(text) = std::fs::read_to_string(dir.join(&rel)) else { continue };
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for pattern in check.patterns.iter().filter(|p| code.contains(p.as_str())) {
+                found.push(format!("{}/{}:{} uses `{pattern}`", level.id, rel.display(), n + 1));
+            }
+        }
+    }
+    let (status, message) = if found.is_empty() {
+        (Status::Pass, String::new())
+    } else {
+        let shown = found.iter().take(5).cloned().collect::<Vec<_>>().join("\n");
+        let more = found.len().saturating_sub(5);
+        let more = if more > 0 { format!("\n... and {more} more") } else { String::new() };
+        (Status::Fail, format!("{shown}{more}\nNone of these may appear: {}.", check.patterns.join(", ")))
+    };
+    CheckResult::new(check, status, message, Duration::ZERO)
+}
+
+/// Every file under `dir`, relative to `root`.
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_path_buf());
+        }
+    }
 }
 
 #[cfg(test)]
