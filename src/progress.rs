@@ -39,6 +39,10 @@ pub struct LevelProgress {
     pub mastered: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check: Option<LastCheck>,
+    /// Stress check id -> when it first passed (`workshop check --stress`):
+    /// an item can be mastered without its stress checks, and `progress` says so.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stress_passed: BTreeMap<String, String>,
     /// Step id -> how many of its hints `workshop hint` has revealed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hints_used: BTreeMap<String, usize>,
@@ -166,6 +170,9 @@ impl Progress {
             for (item, at) in &level.mastered {
                 check_timestamp(&format!("levels.{id}.mastered.{item}"), at)?;
             }
+            for (check, at) in &level.stress_passed {
+                check_timestamp(&format!("levels.{id}.stress_passed.{check}"), at)?;
+            }
             if let Some(last) = &level.last_check {
                 check_timestamp(&format!("levels.{id}.last_check.at"), &last.at)?;
                 if last.passed > last.total {
@@ -249,13 +256,13 @@ impl Progress {
             };
             let started = level.get("started").and_then(timestamp).unwrap_or_else(now);
             let entry = progress.levels.entry(id.clone()).or_insert(LevelProgress { started, ..Default::default() });
-            if let Some(mastered) = level.get("mastered").and_then(|v| v.as_table()) {
-                for (item, at) in mastered {
+            for (key, kept) in [("mastered", &mut entry.mastered), ("stress_passed", &mut entry.stress_passed)] {
+                for (name, at) in level.get(key).and_then(|v| v.as_table()).into_iter().flatten() {
                     match timestamp(at) {
                         Some(at) => {
-                            entry.mastered.insert(item.clone(), at);
+                            kept.insert(name.clone(), at);
                         }
-                        None => dropped.push(format!("levels.{id}.mastered.{item}")),
+                        None => dropped.push(format!("levels.{id}.{key}.{name}")),
                     }
                 }
             }

@@ -170,6 +170,11 @@ fn record(progress: &mut Progress, level: &Level, results: &[grade::verdict::Che
             newly.push(item.id.clone());
         }
     }
+    for passed in results.iter().filter(|r| r.passed()) {
+        if level.checks.iter().any(|c| c.id == passed.id && c.stress) {
+            entry.stress_passed.entry(passed.id.clone()).or_insert_with(|| now.clone());
+        }
+    }
     entry.last_check = Some(LastCheck {
         at: now,
         passed: results.iter().filter(|r| r.passed()).count(),

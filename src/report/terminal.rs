@@ -324,7 +324,17 @@ pub fn progress(course: &Course, progress: &Progress, reflections: &[(String, us
                 dim("·").to_string()
             };
             let bonus = if item.bonus { " (bonus)" } else { "" };
-            let date = when.map(|w| format!("  mastered {}", progress::date_of(w))).unwrap_or_default();
+            let mut date = when.map(|w| format!("  mastered {}", progress::date_of(w))).unwrap_or_default();
+            let stress: Vec<&str> =
+                level.checks.iter().filter(|c| c.stress && c.item == item.id).map(|c| c.id.as_str()).collect();
+            if when.is_some() && !stress.is_empty() {
+                let all = stress.iter().all(|id| record.is_some_and(|r| r.stress_passed.contains_key(*id)));
+                date.push_str(if all {
+                    ", stress check included"
+                } else {
+                    ", without its stress check (`workshop check --stress` adds it)"
+                });
+            }
             let _ = writeln!(out, "  {mark} {}{bonus}: {}{}", item.title, item.text, dim(&date));
         }
         if let Some(r) = record {

@@ -290,8 +290,7 @@ pub fn progress(levels: &[(&str, &[&str])]) -> Progress {
             LevelProgress {
                 started: EARLIER.to_string(),
                 mastered: items.iter().map(|i| (i.to_string(), EARLIER.to_string())).collect(),
-                last_check: None,
-                hints_used: Default::default(),
+                ..Default::default()
             },
         );
     }

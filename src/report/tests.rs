@@ -286,6 +286,28 @@ fn progress_all_mastered() {
     assert_snapshot!("progress-all-mastered", text);
 }
 
+/// An item mastered without its stress check says so, and says when it is included.
+#[test]
+fn progress_says_whether_a_stress_check_counted() {
+    let course = course(Lang::Rust);
+    let level = course.levels.iter().find(|l| l.checks.iter().any(|c| c.stress)).expect("a level with a stress check");
+    let stress: Vec<_> = level.checks.iter().filter(|c| c.stress).collect();
+    let item = level.items.iter().find(|i| i.id == stress[0].item).unwrap();
+    let line = |p: &Progress| {
+        let text = terminal::progress(&course, p, &[]);
+        text.lines().find(|l| l.contains(&format!("{}: ", item.title))).unwrap().to_string()
+    };
+    let mut p = progress(&[(level.id.as_str(), &[item.id.as_str()])]);
+    assert!(line(&p).contains("without its stress check (`workshop check --stress` adds it)"), "{}", line(&p));
+    let entry = p.levels.get_mut(&level.id).unwrap();
+    for check in stress.iter().filter(|c| c.item == item.id) {
+        entry.stress_passed.insert(check.id.clone(), testdata::EARLIER.to_string());
+    }
+    assert!(line(&p).contains("stress check included"), "{}", line(&p));
+    let text = toml::to_string(&p).unwrap();
+    assert_eq!(Progress::parse(&text).unwrap(), p, "stress_passed is saved and read back");
+}
+
 /// `workshop progress` in a TypeScript workspace, where levels arrive one by one.
 #[test]
 fn progress_in_typescript() {
