@@ -74,6 +74,7 @@ pub const TESTS: &[Test] = &[
     Test::check("arch.cross-tenant-errors", arch::cross_tenant_errors),
     Test::check("arch.hierarchy", arch::hierarchy),
     Test::check("queries.search-words", arch::search_words),
+    Test::check("queries.search-each-element-once", arch::search_each_element_once),
     Test::check("queries.activity-and-bulk-load", arch::activity_and_bulk_load),
     // System Architecture: operations and transforms
     Test::check("ot.apply-edits", ot::apply_edits),
