@@ -261,6 +261,39 @@ pub fn invalidation_edges() -> CheckResult {
     Ok(())
 }
 
+// Catches: a cache that files a subtree only under the elements in its
+// result, so a subtree whose root is hidden (an empty result) is never dropped
+// when the root changes, and stays empty after the root comes back.
+pub fn hidden_subtree_root() -> CheckResult {
+    let mut store = edge_store()?;
+    ok(store.apply(t(1), d(1), u(1), &op(vec![Edit::Delete { id: e(1) }])), "delete element 1 (\"soup\")")?;
+    let mut cache = StateCache::new();
+    let hidden = Query::Subtree(t(1), d(1), e(2));
+    expect(
+        &mut cache,
+        &store,
+        &hidden,
+        false,
+        "nothing (first read of the subtree of element 2, hidden under deleted 1)",
+    )?;
+    expect(&mut cache, &store, &hidden, true, "nothing (second read)")?;
+    let doc = ok(store.document(t(1), d(1)), "document")?.clone();
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![move_edit(&doc, e(2), None, 0)])),
+        "move element 2 out of the deleted element 1, to the root list",
+    )?;
+    cache.invalidate(&[EntityRef::Element(t(1), w(1), d(1), e(2)), EntityRef::Element(t(1), w(1), d(1), e(1))]);
+    expect(
+        &mut cache,
+        &store,
+        &hidden,
+        false,
+        "moving element 2 out of the deleted element 1 and invalidating both: the cached subtree is rooted at \
+         element 2, so it goes, even though its result (empty, element 2 was hidden) did not hold element 2",
+    )?;
+    Ok(())
+}
+
 // Catches: a warm_cache that reports the wrong count, warms queries asked
 // once or another workspace's, and a compress_cache that packs results read
 // since the previous call (or reports a wrong count).

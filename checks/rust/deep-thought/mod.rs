@@ -105,6 +105,7 @@ pub const TESTS: &[Test] = &[
     Test::check("cache.warm", cache::warm),
     Test::check("cache.compress", cache::compress),
     Test::check("cache.invalidation-edges", cache::invalidation_edges),
+    Test::check("cache.hidden-subtree-root", cache::hidden_subtree_root),
     Test::check("cache.warm-and-compress-policies", cache::warm_and_compress_policies),
     // Innovation
     Test::check("innovation.an-extension-works", extension::an_extension_works),
