@@ -120,6 +120,7 @@ pub const TESTS: &[Test] = &[
     Test::check("prod.malicious-garbage-store-and-server", production::malicious_garbage_store_and_server),
     Test::check("monitor.regression", production::monitor_regression),
     Test::check("monitor.state-size", production::monitor_state_size),
+    Test::check("monitor.state-size-shapes", production::monitor_state_size_shapes),
     Test::check("monitor.interactions", production::monitor_interactions),
     Test::check("monitor.windows", production::monitor_windows),
     // Extensions (bonus)
