@@ -557,6 +557,16 @@ pub fn empty_and_unknown() -> CheckResult {
         (0, 0, 50),
         "the channel view of heart-of-gold after every message was deleted: (messages, unread, last activity = created_at)"
     );
+    // Every member of a channel gone: the same, nobody is online there.
+    let mut left = ok(set_presence(&state, &uid("arthur"), Presence::Online), "arthur comes online")?;
+    for user in ["arthur", "marvin"] {
+        left = ok(leave_channel(&left, &cid("vogon-poetry"), &uid(user)), &format!("{user} leaves vogon-poetry"))?;
+    }
+    ensure_eq!(
+        channel_view(&left, "vogon-poetry", "arthur")?.online_member_count,
+        0,
+        "online members of vogon-poetry after both its members (arthur, online) left"
+    );
 
     let empty = ok(ChatState::from_snapshot(ChatSnapshot::default()), "from_snapshot of an empty snapshot")?;
     ensure!(
