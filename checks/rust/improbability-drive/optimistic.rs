@@ -294,7 +294,26 @@ pub fn rollback_restores_edit() -> CheckResult {
         Err(ChatError::UnknownMessage(mid("h404"))),
         "edit_message_optimistically of the unknown message h404"
     );
-    invariants(&back)
+    invariants(&back)?;
+
+    // After a merge the rollback point is the server's copy: its reactions
+    // come back too, without the local ones the merge had added.
+    let rocket = Message { reactions: reactions(&[("🚀", &["arthur"])]), ..msg("h1", "heart-of-gold", "ford", 100) };
+    let start = build(crew_snapshot(vec![rocket]))?;
+    let edited = ok(edit_message_optimistically(&start, &mid("h1"), "edited here", 600), "edit h1 at 600")?;
+    let server = Message { reactions: reactions(&[("👋", &["ford"])]), ..msg("h1", "heart-of-gold", "ford", 100) };
+    let merged = ok(
+        confirm_optimistic_message(&edited, &mid("h1"), server.clone()),
+        "confirm h1's edit with a server copy of version 1 that has 👋 ford and not 🚀 arthur",
+    )?;
+    let back = ok(rollback_optimistic_message(&merged, &mid("h1")), "then roll the edit back")?;
+    ensure_eq!(
+        message(&back, "h1", "after the rollback")?.clone(),
+        server,
+        "h1 (🚀 arthur) edited at 600, confirmed by a server copy of version 1 with 👋 ford instead (the edit is newer: \
+         merged, still pending), then rolled back: the server's copy, its reactions (👋 ford only) included"
+    );
+    Ok(())
 }
 
 // Catches: a confirm that keeps the temporary id in the channel order, the
