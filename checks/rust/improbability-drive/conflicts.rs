@@ -357,14 +357,18 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
     let batch = SyncUpdates {
         messages: vec![msg("h2", "heart-of-gold", "zaphod", 200)],
         channel_updates: vec![
+            ChannelUpdate { id: cid("heart-of-gold"), name: None, topic: None },
             ChannelUpdate { id: cid("vogon-poetry"), name: None, topic: Some("Oh freddled gruntbuggly".into()) },
             ChannelUpdate { id: cid("heart-of-gold"), name: Some("#improbable".into()), topic: None },
         ],
         synced_at: 1_000,
         ..Default::default()
     };
-    let synced =
-        ok(apply_sync_updates(&start, batch), "a sync with a message in heart-of-gold and updates of two channels")?;
+    let synced = ok(
+        apply_sync_updates(&start, batch),
+        "a sync with a message in heart-of-gold and three channel updates: one of heart-of-gold changing nothing, then \
+         vogon-poetry's topic, then heart-of-gold's name",
+    )?;
     ensure_eq!(
         synced.channels.get(&cid("vogon-poetry")).cloned(),
         Some(Channel { topic: "Oh freddled gruntbuggly".into(), ..channel("vogon-poetry") }),
@@ -399,6 +403,18 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
         times(&later),
         vec![Some(1_100), Some(1_000), None],
         "last_sync after a batch at 1100 that deletes a heart-of-gold message"
+    );
+    let message_only = SyncUpdates {
+        messages: vec![msg("v1", "vogon-poetry", "marvin", 1_150)],
+        synced_at: 1_200,
+        ..Default::default()
+    };
+    let later =
+        ok(apply_sync_updates(&later, message_only), "a batch at 1200 bringing only a message in vogon-poetry")?;
+    ensure_eq!(
+        times(&later),
+        vec![Some(1_100), Some(1_200), None],
+        "last_sync after a batch at 1200 whose only change is a new message in vogon-poetry"
     );
 
     let bad = SyncUpdates {
