@@ -209,7 +209,39 @@ pub fn confirm_resolves_conflicts() -> CheckResult {
         "{when}: the conflict recorded for s-2"
     );
     ensure!(confirmed.messages_pending_sync.is_empty(), "{when}: messages_pending_sync should be empty");
-    invariants(&confirmed)
+    invariants(&confirmed)?;
+
+    // The same text, but the reactions or the edit time differ: that is a
+    // difference too, resolved and recorded.
+    let sent = ok(
+        send_message_optimistically(&start, draft("heart-of-gold", "arthur", "Hi"), mid("tmp-3"), 600),
+        "send tmp-3",
+    )?;
+    let cases = [
+        (
+            "the same text and edit time, but the server's copy has 👋 ford",
+            Message {
+                content: "Hi".into(),
+                reactions: reactions(&[("👋", &["ford"])]),
+                ..msg("s-3", "heart-of-gold", "arthur", 601)
+            },
+        ),
+        (
+            "the same text and reactions, but the server's copy was edited at 605",
+            Message { content: "Hi".into(), edited_at: Some(605), ..msg("s-3", "heart-of-gold", "arthur", 601) },
+        ),
+    ];
+    for (what, server) in cases {
+        let confirmed =
+            ok(confirm_optimistic_message(&sent, &mid("tmp-3"), server), &format!("confirm tmp-3 as s-3: {what}"))?;
+        ensure_eq!(
+            confirmed.conflicts.get(&mid("s-3")).map(|c| c.strategy),
+            Some(Strategy::Server),
+            "tmp-3 confirmed as s-3 with {what}: the conflict recorded for s-3 (a copy that differs in its reactions or \
+             edit time goes through the resolution, which takes the server's side here)"
+        );
+    }
+    Ok(())
 }
 
 // Catches: a sync that overwrites pending local edits, or ignores versions
@@ -427,6 +459,13 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
         outcome(&apply_sync_updates(&synced, bad)),
         Err(ChatError::UnknownChannel(cid("milliways"))),
         "a batch with an update of the unknown channel \"milliways\""
+    );
+    let bad =
+        SyncUpdates { messages: vec![msg("m1", "milliways", "ford", 900)], synced_at: 2_000, ..Default::default() };
+    ensure_eq!(
+        outcome(&apply_sync_updates(&synced, bad)),
+        Err(ChatError::UnknownChannel(cid("milliways"))),
+        "a batch bringing a new message m1 in the unknown channel \"milliways\""
     );
     let bad = SyncUpdates {
         messages: vec![msg("h9", "heart-of-gold", "slartibartfast", 900)],
