@@ -104,6 +104,7 @@ pub const TESTS: &[Test] = &[
     Test::check("cache.dependency-invalidation", cache::dependency_invalidation),
     Test::check("cache.warm", cache::warm),
     Test::check("cache.compress", cache::compress),
+    Test::check("cache.compress-round-trip", cache::compress_round_trip),
     Test::check("cache.invalidation-edges", cache::invalidation_edges),
     Test::check("cache.hidden-subtree-root", cache::hidden_subtree_root),
     Test::check("cache.warm-and-compress-policies", cache::warm_and_compress_policies),
