@@ -334,6 +334,9 @@ pub fn monitor_state_size() -> CheckResult {
     Ok(())
 }
 
+/// Builds one store of the shape checks.
+type Build = fn() -> Result<Store, String>;
+
 /// Tenant 1, user 1, workspace 1 and document 1 loaded with `elements`.
 fn loaded(elements: Vec<NewElement>) -> Result<Store, String> {
     let mut store = Store::new();
@@ -383,7 +386,7 @@ fn many_words() -> Result<Store, String> {
 // 4x there. Here each makes up most of a store.
 pub fn monitor_state_size_shapes() -> CheckResult {
     let m = PerformanceMonitor::new();
-    let shapes: [(&str, fn() -> Result<Store, String>); 4] = [
+    let shapes: [(&str, Build); 4] = [
         ("1,000 elements of 4,200 characters each (mostly text)", long_texts),
         ("100 elements with ten 4,000-byte attributes each (mostly attributes)", big_attributes),
         ("one element changed by 20,000 operations (mostly the activity log)", long_activity),
@@ -530,9 +533,17 @@ pub fn malicious_limits() -> CheckResult {
         doc.apply(&op(vec![Edit::SetAttr { id: e(1), key, value: Some(value) }])),
         "an attribute whose key and value together are exactly MAX_PAYLOAD_BYTES",
     )?;
+    let full = "t".repeat(MAX_PAYLOAD_BYTES);
+    ok(doc.apply(&op(vec![insert(500, None, 0, &full)])), "an insert whose text is exactly MAX_PAYLOAD_BYTES")?;
+    ok(doc.apply(&op(vec![type_text(500, 0, &full)])), "typing a text of exactly MAX_PAYLOAD_BYTES")?;
+    ok(doc.apply(&op(vec![Edit::Delete { id: e(500) }])), "delete element 500")?;
     let exact: Vec<Edit> = (0..MAX_EDITS as u64).map(|k| insert(1000 + k, None, k as usize + 2, "")).collect();
     ok(doc.apply(&op(exact.clone())), "an operation of exactly MAX_EDITS edits")?;
-    ensure_eq!(doc.len(), 4 + MAX_EDITS, "the element count after an operation of exactly MAX_EDITS inserts");
+    ensure_eq!(
+        doc.len(),
+        5 + MAX_EDITS,
+        "the element count after an operation of exactly MAX_EDITS inserts (deleted element 500 included)"
+    );
 
     let mut store = twins()?;
     let huge = "x".repeat(MAX_PAYLOAD_BYTES + 1);
