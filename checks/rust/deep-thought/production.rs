@@ -508,31 +508,6 @@ pub fn monitor_windows() -> CheckResult {
     Ok(())
 }
 
-// Catches: a "median" that is not the middle of the window (a lower quantile,
-// the fastest timing): a window mostly slow must be flagged, a window mostly
-// fast must not, whatever a few outliers do.
-pub fn monitor_median() -> CheckResult {
-    let (base, slow) = (Duration::from_micros(200), Duration::from_micros(2_000));
-    let n = REGRESSION_WINDOW;
-    let few = n * 2 / 5;
-    let mut m = PerformanceMonitor::new();
-    timings(&mut m, "mostly-slow", n, base);
-    timings(&mut m, "mostly-slow", few, base);
-    timings(&mut m, "mostly-slow", n - few, slow);
-    timings(&mut m, "mostly-fast", n, base);
-    timings(&mut m, "mostly-fast", n - few, base);
-    timings(&mut m, "mostly-fast", few, slow);
-    ensure_eq!(
-        flagged(&m),
-        vec!["mostly-slow".to_string()],
-        "regressions() after a baseline of {n} timings of {base:?} each, then a recent window of {n} with {} at \
-         {slow:?} (\"mostly-slow\") or {few} at {slow:?} (\"mostly-fast\"), the rest at {base:?}: the recent median is \
-         10x the baseline for the first, unchanged for the second",
-        n - few
-    );
-    Ok(())
-}
-
 // Catches: limits off by one (exactly MAX_EDITS edits, an attribute whose key
 // and value together reach MAX_PAYLOAD_BYTES), a key and a value measured
 // one at a time, empty text edits accepted, and the store not enforcing the
