@@ -81,9 +81,12 @@ pub fn io_error(e: std::io::Error, doing: String) -> anyhow::Error {
 /// fsync the folder. A crash or a full disk leaves the old file or the new one.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().context("the file has no folder")?;
+    // A temporary file is private (0600); the file it becomes is an ordinary
+    // one, so it gets the mode a new file gets (0644 under the usual umask).
     let mut tmp = tempfile::Builder::new()
         .prefix(".workshop-")
         .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(|e| io_error(e, format!("cannot create a temporary file in {}", dir.display())))?;
     tmp.write_all(contents)
@@ -273,6 +276,17 @@ pub fn path_in(meta_dir: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_atomic_write_leaves_an_ordinary_file_not_a_private_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (ours, plain) = (dir.path().join("package.json"), dir.path().join("plain"));
+        write_atomic(&ours, b"{}").unwrap();
+        fs::write(&plain, b"{}").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), mode(&plain));
+    }
 
     fn sample() -> Progress {
         let mut p = Progress { last_level: Some("towel".into()), ..Progress::default() };

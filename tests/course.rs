@@ -61,4 +61,5 @@ tracks! {
     rust_improbability_drive: "improbability-drive" in "rust";
     rust_deep_thought: "deep-thought" in "rust";
     typescript_towel: "towel" in "typescript";
+    typescript_babel_fish: "babel-fish" in "typescript";
 }

@@ -242,7 +242,9 @@ fn ts_deleted_or_damaged_node_modules_says_to_run_npm_ci() {
     };
     let aside = tempfile::tempdir().unwrap();
     // Damaged after the install: TypeScript's native compiler, then esbuild's binary, gone.
-    for part in ["node_modules/@typescript/typescript-linux-x64/lib/tsc", "node_modules/@esbuild/linux-x64/bin/esbuild"] {
+    let (tsc, esbuild) =
+        ("node_modules/@typescript/typescript-linux-x64/lib/tsc", "node_modules/@esbuild/linux-x64/bin/esbuild");
+    for part in [tsc, esbuild] {
         let (from, to) = (root.join(part), aside.path().join("part"));
         if !from.exists() {
             eprintln!("skipped {part}: not on this platform");

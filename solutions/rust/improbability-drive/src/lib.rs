@@ -230,6 +230,21 @@ pub struct ChatState {
     pub last_sync: Arc<HashMap<ChannelId, u64>>,
     /// Message id -> the last conflict resolved on it.
     pub conflicts: Arc<HashMap<MessageId, ConflictState>>,
+
+    // Derived counts, kept up to date by every update. They follow the tables
+    // only through the update functions: change a table by hand and they go
+    // stale.
+    /// Channel id -> user id -> how many of the channel's messages the user
+    /// has seen: wrote, or has a read receipt for. A view's unread count is
+    /// the channel's length minus this, with no walk over the channel. A
+    /// count that drops to 0 is removed, so equal states stay equal. Each
+    /// channel's counts sit behind their own `Arc`, so an update copies only
+    /// the counts of the channel it touches.
+    pub channel_seen: Arc<HashMap<ChannelId, Arc<HashMap<UserId, usize>>>>,
+    /// Channel id -> how many of its members are Online; no entry means none.
+    /// Kept by `set_presence`, `join_channel` and `leave_channel`, so a view
+    /// reads one number instead of every member's presence.
+    pub channel_online: Arc<HashMap<ChannelId, usize>>,
 }
 
 /// Everything the server sends when a client connects, as plain lists.
@@ -297,6 +312,13 @@ fn take_key<K: Hash + Eq + Clone, V: Clone>(table: &mut Arc<HashMap<K, V>>, key:
     } else {
         None
     }
+}
+
+/// The users who have seen a message: its author, then every reader with a
+/// receipt for it (the author once, even if they also have a receipt).
+fn seen_by<'a>(message: &'a Message, receipts: Option<&'a Vec<ReadReceipt>>) -> impl Iterator<Item = &'a UserId> {
+    let readers = receipts.map_or(&[][..], Vec::as_slice).iter().map(|r| &r.user_id);
+    std::iter::once(&message.author_id).chain(readers.filter(move |user| *user != &message.author_id))
 }
 
 impl ChatState {
@@ -399,6 +421,23 @@ impl ChatState {
             }
         }
 
+        // The derived counts, in one pass over the messages.
+        let mut channel_seen: HashMap<ChannelId, HashMap<UserId, usize>> = HashMap::new();
+        for message in message_table.values() {
+            let counts = channel_seen.entry(message.channel_id.clone()).or_default();
+            for user in seen_by(message, read_receipts.get(&message.id)) {
+                *counts.entry(user.clone()).or_default() += 1;
+            }
+        }
+
+        let channel_online = channel_members
+            .iter()
+            .map(|(channel, members)| {
+                (channel.clone(), members.iter().filter(|u| user_presence.get(*u) == Some(&Presence::Online)).count())
+            })
+            .filter(|(_, online)| *online > 0)
+            .collect();
+
         Ok(ChatState {
             channels: Arc::new(channel_table),
             messages: Arc::new(message_table),
@@ -413,6 +452,8 @@ impl ChatState {
             messages_pending_sync: Arc::default(),
             last_sync: Arc::default(),
             conflicts: Arc::default(),
+            channel_seen: Arc::new(channel_seen.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
+            channel_online: Arc::new(channel_online),
         })
     }
 
@@ -469,6 +510,7 @@ impl ChatState {
         let channel = message.channel_id.clone();
         let parent = message.parent_message_id.clone();
         Arc::make_mut(&mut self.messages).insert(id.clone(), message);
+        self.count_seen(&id, true);
 
         let order = Arc::make_mut(&mut self.channel_messages).entry(channel).or_default();
         let at = position(order, &self.messages, timestamp, &id);
@@ -486,11 +528,68 @@ impl ChatState {
         let message = self.messages.get(id)?;
         let (timestamp, channel, parent) =
             (message.timestamp, message.channel_id.clone(), message.parent_message_id.clone());
+        self.count_seen(id, false);
         remove_sorted(Arc::make_mut(&mut self.channel_messages), &channel, &self.messages, timestamp, id);
         if let Some(parent) = parent {
             remove_sorted(Arc::make_mut(&mut self.message_threads), &parent, &self.messages, timestamp, id);
         }
         Arc::make_mut(&mut self.messages).remove(id)
+    }
+
+    /// Counts a message in (`add`) or out of the seen counts of its channel,
+    /// for its author and for every reader it has a receipt from. `link` and
+    /// `unlink` call it, so every update that moves, replaces or deletes a
+    /// message keeps the counts right without thinking about them.
+    fn count_seen(&mut self, id: &MessageId, add: bool) {
+        let Some(message) = self.messages.get(id) else {
+            return;
+        };
+        let channel = message.channel_id.clone();
+        // Collected first: `add_seen` needs `self` mutably.
+        let users: Vec<UserId> = seen_by(message, self.read_receipts.get(id)).cloned().collect();
+        for user in users {
+            self.add_seen(&channel, user, add);
+        }
+    }
+
+    /// One more (`add`) or one less message seen by `user` in `channel`.
+    fn add_seen(&mut self, channel: &ChannelId, user: UserId, add: bool) {
+        let channels = Arc::make_mut(&mut self.channel_seen);
+        if add {
+            *Arc::make_mut(channels.entry(channel.clone()).or_default()).entry(user).or_default() += 1;
+            return;
+        }
+        let Some(counts) = channels.get_mut(channel) else {
+            return;
+        };
+        let counts = Arc::make_mut(counts);
+        if let Some(count) = counts.get_mut(&user) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&user);
+                if counts.is_empty() {
+                    channels.remove(channel);
+                }
+            }
+        }
+    }
+
+    /// One more (`add`) or one less Online member in `channel`.
+    fn add_online(&mut self, channel: &ChannelId, add: bool) {
+        let online = Arc::make_mut(&mut self.channel_online);
+        let count = online.entry(channel.clone()).or_default();
+        if add {
+            *count += 1;
+        } else {
+            *count = count.saturating_sub(1);
+        }
+        if *count == 0 {
+            online.remove(channel);
+        }
+    }
+
+    fn is_online(&self, user: &UserId) -> bool {
+        self.user_presence.get(user) == Some(&Presence::Online)
     }
 
     /// Deletes a message everywhere; its replies become top-level messages.
@@ -633,6 +732,9 @@ pub fn join_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> Re
     }
     Arc::make_mut(&mut next.channel_members).entry(channel.clone()).or_default().push(user.clone());
     Arc::make_mut(&mut next.user_channels).entry(user.clone()).or_default().push(channel.clone());
+    if next.is_online(user) {
+        next.add_online(channel, true);
+    }
     Ok(next)
 }
 
@@ -659,6 +761,9 @@ pub fn leave_channel(state: &ChatState, channel: &ChannelId, user: &UserId) -> R
             joined.remove(user);
         }
     }
+    if next.is_online(user) {
+        next.add_online(channel, false);
+    }
     next.stop_typing_in(channel, user);
     Ok(next)
 }
@@ -669,6 +774,14 @@ pub fn set_presence(state: &ChatState, user: &UserId, presence: Presence) -> Res
     let mut next = state.clone();
     if state.user_presence.get(user) != Some(&presence) {
         Arc::make_mut(&mut next.user_presence).insert(user.clone(), presence);
+    }
+    // Going Online, or leaving Online: each of the user's channels has one
+    // Online member more, or one fewer.
+    let (was, is) = (state.is_online(user), presence == Presence::Online);
+    if was != is {
+        for channel in state.user_channels.get(user).map_or(&[][..], Vec::as_slice) {
+            next.add_online(channel, is);
+        }
     }
     Ok(next)
 }
@@ -702,6 +815,12 @@ pub fn mark_read(state: &ChatState, message: &MessageId, user: &UserId, at: u64)
     if !state.read_receipts.get(message).is_some_and(|list| list.iter().any(|r| &r.user_id == user)) {
         let receipt = ReadReceipt { user_id: user.clone(), read_at: at };
         Arc::make_mut(&mut next.read_receipts).entry(message.clone()).or_default().push(receipt);
+        // The derived count follows: one more message seen, unless the
+        // reader wrote it (their own messages already count as seen).
+        let read = &state.messages[message];
+        if &read.author_id != user {
+            next.add_seen(&read.channel_id, user.clone(), true);
+        }
     }
     Ok(next)
 }
@@ -786,10 +905,9 @@ struct ChannelInputs {
     messages: Arc<HashMap<MessageId, Message>>,
     users: Arc<HashMap<UserId, User>>,
     typing: Arc<HashMap<ChannelId, TypingIndicator>>,
-    receipts: Arc<HashMap<MessageId, Vec<ReadReceipt>>>,
-    presence: Arc<HashMap<UserId, Presence>>,
+    seen: Arc<HashMap<ChannelId, Arc<HashMap<UserId, usize>>>>,
+    online: Arc<HashMap<ChannelId, usize>>,
     order: Arc<HashMap<ChannelId, Vec<MessageId>>>,
-    members: Arc<HashMap<ChannelId, Vec<UserId>>>,
 }
 
 impl ChannelInputs {
@@ -801,10 +919,9 @@ impl ChannelInputs {
             messages: Arc::clone(&state.messages),
             users: Arc::clone(&state.users),
             typing: Arc::clone(&state.typing_indicators),
-            receipts: Arc::clone(&state.read_receipts),
-            presence: Arc::clone(&state.user_presence),
+            seen: Arc::clone(&state.channel_seen),
+            online: Arc::clone(&state.channel_online),
             order: Arc::clone(&state.channel_messages),
-            members: Arc::clone(&state.channel_members),
         }
     }
 
@@ -815,10 +932,9 @@ impl ChannelInputs {
             && Arc::ptr_eq(&self.messages, &state.messages)
             && Arc::ptr_eq(&self.users, &state.users)
             && Arc::ptr_eq(&self.typing, &state.typing_indicators)
-            && Arc::ptr_eq(&self.receipts, &state.read_receipts)
-            && Arc::ptr_eq(&self.presence, &state.user_presence)
+            && Arc::ptr_eq(&self.seen, &state.channel_seen)
+            && Arc::ptr_eq(&self.online, &state.channel_online)
             && Arc::ptr_eq(&self.order, &state.channel_messages)
-            && Arc::ptr_eq(&self.members, &state.channel_members)
     }
 }
 
@@ -843,7 +959,8 @@ impl ChannelSelector {
         Some(view)
     }
 
-    /// Reads only this channel's lists: its order, members and typing users.
+    /// Reads only this channel's own entries: its order, typing users and
+    /// the two counts the updates keep (seen, online).
     fn compute(&mut self, state: &ChatState, channel_id: &ChannelId, viewer: &UserId) -> Option<ChannelView> {
         let channel = state.channels.get(channel_id)?;
         let order = state.channel_messages.get(channel_id).map_or(&[][..], Vec::as_slice);
@@ -865,17 +982,13 @@ impl ChannelSelector {
         let typing_users = state.typing_indicators.get(channel_id).map_or_else(Vec::new, |indicator| {
             indicator.users.iter().filter(|u| *u != viewer).filter_map(|u| state.users.get(u).cloned()).collect()
         });
-        let online_member_count = state.channel_members.get(channel_id).map_or(0, |members| {
-            members.iter().filter(|u| state.user_presence.get(*u) == Some(&Presence::Online)).count()
-        });
-        let unread_count = order
-            .iter()
-            .filter(|id| {
-                let by_someone_else = state.messages.get(*id).is_some_and(|m| &m.author_id != viewer);
-                let read = state.read_receipts.get(*id).is_some_and(|list| list.iter().any(|r| &r.user_id == viewer));
-                by_someone_else && !read
-            })
-            .count();
+        // Kept by the presence and membership updates: one lookup.
+        let online_member_count = state.channel_online.get(channel_id).copied().unwrap_or(0);
+        // Unread: the channel's messages the viewer has not seen (written or
+        // read). The updates keep the seen count, so this is two lookups, not
+        // a walk over every message of the channel.
+        let seen = state.channel_seen.get(channel_id).and_then(|counts| counts.get(viewer)).copied().unwrap_or(0);
+        let unread_count = order.len() - seen;
         let last_activity = order
             .last()
             .and_then(|id| state.messages.get(id))

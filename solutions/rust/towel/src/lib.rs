@@ -8,6 +8,10 @@
 //! changes: those are copied, every other table stays shared with the old
 //! state, and the old state never changes.
 //!
+//! Every row of an entity table sits behind its own `Arc` too. Copying a
+//! table then copies its keys and one pointer per row, never the rows' text,
+//! and the update copies only the one row it changes.
+//!
 //! The relationship maps treat a missing entry as an empty list, so adding a
 //! user or a post does not have to touch a relationship map it adds nothing to.
 
@@ -94,11 +98,16 @@ pub struct Comment {
 /// Updates never change a state in place: they return a new one. Each table
 /// is wrapped in an `Arc`, so a new state shares every table it did not touch
 /// with the old one, and an update costs no more than the tables it changes.
+///
+/// Each row is an `Arc` as well (`Arc<User>`, not `User`). A rename still
+/// copies the users table, but a copy of the table is a copy of its ids and
+/// pointers: the other users' names and emails stay shared, and only the
+/// renamed user is copied. Readers never notice: `&Arc<User>` derefs to `&User`.
 #[derive(Debug, Clone, Default)]
 pub struct BlogState {
-    posts: Arc<HashMap<PostId, Post>>,
-    users: Arc<HashMap<UserId, User>>,
-    comments: Arc<HashMap<CommentId, Comment>>,
+    posts: Arc<HashMap<PostId, Arc<Post>>>,
+    users: Arc<HashMap<UserId, Arc<User>>>,
+    comments: Arc<HashMap<CommentId, Arc<Comment>>>,
     /// Post id -> its comment ids, in the order they were added.
     /// A post without an entry has no comments.
     post_comments: Arc<HashMap<PostId, Vec<CommentId>>>,
@@ -141,7 +150,7 @@ impl BlogState {
         if self.users.contains_key(&user.id) {
             return Err(BlogError::DuplicateUser(user.id));
         }
-        Arc::make_mut(&mut self.users).insert(user.id.clone(), user);
+        Arc::make_mut(&mut self.users).insert(user.id.clone(), Arc::new(user));
         Ok(())
     }
 
@@ -155,7 +164,7 @@ impl BlogState {
             return Err(BlogError::UnknownUser(post.author_id));
         }
         Arc::make_mut(&mut self.user_posts).entry(post.author_id.clone()).or_default().push(post.id.clone());
-        Arc::make_mut(&mut self.posts).insert(post.id.clone(), post);
+        Arc::make_mut(&mut self.posts).insert(post.id.clone(), Arc::new(post));
         Ok(())
     }
 
@@ -172,7 +181,7 @@ impl BlogState {
             return Err(BlogError::UnknownUser(comment.author_id));
         }
         Arc::make_mut(&mut self.post_comments).entry(comment.post_id.clone()).or_default().push(comment.id.clone());
-        Arc::make_mut(&mut self.comments).insert(comment.id.clone(), comment);
+        Arc::make_mut(&mut self.comments).insert(comment.id.clone(), Arc::new(comment));
         Ok(())
     }
 }
@@ -193,12 +202,12 @@ pub enum BlogError {
 
 /// The post with this id, if there is one.
 pub fn select_post<'a>(state: &'a BlogState, id: &PostId) -> Option<&'a Post> {
-    state.posts.get(id)
+    state.posts.get(id).map(Arc::as_ref)
 }
 
 /// The user with this id, if there is one.
 pub fn select_user<'a>(state: &'a BlogState, id: &UserId) -> Option<&'a User> {
-    state.users.get(id)
+    state.users.get(id).map(Arc::as_ref)
 }
 
 /// The comments on a post, in the order they were added. Empty for a post
@@ -207,13 +216,16 @@ pub fn select_post_comments<'a>(state: &'a BlogState, post_id: &PostId) -> Vec<&
     state
         .post_comments
         .get(post_id)
-        .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.comments.get(id)).collect())
+        .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.comments.get(id).map(Arc::as_ref)).collect())
 }
 
 /// The posts a user wrote, in the order they were added. Empty for an
 /// unknown user.
 pub fn select_user_posts<'a>(state: &'a BlogState, user_id: &UserId) -> Vec<&'a Post> {
-    state.user_posts.get(user_id).map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.posts.get(id)).collect())
+    state
+        .user_posts
+        .get(user_id)
+        .map_or_else(Vec::new, |ids| ids.iter().filter_map(|id| state.posts.get(id).map(Arc::as_ref)).collect())
 }
 
 // ---------------------------------------------------------------------------
@@ -285,7 +297,8 @@ pub fn update_post(state: &BlogState, id: &PostId, update: PostUpdate) -> Result
         user_posts.entry(new_author.clone()).or_default().push(id.clone());
     }
 
-    let post = Arc::make_mut(&mut next.posts).get_mut(id).expect("the post was checked to exist");
+    // Copies the posts table (ids and pointers), then this one post.
+    let post = Arc::make_mut(Arc::make_mut(&mut next.posts).get_mut(id).expect("the post was checked to exist"));
     if let Some(author_id) = new_author {
         post.author_id = author_id;
     }
@@ -308,7 +321,9 @@ pub fn update_user(state: &BlogState, id: &UserId, update: UserUpdate) -> Result
         return Err(BlogError::UnknownUser(id.clone()));
     }
     let mut next = state.clone();
-    let user = Arc::make_mut(&mut next.users).get_mut(id).expect("the user was checked to exist");
+    // Copies the users table (ids and pointers), then this one user: the
+    // other users' rows stay shared with the old state.
+    let user = Arc::make_mut(Arc::make_mut(&mut next.users).get_mut(id).expect("the user was checked to exist"));
     let UserUpdate { name, email } = update;
     if let Some(name) = name {
         user.name = name;
