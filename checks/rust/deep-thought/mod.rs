@@ -124,6 +124,7 @@ pub const TESTS: &[Test] = &[
     Test::check("monitor.state-size-shapes", production::monitor_state_size_shapes),
     Test::check("monitor.interactions", production::monitor_interactions),
     Test::check("monitor.windows", production::monitor_windows),
+    Test::check("monitor.median", production::monitor_median),
     // Extensions (bonus)
     Test::check("extension.time-travel-replay", extension::time_travel_replay),
     Test::check("extension.permissions-document", extension::permissions_document),
