@@ -6,6 +6,12 @@
 //!     cargo bench --bench check_latency                              # every available (level, language) track
 //!     cargo bench --bench check_latency -- towel                     # one level, each of its languages
 //!     cargo bench --bench check_latency -- towel --lang typescript   # one track
+//!     cargo bench --bench check_latency -- --watch-only              # only the two `watch` columns
+//!
+//! First verdict / all verdicts: `workshop watch` in a pseudo-terminal on the
+//! solved level; after a save (an edit to the learner's file), the time until
+//! the screen shows the first verdict, and until it shows the check's end. It
+//! includes the watcher's debounce: what a learner sees.
 //!
 //! Cold: a fresh workspace with the solution pasted in, nothing built yet (no
 //! warm-up). First: the learner's first check, after `workshop start` and its
@@ -20,6 +26,7 @@ use std::time::Instant;
 
 const COLD_RUNS: usize = 3;
 const WARM_ROUNDS: usize = 6;
+const WATCH_SAVES: usize = 8;
 
 fn workshop() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
@@ -63,6 +70,31 @@ fn first_check(track: &Track) -> f64 {
     }
     edit(dir.path(), track, 0);
     run(workshop().current_dir(dir.path()).args(["check", &track.level]))
+}
+
+/// `workshop watch` in a pseudo-terminal on the solved track: after each
+/// save, (seconds to the first verdict on screen, seconds to the check's end).
+fn watch_latency(track: &Track) -> Vec<(f64, f64)> {
+    let dir = solved_workspace(track);
+    let mut cmd = workshop();
+    cmd.current_dir(dir.path()).env("LINES", "40").env("COLUMNS", "100").args(["watch", &track.level]);
+    let mut p = rexpect::session::spawn_command(cmd, Some(600_000)).unwrap();
+    // rexpect reads bytes as Latin-1 chars: the needles are ASCII.
+    p.exp_string("checked in").unwrap();
+    let mut times = Vec::new();
+    for n in 0..WATCH_SAVES {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        edit(dir.path(), track, n);
+        let saved = Instant::now();
+        p.exp_regex(r" [1-9][0-9]* of [0-9]+ done").unwrap();
+        let first = saved.elapsed().as_secs_f64();
+        p.exp_string("checked in").unwrap();
+        times.push((first, saved.elapsed().as_secs_f64()));
+    }
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    times
 }
 
 fn repo(path: &str) -> PathBuf {
@@ -265,8 +297,30 @@ fn main() {
 
     println!("machine: {}", machine());
     println!("load average at the start: {}", load());
-    println!("{:<28} {:>8} {:>8} {:>8} {:>8} {:>11}", "track", "cold", "first", "warm", "floor", "warm/floor");
+    let watch_only = args.iter().any(|a| a == "--watch-only");
+    println!(
+        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>14} {:>14}",
+        "track", "cold", "first", "warm", "floor", "warm/floor", "first verdict", "all verdicts"
+    );
     for track in &tracks {
+        let watched = watch_latency(track);
+        let first_verdict = median(watched.iter().map(|w| w.0).collect());
+        let all_verdicts = median(watched.iter().map(|w| w.1).collect());
+        if watch_only {
+            println!(
+                "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>13.2}s {:>13.2}s   (watch: {})",
+                track.name(),
+                "",
+                "",
+                "",
+                "",
+                "",
+                first_verdict,
+                all_verdicts,
+                watched.iter().map(|w| format!("{:.2}/{:.2}", w.0, w.1)).collect::<Vec<_>>().join(" ")
+            );
+            continue;
+        }
         let cold: Vec<f64> = (0..COLD_RUNS)
             .map(|_| {
                 let dir = solved_workspace(track);
@@ -297,25 +351,28 @@ fn main() {
             ratios.push((w1 + w2) / (f1 + f2));
         }
         println!(
-            "{:<28} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x   (all warm: {})",
+            "{:<28} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x {:>13.2}s {:>13.2}s   (all warm: {})",
             track.name(),
             median(cold),
             median(first),
             median(warm.clone()),
             median(base),
             median(ratios),
+            first_verdict,
+            all_verdicts,
             warm.iter().map(|w| format!("{w:.2}")).collect::<Vec<_>>().join(" ")
         );
     }
     for lang in ["rust", "typescript"] {
         let levels: Vec<&Track> = tracks.iter().filter(|t| t.lang == lang).collect();
-        if levels.len() > 1 {
+        if levels.len() > 1 && !watch_only {
             check_all(&levels);
         }
     }
     println!("load average at the end: {}", load());
     println!(
-        "(medians; cold and first over {COLD_RUNS} fresh workspaces each, warm and floor over {} edits each)",
+        "(medians; cold and first over {COLD_RUNS} fresh workspaces each, warm and floor over {} edits each, \
+         first verdict and all verdicts over {WATCH_SAVES} saves in `watch`)",
         WARM_ROUNDS * 2
     );
 }

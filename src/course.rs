@@ -127,8 +127,14 @@ struct TrackFile {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
+    /// Wall-clock limit of a perf check (and of anything else but a correctness check).
     #[serde(default = "Limits::default_timeout")]
     pub timeout_secs: u64,
+    /// Wall-clock limit of a correctness check (kind "test"): short, so that
+    /// an endless loop is answered within seconds. A check that needs more
+    /// sets its own `timeout_secs`.
+    #[serde(default = "Limits::default_test_timeout")]
+    pub test_timeout_secs: u64,
     #[serde(default = "Limits::default_memory")]
     pub memory_mb: u64,
 }
@@ -137,6 +143,9 @@ impl Limits {
     fn default_timeout() -> u64 {
         10
     }
+    fn default_test_timeout() -> u64 {
+        3
+    }
     fn default_memory() -> u64 {
         2048
     }
@@ -144,7 +153,11 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout_secs: Self::default_timeout(), memory_mb: Self::default_memory() }
+        Limits {
+            timeout_secs: Self::default_timeout(),
+            test_timeout_secs: Self::default_test_timeout(),
+            memory_mb: Self::default_memory(),
+        }
     }
 }
 
@@ -445,8 +458,8 @@ impl Level {
                 }
             }
         }
-        if self.limits.timeout_secs == 0 || self.limits.memory_mb < 64 {
-            bail!("levels.toml: {at}.limits: timeout_secs must be > 0 and memory_mb at least 64");
+        if self.limits.timeout_secs == 0 || self.limits.test_timeout_secs == 0 || self.limits.memory_mb < 64 {
+            bail!("levels.toml: {at}.limits: timeout_secs and test_timeout_secs must be > 0 and memory_mb at least 64");
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! 0: every check passed (or the command succeeded); 1: a check failed;
 //! 2: a usage or environment error; 130: interrupted.
 
+mod cache;
 mod cli;
 mod commands;
 mod course;

@@ -250,6 +250,106 @@ fn watch_manual_checks_on_enter() {
     p.exp_eof().unwrap();
 }
 
+/// `workshop watch` in a pseudo-terminal, 100 columns by 40 rows.
+fn watch_in_a_terminal(dir: &std::path::Path) -> rexpect::session::PtySession {
+    let exe = assert_cmd::cargo::cargo_bin("workshop");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env("LINES", "40").env("COLUMNS", "100");
+    cmd.arg("watch");
+    rexpect::session::spawn_command(cmd, Some(120_000)).unwrap()
+}
+
+/// What rexpect read, as text: it reads bytes one by one as chars (Latin-1),
+/// so needles stay ASCII and what they return is decoded here.
+fn utf8(read: String) -> String {
+    String::from_utf8_lossy(&read.chars().map(|c| c as u8).collect::<Vec<u8>>()).into_owned()
+}
+
+/// Appends a line to the learner's file, as a save does.
+fn save(dir: &std::path::Path, line: &str) {
+    std::thread::sleep(Duration::from_millis(300));
+    let lib = dir.join("towel/src/lib.rs");
+    fs::write(&lib, format!("{}\n{line}\n", fs::read_to_string(&lib).unwrap())).unwrap();
+}
+
+#[test]
+fn watch_shows_a_first_verdict_before_the_perf_phase_ends() {
+    let dir = started();
+    solve(dir.path());
+    let mut p = watch_in_a_terminal(dir.path());
+    p.exp_string("checked in").unwrap();
+    save(dir.path(), "// saved");
+    // The items fill in while the checks run: a verdict is on screen, then
+    // the perf checks are measured, then the check ends.
+    let n = check_count("towel", "rust");
+    p.exp_regex(&format!(" [1-9][0-9]* of {n} done")).unwrap();
+    p.exp_string("measuring ").unwrap();
+    let before = p.exp_string(&format!("{n}/{n} checks pass")).unwrap();
+    p.exp_string("checked in").unwrap();
+    assert!(!before.contains("Performance"), "the full report was printed:\n{before}");
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn watch_draws_a_compact_screen_and_the_full_report_on_r() {
+    let dir = started();
+    let mut p = watch_in_a_terminal(dir.path());
+    let n = check_count("towel", "rust");
+    let items = utf8(p.exp_string(&format!("0/{n} checks pass")).unwrap());
+    p.exp_string("checked in").unwrap();
+    // The final frame: its item lines came before its status line, its details after.
+    let items = items.rsplit("\x1b[H").next().unwrap().to_string();
+    let details = utf8(p.exp_string("[q] quit").unwrap());
+    // One line per item with its counts, the first failing item only, its hint, the keys.
+    for item in ["Schema Design", "Basic Selectors", "Update Logic", "Type Safety", "Extension: Post With Author"] {
+        let line = items.lines().find(|l| l.contains(item)).unwrap_or_else(|| panic!("no line for {item}:\n{items}"));
+        assert!(line.starts_with(&format!("✗ {item}")) && line.contains(" 0/"), "{line}");
+    }
+    assert!(details.contains("Schema Design: first to fix"), "{details}");
+    assert!(details.contains("Next: Step 1") && details.contains("Hint:"), "{details}");
+    assert!(details.contains("[r] full report"), "{details}");
+    assert!(!details.contains("Basic Selectors: first to fix"), "only the first failing item is detailed");
+    // Nothing changed, nothing drawn: `c` reuses the verdicts and says so.
+    p.send("c").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Nothing changed since the check at").unwrap();
+    // `r`: the full report, every item's checks; `r` again: back.
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.exp_string(&format!("0/{n} checks pass.")).unwrap();
+    p.exp_string("[r] back to the summary").unwrap();
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("[r] full report").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn watch_reports_an_endless_loop_within_the_limit() {
+    let dir = started();
+    solve(dir.path());
+    let mut p = watch_in_a_terminal(dir.path());
+    p.exp_string("checked in").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    plant(dir.path(), "pub fn select_post<", "loop { std::hint::spin_loop(); }");
+    let saved = std::time::Instant::now();
+    // The first timeout is on screen within the correctness limit (3 s) plus the build;
+    // the whole check ends soon after. Wide bounds, for loaded CI machines.
+    p.exp_regex(r"timed out: still running after [0-9.]+ s").unwrap();
+    let first = saved.elapsed();
+    p.exp_string("checked in").unwrap();
+    let all = saved.elapsed();
+    assert!(first < Duration::from_secs(20), "the first timeout took {first:?}");
+    assert!(all < Duration::from_secs(30), "the whole check took {all:?}");
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+}
+
 #[test]
 fn start_warms_the_build_in_the_background() {
     let dir = tempfile::tempdir().unwrap();

@@ -148,3 +148,38 @@ fn check_outside_a_workspace_says_how_to_start() {
     workshop(dir.path()).arg("check").assert().code(2).stderr(predicate::str::contains("workshop start towel"));
     workshop(dir.path()).arg("progress").assert().code(2).stderr(predicate::str::contains("workshop start towel"));
 }
+
+#[test]
+fn an_unchanged_workspace_reuses_its_verdicts_and_says_so() {
+    let dir = started();
+    solve(dir.path());
+    let first = workshop(dir.path()).arg("check").assert().success().get_output().stdout.clone();
+    let first = String::from_utf8_lossy(&first).to_string();
+    assert!(!first.contains("Nothing changed since"), "{first}");
+    // No change: the same report, said to be reused, and the same JSON document.
+    let again = workshop(dir.path()).arg("check").assert().success().get_output().clone();
+    let (again, note) = (String::from_utf8_lossy(&again.stdout), String::from_utf8_lossy(&again.stderr));
+    // Piped, the note goes to stderr: stdout is the report as a script always read it.
+    assert!(note.starts_with("Nothing changed since the check at "), "{note}");
+    let n = check_count("towel", "rust");
+    assert!(again.starts_with("Towel · ") && again.contains(&format!("{n}/{n} checks pass.")), "{again}");
+    let json = check_json(dir.path(), &[], 0);
+    assert_eq!(json, check_json(dir.path(), &[], 0));
+    let stored = dir.path().join(".workshop/build/towel/last-check.json");
+    assert!(stored.is_file());
+
+    // A change re-runs everything; a broken function shows at once.
+    plant(dir.path(), "pub fn select_post<", "panic!(\"changed\");");
+    let doc = check_json(dir.path(), &[], 1);
+    assert_eq!(status(&doc, "selectors.select-post"), "panic");
+    let out = workshop(dir.path()).arg("check").assert().code(1).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&out).starts_with("Nothing changed since"));
+
+    // A damaged store is ignored, never fatal, and replaced.
+    fs::write(&stored, "{ not json").unwrap();
+    let out = workshop(dir.path()).arg("check").assert().code(1).get_output().clone();
+    let (report, note) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!note.contains("Nothing changed since") && report.contains("changed"), "{note}\n{report}");
+    assert!(fs::read_to_string(&stored).unwrap().starts_with('{'));
+    assert!(serde_json::from_str::<serde_json::Value>(&fs::read_to_string(&stored).unwrap()).is_ok());
+}

@@ -1,14 +1,17 @@
 //! `workshop check [level]`: grade, render, record mastery.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use anyhow::{Result, anyhow};
 
 use super::{available, find_workspace, pick_level};
+use crate::cache;
 use crate::course::{Course, Level};
 use crate::grade::{self, Event, Grade, Graded, toolchain};
 use crate::progress::{self, LastCheck, Progress};
+use crate::report::screen::Board;
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
@@ -69,6 +72,52 @@ fn grade_one<'c>(
     format: Format,
     stress: bool,
 ) -> Result<Graded<'c>> {
+    let spinner = style::spinner(format == Format::Text);
+    let options = grade::Options {
+        color: format == Format::Text && style::diagnostics_color(),
+        stress,
+        skip_settled_perf: false,
+    };
+    // On a terminal, the checklist's lines fill in above the spinner as verdicts arrive.
+    let expected = level.checks.iter().filter(|c| grade::runs(c, &options)).collect();
+    let board = Mutex::new(Board::new(level, expected));
+    let outcome = grade_level(ws, level, progress, &options, &|event| {
+        let mut board = board.lock().unwrap_or_else(|e| e.into_inner());
+        match event {
+            Event::Finished(r) => {
+                board.results.push(r.clone());
+                let (done, total) = (board.results.len(), board.expected.len());
+                spinner.set_message(format!("{done} of {total} checks done"));
+            }
+            Event::Running(_) => spinner.set_message(terminal::phase(&event)),
+            event => {
+                spinner.set_message(terminal::phase(&event));
+                return;
+            }
+        }
+        spinner.set_prefix(board.item_lines().iter().map(|l| format!("{l}\n")).collect::<String>());
+    });
+    spinner.finish_and_clear();
+    let (graded, reused) = outcome?;
+    if let (Some(at), Format::Text) = (reused, format) {
+        // Said before the report, so the note is the first thing read; piped,
+        // on stderr, so what a script reads is the report as it always was.
+        let note = style::dim(&terminal::reused_note(&at)).to_string();
+        if std::io::stdout().is_terminal() { println!("{note}\n") } else { eprintln!("{note}") }
+    }
+    Ok(graded)
+}
+
+/// Grades `level` (or reuses the last check's verdicts when nothing they
+/// depend on changed: then the time they were made comes back too), and
+/// records newly mastered items. The caller holds the workspace lock.
+pub fn grade_level<'c>(
+    ws: &Workspace,
+    level: &'c Level,
+    progress: &mut Progress,
+    options: &grade::Options,
+    events: grade::Events,
+) -> Result<(Graded<'c>, Option<String>)> {
     let toolchain = toolchain::of(ws.lang);
     let missing = ws.missing_files(level, |p| toolchain.graded_file(p));
     if !missing.is_empty() {
@@ -83,22 +132,19 @@ fn grade_one<'c>(
         ));
     }
 
-    let spinner = style::spinner(format == Format::Text);
-    let options = grade::Options {
-        color: format == Format::Text && style::diagnostics_color(),
-        stress,
-        skip_settled_perf: false,
-    };
-    let done = AtomicUsize::new(0);
-    let grade = grade::grade(ws, level, &options, &|event| match event {
-        Event::Finished(_) => {
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            spinner.set_message(format!("{n} checks done"));
+    let key = cache::Key::of(ws, level, options, toolchain);
+    let (grade, reused) = match cache::load(ws, level, options, &key) {
+        Some(reused) => (reused.grade, Some(reused.at)),
+        None => {
+            cache::forget(ws, level);
+            let grade = grade::grade(ws, level, options, events)?;
+            // Files saved while the check ran are not what was graded.
+            if cache::Key::of(ws, level, options, toolchain) == key {
+                cache::store(ws, level, &key, &grade);
+            }
+            (grade, None)
         }
-        event => spinner.set_message(terminal::phase(&event)),
-    });
-    spinner.finish_and_clear();
-    let grade = grade?;
+    };
 
     let newly_mastered = match &grade {
         Grade::BuildFailed(_) => Vec::new(),
@@ -108,7 +154,7 @@ fn grade_one<'c>(
             newly
         }
     };
-    Ok(Graded { level, grade, newly_mastered })
+    Ok((Graded { level, grade, newly_mastered }, reused))
 }
 
 /// Marks newly mastered items; returns their ids. Mastery is never taken back.

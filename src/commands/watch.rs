@@ -1,28 +1,45 @@
 //! `workshop watch [level] [--manual]`: re-check on every save.
 //!
-//! Keys: `h` hint, `c` check now, `q` quit. With `--manual` (for file systems
-//! that send no change events: some network mounts, WSL on Windows drives,
-//! containers) Enter checks instead of saves. Keys pressed while a check runs
-//! are dropped, so a stray key never triggers a second run.
+//! Keys: `h` hint, `c` check now, `r` the full report, `q` quit. With
+//! `--manual` (for file systems that send no change events: some network
+//! mounts, WSL on Windows drives, containers) Enter checks instead of saves.
+//! Keys pressed while a check runs are dropped, so a stray key never triggers
+//! a second run.
+//!
+//! On a terminal the screen is drawn in place (`report::screen`): one line per
+//! checklist item, filled in as verdicts arrive, then the first failing item
+//! and its hint. Elsewhere (a pipe, a log) each check prints the full report.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use console::{Key, Term};
 use notify_debouncer_mini::notify::RecursiveMode;
 
 use super::{Format, available, check, find_workspace, hint, pick_level};
-use crate::course::Course;
+use crate::course::{Check, Course, Level};
 use crate::grade::toolchain::{self, Toolchain};
-use crate::report::style::dim;
+use crate::grade::{self, Event as GradeEvent, Grade, Graded};
+use crate::progress::Progress;
+use crate::report::screen::{self, Board, InPlace};
+use crate::report::style::{self, dim};
+use crate::report::terminal;
+use crate::workspace::Workspace;
 
 /// How long a burst of file events must be quiet before a check starts.
-const DEBOUNCE: Duration = Duration::from_millis(300);
+/// Editors write a save within a few milliseconds (a temp file and a rename,
+/// say); waiting longer only delays the first verdict.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// While verdicts stream in, the screen is redrawn at most this often.
+const REDRAW_EVERY: Duration = Duration::from_millis(25);
 
 const NO_EVENTS_SEEN: &str = "Your last edit was not noticed by the watcher: this file system may not report \
     changes. Run `workshop watch --manual` instead: it checks whenever you press Enter.";
@@ -31,6 +48,7 @@ enum Event {
     Changed,
     Check,
     Hint,
+    Report,
     Quit,
 }
 
@@ -52,8 +70,9 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
     } else if line_mode {
         format!("Watching {} for saves: [c + Enter] check now  [h + Enter] hint  [q + Enter] quit", level.id)
     } else {
-        format!("Watching {} for saves: [c] check now  [h] hint  [q] quit", level.id)
+        format!("Watching {} for saves: [c] check now  [h] hint  [r] full report  [q] quit", level.id)
     };
+    let mut live = std::io::stdout().is_terminal().then(|| Live::new(level, &footer));
 
     let mut seen = newest_change(&level_dir, toolchain);
     let mut next = Some(Event::Check);
@@ -64,9 +83,21 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
         };
         match event {
             Event::Quit => return Ok(ExitCode::SUCCESS),
+            Event::Report => match live.as_mut() {
+                Some(live) => live.toggle_report(),
+                None => continue,
+            },
             Event::Hint => {
+                if let Some(live) = live.as_mut() {
+                    live.redraw();
+                }
                 if let Err(e) = hint::run(course, Some(&level.id)) {
                     eprintln!("{e:#}");
+                }
+                if let Some(live) = live.as_mut() {
+                    // The hint stays below the screen until the next redraw.
+                    live.screen.invalidate();
+                    continue;
                 }
             }
             // Reading a file can raise events too (a compiler opening it, say):
@@ -75,25 +106,200 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
             Event::Changed | Event::Check => {
                 let latest = newest_change(&level_dir, toolchain);
                 let unnoticed = matches!(event, Event::Check) && !manual && latest != seen;
-                if std::io::stdout().is_terminal() {
-                    let _ = Term::stdout().clear_screen();
-                }
-                if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false) {
-                    eprintln!("{} {e:#}", crate::report::style::error_label());
+                match live.as_mut() {
+                    Some(live) => live.check(&ws, unnoticed.then_some(NO_EVENTS_SEEN)),
+                    None => {
+                        if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false) {
+                            eprintln!("{} {e:#}", crate::report::style::error_label());
+                        }
+                    }
                 }
                 if crate::grade::run::interrupted() {
                     return Ok(ExitCode::from(130));
                 }
-                if unnoticed {
+                if live.is_none() && unnoticed {
                     println!("\n{NO_EVENTS_SEEN}");
                 }
                 seen = latest;
                 // Input is paused while a check runs: drop what piled up, but
                 // keep a save made meanwhile so it gets its own check.
                 next = drain(&rx);
+                if live.is_some() {
+                    continue;
+                }
             }
         }
         println!("\n{}", dim(&footer));
+    }
+}
+
+/// The compact screen while a check runs.
+struct Frame<'c, 's> {
+    board: Board<'c>,
+    /// What the grader is doing.
+    phase: String,
+    screen: &'s mut InPlace,
+    drawn: Instant,
+    /// A verdict arrived since the last frame was drawn.
+    dirty: bool,
+}
+
+impl Frame<'_, '_> {
+    fn draw(&mut self, footer: &str) {
+        let (done, total) = (self.board.results.len(), self.board.expected.len());
+        let phase = if done == total { "finishing" } else { self.phase.as_str() };
+        let status = format!("{phase} · {done} of {total} done, {} pass", self.board.passed());
+        self.screen.draw(&screen::compact(&self.board, None, &status, footer, Live::size()));
+        self.drawn = Instant::now();
+        self.dirty = false;
+    }
+}
+
+/// The in-place screen of `watch` on a terminal.
+struct Live<'c> {
+    level: &'c Level,
+    footer: String,
+    screen: InPlace,
+    /// The last check's outcome, for the full report.
+    last: Option<(Graded<'c>, Progress)>,
+    /// The compact screen of the last check, as drawn.
+    frame: String,
+    showing_report: bool,
+}
+
+impl<'c> Live<'c> {
+    fn new(level: &'c Level, footer: &str) -> Live<'c> {
+        let _ = Term::stdout().clear_screen();
+        Live {
+            level,
+            footer: footer.to_string(),
+            screen: InPlace::default(),
+            last: None,
+            frame: String::new(),
+            showing_report: false,
+        }
+    }
+
+    /// (columns, rows) of the terminal; `COLUMNS` / `LINES` where it does not say.
+    fn size() -> (usize, usize) {
+        let env = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+        match Term::stdout().size_checked() {
+            Some((rows, cols)) => (cols as usize, rows as usize),
+            None => (env("COLUMNS", 80), env("LINES", 24)),
+        }
+    }
+
+    /// Grades the level, drawing each verdict as it arrives, then the outcome.
+    fn check(&mut self, ws: &Workspace, note: Option<&str>) {
+        let options = grade::Options { color: style::diagnostics_color(), stress: false, skip_settled_perf: false };
+        let expected: Vec<&Check> = self.level.checks.iter().filter(|c| grade::runs(c, &options)).collect();
+        self.showing_report = false;
+        let started = Instant::now();
+        let shared = Mutex::new(Frame {
+            board: Board::new(self.level, expected),
+            phase: String::from("checking"),
+            screen: &mut self.screen,
+            drawn: Instant::now(),
+            dirty: false,
+        });
+        let footer = self.footer.as_str();
+        let prefix = format!("{}/", ws.root.display());
+        let finished = AtomicBool::new(false);
+        let outcome = thread::scope(|s| {
+            // Verdicts come in bursts: each is drawn at once unless a frame was
+            // drawn a moment ago; then this draws the latest one shortly after.
+            s.spawn(|| {
+                while !finished.load(Ordering::Relaxed) {
+                    thread::sleep(REDRAW_EVERY);
+                    let mut frame = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    if frame.dirty {
+                        frame.draw(footer);
+                    }
+                }
+            });
+            let outcome = (|| -> Result<_> {
+                let _lock = ws.lock()?;
+                let mut progress = ws.load_progress()?;
+                let (graded, reused) = check::grade_level(ws, self.level, &mut progress, &options, &|event| {
+                    let mut frame = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    match event {
+                        GradeEvent::Finished(r) => {
+                            let mut r = r.clone();
+                            // As the final report shows it: paths from the workspace.
+                            r.message = r.message.replace(&prefix, "");
+                            frame.board.results.push(r);
+                            if frame.board.results.len() > 1 && frame.drawn.elapsed() < REDRAW_EVERY {
+                                frame.dirty = true;
+                                return;
+                            }
+                        }
+                        event => frame.phase = terminal::phase(&event),
+                    }
+                    frame.draw(footer);
+                })?;
+                Ok((graded, reused, progress))
+            })();
+            finished.store(true, Ordering::Relaxed);
+            outcome
+        });
+        let mut board = shared.into_inner().unwrap_or_else(|e| e.into_inner()).board;
+        let (status, build) = match &outcome {
+            Err(e) => (format!("{} {e:#}", style::error_label()), None),
+            Ok((graded, reused, _)) => {
+                let took = match reused {
+                    Some(at) => terminal::reused_note(at),
+                    None => format!("checked in {:.1} s", started.elapsed().as_secs_f64()),
+                };
+                match &graded.grade {
+                    Grade::BuildFailed(f) => (format!("{} does not compile yet · {took}", style::fail()), Some(f)),
+                    Grade::Graded(results) => {
+                        board.results = results.clone();
+                        let passed = results.iter().filter(|r| r.passed()).count();
+                        let mut line = format!("{passed}/{} checks pass · {took}", results.len());
+                        if !graded.newly_mastered.is_empty() {
+                            let names: Vec<&str> = graded
+                                .newly_mastered
+                                .iter()
+                                .filter_map(|id| self.level.item(id))
+                                .map(|i| i.title.as_str())
+                                .collect();
+                            line.push_str(&format!("\n{} Mastered now: {}.", style::pass(), names.join(", ")));
+                        }
+                        (line, None)
+                    }
+                }
+            }
+        };
+        let status = match note {
+            Some(note) => format!("{status}\n{note}"),
+            None => status,
+        };
+        self.frame = screen::compact(&board, build, &status, &self.footer, Self::size());
+        self.screen.draw(&self.frame);
+        self.last = outcome.ok().map(|(graded, _, progress)| (graded, progress));
+    }
+
+    /// Draws the compact screen again (after something else was printed).
+    fn redraw(&mut self) {
+        self.showing_report = false;
+        self.screen.draw(&self.frame);
+    }
+
+    /// The full report of the last check, or back to the compact screen.
+    fn toggle_report(&mut self) {
+        if self.showing_report {
+            self.redraw();
+            return;
+        }
+        let Some((graded, progress)) = &self.last else { return };
+        self.showing_report = true;
+        let _ = Term::stdout().clear_screen();
+        let report = terminal::graded(graded.level, &graded.grade, progress, &graded.newly_mastered);
+        let report = format!("{report}\n{}\n", dim(&self.footer.replace("[r] full report", "[r] back to the summary")));
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(report.replace('\n', "\r\n").as_bytes());
+        let _ = out.flush();
+        self.screen.invalidate();
     }
 }
 
@@ -104,7 +310,7 @@ fn drain(rx: &Receiver<Event>) -> Option<Event> {
         match e {
             Event::Quit => return Some(Event::Quit),
             Event::Changed => next = Some(Event::Changed),
-            Event::Check | Event::Hint => {}
+            Event::Check | Event::Hint | Event::Report => {}
         }
     }
     next
@@ -144,6 +350,7 @@ fn spawn_input(tx: Sender<Event>, line_mode: bool) {
                 let event = match line.trim() {
                     "q" | "quit" => Event::Quit,
                     "h" | "hint" => Event::Hint,
+                    "r" | "report" => Event::Report,
                     _ => Event::Check,
                 };
                 if tx.send(event).is_err() {
@@ -158,6 +365,7 @@ fn spawn_input(tx: Sender<Event>, line_mode: bool) {
                     Ok(Key::Char('q')) | Ok(Key::Char('\u{3}')) | Ok(Key::Escape) => Event::Quit,
                     Ok(Key::Char('h')) => Event::Hint,
                     Ok(Key::Char('c')) | Ok(Key::Enter) => Event::Check,
+                    Ok(Key::Char('r')) => Event::Report,
                     Ok(_) => continue,
                     Err(_) => Event::Quit,
                 };

@@ -34,6 +34,18 @@ const PERF_ATTEMPTS: usize = 3;
 /// learner wait for the same verdict.
 const FAR_OVER_BUDGET: f64 = 3.0;
 
+/// After a correctness check timed out, the rest of the run's correctness
+/// checks get this many times the slowest passing check so far (process or
+/// node start included)...
+const CUT_FACTOR: u32 = 4;
+/// ...but never less than this. A check is not cut when that is not below its
+/// own limit: on a machine so loaded that starting a process is slow, no
+/// legitimate check is cut short (an endless loop then takes longer to report).
+const CUT_FLOOR: Duration = Duration::from_millis(1000);
+/// Runner threads per core once a check has timed out (more would slow the
+/// start of each fresh test process, which a short limit must also cover).
+const HELPERS_PER_CORE: usize = 2;
+
 pub enum Grade {
     /// The code did not compile; no check ran.
     BuildFailed(BuildFailure),
@@ -94,7 +106,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         Build::Built(h) => h,
         Build::Failed(f) => return Ok(Grade::BuildFailed(f)),
     };
-    let limits = limits(level)?;
+    let (limits, test_timeout) = limits(level)?;
 
     let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test && runs(c, options)).collect();
     let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf && runs(c, options)).collect();
@@ -107,19 +119,31 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
     events(Event::Running(tests.len()));
     let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
-    let workers = thread::available_parallelism().map_or(2, |n| n.get()).min(tests.len().max(1));
+    let cutoff = Cutoff::default();
+    let cores = thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = cores.min(tests.len().max(1));
+    // Once a check has timed out, helpers join in: the checks still queued
+    // likely call the same looping function, and each now waits out only the
+    // short limit, so running several at once ends the run within seconds.
+    let helpers = (cores * HELPERS_PER_CORE).min(tests.len()).saturating_sub(workers);
     let type_cases = thread::scope(|s| -> Result<Option<TypeCases>> {
         let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
         let mut handles = Vec::new();
-        for _ in 0..workers {
-            handles.push(s.spawn(|| -> Result<()> {
+        for helper in (0..workers + helpers).map(|w| w >= workers) {
+            let (tests, next, cutoff, results) = (&tests, &next, &cutoff, &results);
+            handles.push(s.spawn(move || -> Result<()> {
                 loop {
+                    if helper && !cutoff.tripped() {
+                        if next.load(Ordering::Relaxed) >= tests.len() || run::interrupted() {
+                            return Ok(());
+                        }
+                        thread::sleep(Duration::from_millis(10));
+                        continue;
+                    }
                     let Some(check) = tests.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         return Ok(());
                     };
-                    let limits = limits.for_check(check);
-                    let raw = harness.run(check, limits)?;
-                    let result = verdict::judge(check, &raw, limits, toolchain);
+                    let result = run_test(harness, check, limits, test_timeout, cutoff, toolchain)?;
                     events(Event::Finished(&result));
                     results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
                 }
@@ -161,13 +185,29 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
             bail!(INTERRUPTED);
         }
     }
-    let (skipped, perfs): (Vec<_>, Vec<_>) = perfs
-        .into_iter()
-        .partition(|check| options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed()));
+    // A perf check of an item whose correctness check ran into its time
+    // limit would most likely loop too: it is not measured.
+    let looped = |check: &Check| results.iter().find(|r| r.item == check.item && r.status == Status::TimedOut);
+    let settled =
+        |check: &Check| options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed());
+    let (skipped, perfs): (Vec<_>, Vec<_>) =
+        perfs.into_iter().partition(|check| looped(check).is_some() || settled(check));
+    let mut notes = Vec::new();
     for check in skipped {
         harness.unstage(check);
-        let note = "not measured: another check of this item failed first".to_string();
-        results.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
+        let note = match looped(check) {
+            Some(r) => format!(
+                "not measured: `{}` of this item ran into its time limit, and a measurement would most likely \
+                 run into it too. Fix that one first.",
+                r.id
+            ),
+            None => "not measured: another check of this item failed first".to_string(),
+        };
+        notes.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
+    }
+    for note in notes {
+        events(Event::Finished(&note));
+        results.push(note);
     }
     for check in &perfs {
         let limits = limits.for_check(check);
@@ -192,6 +232,63 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         ordered.push(r);
     }
     Ok(Grade::Graded(ordered))
+}
+
+/// Runs one correctness check with its limits, cut short once another check
+/// of this run has timed out.
+fn run_test(
+    harness: &dyn Harness,
+    check: &Check,
+    limits: run::Limits,
+    test_timeout: Duration,
+    cutoff: &Cutoff,
+    toolchain: &dyn Toolchain,
+) -> Result<CheckResult> {
+    let mut limits = run::Limits { timeout: check.timeout_secs.map_or(test_timeout, Duration::from_secs), ..limits };
+    // A check with a limit of its own is heavy by declaration: never cut short.
+    let cut = cutoff.limit().filter(|(short, _)| check.timeout_secs.is_none() && *short < limits.timeout);
+    if let Some((short, _)) = &cut {
+        limits.timeout = *short;
+    }
+    let raw = harness.run(check, limits)?;
+    let mut result = verdict::judge(check, &raw, limits, toolchain);
+    match (&cut, result.status) {
+        (Some((short, first)), Status::TimedOut) => {
+            result.message = verdict::cut_short(check, *short, first);
+        }
+        (None, Status::TimedOut) => cutoff.trip(&check.id),
+        (_, Status::Pass) => cutoff.passed(raw.elapsed),
+        _ => {}
+    }
+    Ok(result)
+}
+
+/// What the run knows about timeouts so far: the first check that timed
+/// out, and the slowest passing check (how long a legitimate check takes
+/// on this machine right now, process start included).
+#[derive(Default)]
+struct Cutoff(Mutex<(Option<String>, Duration)>);
+
+impl Cutoff {
+    fn tripped(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).0.is_some()
+    }
+
+    /// The short limit for the rest of the run and the check that caused it, once one timed out.
+    fn limit(&self) -> Option<(Duration, String)> {
+        let state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let first = state.0.clone()?;
+        Some(((state.1 * CUT_FACTOR).max(CUT_FLOOR), first))
+    }
+
+    fn trip(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).0.get_or_insert_with(|| id.to_string());
+    }
+
+    fn passed(&self, elapsed: Duration) {
+        let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = state.1.max(elapsed);
+    }
 }
 
 /// Measures one perf check, again while it is over budget but within reach
@@ -220,8 +317,9 @@ fn measure(
     Ok(best.expect("measured at least once"))
 }
 
-/// The level's limits, unless `WORKSHOP_TIMEOUT_SECS` / `WORKSHOP_MEMORY_MB` override them.
-fn limits(level: &Level) -> Result<run::Limits> {
+/// The level's limits and its correctness checks' timeout, unless
+/// `WORKSHOP_TIMEOUT_SECS` / `WORKSHOP_MEMORY_MB` override them.
+fn limits(level: &Level) -> Result<(run::Limits, Duration)> {
     fn env(name: &str, default: u64) -> Result<u64> {
         match std::env::var(name) {
             Ok(v) => v.trim().parse::<u64>().ok().filter(|n| *n > 0).with_context(|| {
@@ -230,10 +328,11 @@ fn limits(level: &Level) -> Result<run::Limits> {
             Err(_) => Ok(default),
         }
     }
-    Ok(run::Limits {
+    let limits = run::Limits {
         timeout: Duration::from_secs(env("WORKSHOP_TIMEOUT_SECS", level.limits.timeout_secs)?),
         memory_bytes: env("WORKSHOP_MEMORY_MB", level.limits.memory_mb)? * 1024 * 1024,
-    })
+    };
+    Ok((limits, Duration::from_secs(env("WORKSHOP_TIMEOUT_SECS", level.limits.test_timeout_secs)?)))
 }
 
 fn type_case_result(check: &Check, cases: &TypeCases) -> CheckResult {
@@ -326,6 +425,80 @@ mod tests {
         assert_eq!(measured(&[(6.0, 1.0), (4.0, 1.0), (9.0, 1.0)]), (2, 4.0));
         assert_eq!(measured(&[(6.0, 1.0), (9.0, 1.0), (7.0, 1.0)]), (3, 6.0));
         assert_eq!(measured(&[(15.0, 1.0), (1.0, 1.0)]), (2, 1.0));
+    }
+
+    /// Loops forever (times out) on the checks it is told, passes the rest;
+    /// remembers the timeout each check was given.
+    struct Loops(Vec<&'static str>, Mutex<Vec<(String, Duration)>>);
+
+    impl Harness for Loops {
+        fn list(&self) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+
+        fn run(&self, check: &Check, limits: run::Limits) -> Result<RawRun> {
+            self.1.lock().unwrap().push((check.id.clone(), limits.timeout));
+            let looping = self.0.contains(&check.id.as_str());
+            let record = serde_json::json!({"id": check.id, "status": "pass", "message": "", "duration_ms": 1.0});
+            let none = || Captured { text: String::new(), dropped: 0 };
+            Ok(RawRun {
+                exit: if looping { Exit::TimedOut } else { Exit::Exited(0) },
+                record: (!looping).then(|| record.to_string()),
+                stdout: none(),
+                stderr: none(),
+                elapsed: if looping { limits.timeout } else { Duration::from_millis(40) },
+            })
+        }
+
+        fn type_cases(&self) -> Result<TypeCases> {
+            unreachable!("no type cases here")
+        }
+    }
+
+    #[test]
+    fn after_a_timeout_the_rest_of_the_run_gets_a_short_limit_that_says_why() {
+        let course = Course::embedded(Lang::Rust);
+        let towel = course.level("towel").unwrap();
+        let check = |id: &str| towel.checks.iter().find(|c| c.id == id).unwrap();
+        let harness = Loops(vec!["selectors.select-post", "selectors.select-user"], Mutex::new(Vec::new()));
+        let limits = run::Limits { timeout: Duration::from_secs(10), memory_bytes: 1 << 30 };
+        let (cutoff, rust) = (Cutoff::default(), toolchain::of(Lang::Rust));
+        let run = |id: &str| run_test(&harness, check(id), limits, Duration::from_secs(3), &cutoff, rust).unwrap();
+
+        // Before any timeout: the correctness default, whatever passed.
+        assert!(run("schema.from-entities").passed());
+        let first = run("selectors.select-post");
+        assert_eq!(first.status, Status::TimedOut);
+        assert!(first.message.contains("still running after 3 s and stopped, while checking that select_post finds"));
+        assert!(!first.message.contains("shorter limit"), "{}", first.message);
+        // After it: 4x the slowest passing check, at least the floor; the message says why.
+        let second = run("selectors.select-user");
+        assert_eq!(second.status, Status::TimedOut);
+        assert!(second.message.contains("still running after 1 s"), "{}", second.message);
+        assert!(second.message.contains("once `selectors.select-post` ran into its time limit"), "{}", second.message);
+        cutoff.passed(Duration::from_millis(500));
+        assert!(run("selectors.post-comments-in-order").passed());
+        let given = harness.1.lock().unwrap().clone();
+        let secs: Vec<f64> = given.iter().map(|(_, t)| t.as_secs_f64()).collect();
+        assert_eq!(secs, [3.0, 3.0, 1.0, 2.0]);
+        // Where that is not below a check's own limit, the check keeps its own.
+        cutoff.passed(Duration::from_secs(1));
+        assert!(run("selectors.post-comments-only-this-post").passed());
+        assert_eq!(harness.1.lock().unwrap().last().unwrap().1, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_check_with_its_own_limit_is_never_cut_short() {
+        let course = Course::embedded(Lang::Rust);
+        let dt = course.level("deep-thought").unwrap();
+        let heavy = dt.checks.iter().find(|c| c.kind == CheckKind::Test && c.timeout_secs.is_some()).unwrap();
+        let harness = Loops(Vec::new(), Mutex::new(Vec::new()));
+        let limits = run::Limits { timeout: Duration::from_secs(30), memory_bytes: 1 << 30 };
+        let cutoff = Cutoff::default();
+        cutoff.trip("some.check");
+        run_test(&harness, heavy, limits, Duration::from_secs(3), &cutoff, toolchain::of(Lang::Rust)).unwrap();
+        let given = harness.1.lock().unwrap()[0].1;
+        assert_eq!(given, Duration::from_secs(heavy.timeout_secs.unwrap()));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::run::{Exit, Limits, RawRun};
 use super::toolchain::Toolchain;
 use crate::course::{Check, CheckKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Pass,
@@ -126,7 +126,7 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits, toolchain: &dyn Toolch
 
     let record = run.record.as_deref().and_then(|r| serde_json::from_str::<Record>(r).ok());
     let (status, message, perf, duration) = match (run.exit, record) {
-        (Exit::TimedOut, _) => (Status::TimedOut, timed_out(stderr, limits.timeout), None, run.elapsed),
+        (Exit::TimedOut, _) => (Status::TimedOut, timed_out(stderr, limits.timeout, &check.summary), None, run.elapsed),
         (_, Some(rec)) => {
             let duration = Duration::from_secs_f64(rec.duration_ms.max(0.0) / 1e3);
             match rec.status.as_str() {
@@ -180,19 +180,40 @@ fn last_phase(stderr: &str) -> Option<&str> {
     stderr.lines().rev().find_map(|line| line.strip_prefix(PHASE_MARK)).map(str::trim).filter(|p| !p.is_empty())
 }
 
-fn timed_out(stderr: &str, timeout: Duration) -> String {
+fn timed_out(stderr: &str, timeout: Duration, workload: &str) -> String {
+    let after = secs(timeout);
     match last_phase(stderr) {
         Some(phase) => format!(
-            "timed out while {phase}: still running after {} s and stopped. Look there first for a loop that \
-             never ends, or work that grows much faster than the input.",
-            timeout.as_secs()
+            "timed out while {phase}: still running after {after} and stopped. Look there first for a loop that \
+             never ends, or work that grows much faster than the input."
         ),
         None => format!(
-            "timed out: still running after {} s and stopped. Look for a loop that never ends, \
+            "timed out: still running after {after} and stopped{}. Look for a loop that never ends, \
              or work that grows much faster than the input.",
-            timeout.as_secs()
+            checking(workload)
         ),
     }
+}
+
+/// ", while checking that <workload>", naming what the check was doing.
+fn checking(workload: &str) -> String {
+    if workload.trim().is_empty() { String::new() } else { format!(", while checking that {}", workload.trim()) }
+}
+
+/// A correctness check stopped at the short limit the run gives every check
+/// once `first` has timed out.
+pub fn cut_short(check: &Check, limit: Duration, first: &str) -> String {
+    format!(
+        "timed out: still running after {} and stopped{}. The rest of this run had that shorter limit once \
+         `{first}` ran into its time limit: most likely the same endless loop, so fix that one first.",
+        secs(limit),
+        checking(&check.summary)
+    )
+}
+
+/// "3 s", "0.5 s".
+fn secs(d: Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{:.1} s", d.as_secs_f64()) }
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -212,11 +233,16 @@ mod tests {
     #[test]
     fn a_timeout_names_the_last_phase() {
         let stderr = "workshop-phase: building the test data\nnoise\nworkshop-phase: the timed calls\n";
-        let message = timed_out(stderr, Duration::from_secs(30));
+        let message = timed_out(stderr, Duration::from_secs(30), "x");
         assert!(message.starts_with("timed out while the timed calls: still running after 30 s"), "{message}");
-        let message = timed_out("workshop-phase: building the test data\n", Duration::from_secs(5));
+        let message = timed_out("workshop-phase: building the test data\n", Duration::from_secs(5), "x");
         assert!(message.starts_with("timed out while building the test data:"), "{message}");
-        assert!(timed_out("plain noise\n", Duration::from_secs(5)).starts_with("timed out: still running after 5 s"));
+        let message = timed_out("plain noise\n", Duration::from_millis(1500), "select_post finds a post");
+        assert!(
+            message
+                .starts_with("timed out: still running after 1.5 s and stopped, while checking that select_post finds"),
+            "{message}"
+        );
     }
 
     /// The record is one contract between every harness and the grader.

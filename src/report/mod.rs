@@ -4,6 +4,7 @@
 pub mod classroom;
 pub mod exercism;
 pub mod native;
+pub mod screen;
 pub mod style;
 pub mod terminal;
 

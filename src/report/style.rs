@@ -47,14 +47,15 @@ pub fn warn(text: &str) -> StyledObject<&str> {
     style(text).yellow()
 }
 
-/// A spinner on stderr showing the current phase; hidden when not a terminal.
+/// A spinner on stderr showing the current phase (and its prefix's lines
+/// above it, if any); hidden when not a terminal.
 pub fn spinner(enabled: bool) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {elapsed:.dim}")
+        ProgressStyle::with_template("{prefix}{spinner} {msg} {elapsed:.dim}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(100));

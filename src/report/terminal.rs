@@ -97,6 +97,12 @@ pub fn phase(event: &Event) -> String {
     }
 }
 
+/// Said when a check reuses the verdicts made at `at` (RFC 3339).
+pub fn reused_note(at: &str) -> String {
+    let time = at.get(11..19).unwrap_or(at);
+    format!("Nothing changed since the check at {time} UTC: these are its verdicts. Save a change to check again.")
+}
+
 const WARMING: &str = "The hidden checks are compiling in the background while you read, so your first \
     check only has to compile what you change.";
 

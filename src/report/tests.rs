@@ -7,7 +7,7 @@ use insta::assert_snapshot;
 use super::testdata::{
     self, Results, build_failed, check_errors, checked, course, learner_errors, progress, tool_output_only,
 };
-use super::{classroom, exercism, native, terminal};
+use super::{classroom, exercism, native, screen, terminal};
 use crate::grade::Graded;
 use crate::grade::toolchain::BuildFailure;
 use crate::lang::Lang;
@@ -54,11 +54,9 @@ fn build_failed_with_only_the_tools_output() {
     build_failure("build-tool-output", tool_output_only());
 }
 
-/// Every way a check can end, on one level.
-#[test]
-fn mixed_results() {
-    let course = course(Lang::Rust);
-    let outcome = Results::passing(&course, "towel")
+/// Towel, passing but for a failure, a timeout, a slow perf check and a panic.
+fn first_failures(course: &crate::course::Course) -> Results<'_> {
+    Results::passing(course, "towel")
         .failed(
             "schema.from-entities-rejects-dangling",
             "from_entities with a post whose author \"ghost\" is not in the users list\n  \
@@ -67,6 +65,13 @@ fn mixed_results() {
         .timed_out("schema.rename-visible-everywhere")
         .perf("schema.rename-cost-flat", 7.93, 1.31)
         .panicked("selectors.post-comments-in-order", "not yet implemented: list the comments at towel/src/lib.rs:131")
+}
+
+/// Every way a check can end, on one level.
+#[test]
+fn mixed_results() {
+    let course = course(Lang::Rust);
+    let outcome = first_failures(&course)
         .panicked(
             "selectors.post-comments-only-this-post",
             "not yet implemented: list the comments at towel/src/lib.rs:131",
@@ -289,4 +294,63 @@ fn progress_in_typescript() {
     assert_snapshot!("progress-typescript", terminal::progress(&course, &p, &[]));
     let course = testdata::typescript(false);
     assert_snapshot!("progress-typescript-nothing-yet", terminal::progress(&course, &Progress::default(), &[]));
+}
+
+/// The compact watch screen of `results` (all in, or the first `arrived`).
+fn compact(name: &str, results: Vec<crate::grade::verdict::CheckResult>, arrived: usize, status: &str) {
+    let course = course(Lang::Rust);
+    let level = course.level("towel").unwrap();
+    let mut board = screen::Board::new(level, level.checks.iter().filter(|c| !c.stress).collect());
+    board.results = results.into_iter().take(arrived).collect();
+    let keys = "Watching towel for saves: [c] check now  [h] hint  [r] full report  [q] quit";
+    let text = screen::compact(&board, None, status, keys, (100, 40));
+    assert!(!text.contains('\u{1b}'), "colour codes in a snapshot");
+    assert!(text.lines().count() <= 40, "taller than the terminal:\n{text}");
+    assert!(text.lines().all(|l| console::measure_text_width(l) <= 100), "wider than the terminal:\n{text}");
+    assert_snapshot!(name, text);
+}
+
+fn towel_results(outcome: crate::grade::Grade) -> Vec<crate::grade::verdict::CheckResult> {
+    match outcome {
+        crate::grade::Grade::Graded(results) => results,
+        crate::grade::Grade::BuildFailed(_) => unreachable!("graded"),
+    }
+}
+
+/// The stub, while its verdicts stream in: items fill in, the first failing
+/// item's details and its hint show at once.
+#[test]
+fn compact_screen_while_verdicts_arrive() {
+    let course = course(Lang::Rust);
+    let results = towel_results(Results::stub(&course, "towel", &TOWEL_TODOS).grade());
+    compact("compact-arriving", results, 6, "running 32 checks · 6 of 38 done, 0 pass");
+}
+
+/// Every way a check can end: only the first failing item is detailed.
+#[test]
+fn compact_screen_of_mixed_results() {
+    let course = course(Lang::Rust);
+    let results = first_failures(&course).grade();
+    compact("compact-mixed", towel_results(results), usize::MAX, "34/38 checks pass · checked in 0.9 s");
+}
+
+/// The passing screen is short: the items and the status.
+#[test]
+fn compact_screen_all_passing() {
+    let course = course(Lang::Rust);
+    let results = towel_results(Results::passing(&course, "towel").grade());
+    compact("compact-passing", results, usize::MAX, "38/38 checks pass · checked in 0.9 s");
+}
+
+/// A screen never grows past the terminal: the details are cut, and say where the rest is.
+#[test]
+fn compact_screen_fits_a_small_terminal() {
+    let course = course(Lang::Rust);
+    let level = course.level("towel").unwrap();
+    let mut board = screen::Board::new(level, level.checks.iter().filter(|c| !c.stress).collect());
+    board.results = towel_results(Results::stub(&course, "towel", &TOWEL_TODOS).grade());
+    let text = screen::compact(&board, None, "0/38 checks pass", "[q] quit", (60, 16));
+    assert_eq!(text.lines().count(), 16, "{text}");
+    assert!(text.contains("[r] shows the full report"), "{text}");
+    assert!(text.lines().all(|l| console::measure_text_width(l) <= 60), "{text}");
 }

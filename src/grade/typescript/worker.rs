@@ -33,6 +33,8 @@ struct Worker {
     stdin: ChildStdin,
     lines: Receiver<Line>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// Closed (disconnected) once the stderr reader has seen the end of the pipe.
+    stderr_drained: Receiver<()>,
 }
 
 impl Worker {
@@ -63,7 +65,9 @@ impl Worker {
         });
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&stderr);
+        let (drained, stderr_drained) = mpsc::channel::<()>();
         thread::spawn(move || {
+            let _drained = drained;
             let mut buf = [0u8; 8192];
             while let Ok(n) = std::io::Read::read(&mut stderr_pipe, &mut buf) {
                 if n == 0 {
@@ -74,7 +78,15 @@ impl Worker {
                 kept.extend_from_slice(&buf[..n.min(room)]);
             }
         });
-        Ok(Worker { memory_bytes, child, pgid, stdin, lines, stderr })
+        Ok(Worker { memory_bytes, child, pgid, stdin, lines, stderr, stderr_drained })
+    }
+
+    /// The stderr of a worker that has exited, read to its end. A loaded
+    /// machine can leave the reader behind the exit by far more than a fixed
+    /// pause; a grandchild still holding the pipe bounds the wait.
+    fn final_stderr(&self) -> Captured {
+        let _ = self.stderr_drained.recv_timeout(Duration::from_secs(2));
+        self.take_stderr()
     }
 
     fn take_stderr(&self) -> Captured {
@@ -124,7 +136,7 @@ impl Pool {
         };
         // A worker that died while idle shows up as a broken pipe here.
         if writeln!(worker.stdin, "{id}").and_then(|()| worker.stdin.flush()).is_err() {
-            let stderr = worker.take_stderr();
+            let stderr = worker.final_stderr();
             let exit = worker.end().map_or(Exit::Exited(-1), run::exit_of);
             return Ok(RawRun { exit, record: None, stdout: empty(), stderr, elapsed: start.elapsed() });
         }
@@ -166,8 +178,8 @@ impl Pool {
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    // The worker died mid-check (out of memory, a crash): give
-                    // its stderr reader a moment to drain, then report it.
+                    // The worker died mid-check (out of memory, a crash): read
+                    // its stderr to the end, then report it.
                     let mut exit = Exit::Exited(-1);
                     for _ in 0..100 {
                         if let Ok(Some(status)) = worker.child.try_wait() {
@@ -176,8 +188,7 @@ impl Pool {
                         }
                         thread::sleep(Duration::from_millis(10));
                     }
-                    thread::sleep(Duration::from_millis(20));
-                    let stderr = worker.take_stderr();
+                    let stderr = worker.final_stderr();
                     worker.end();
                     let stdout = Captured { text: out, dropped };
                     return Ok(RawRun { exit, record: None, stdout, stderr, elapsed: start.elapsed() });
