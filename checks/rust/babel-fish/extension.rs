@@ -19,10 +19,13 @@ pub fn add_post_reaches_feeds() -> CheckResult {
         Some(["f1", "f2", "f3", "f4"].map(String::from).to_vec()),
         "state.user_posts[\"ford\"] after add_post(f4): ford's posts, the new one last"
     );
+    let mut feed = feed_ids(&make_select_user_feed().select(&next, &uid("arthur"), NOW));
+    feed.sort();
     ensure_eq!(
-        feed_ids(&make_select_user_feed().select(&next, &uid("arthur"), NOW)),
-        ["f2", "f1", "z1", "f4", "z2"].map(String::from).to_vec(),
-        "arthur's feed after ford posted f4 (no engagement yet: it ties with z2 and comes first by id)"
+        feed,
+        ["f1", "f2", "f4", "z1", "z2"].map(String::from).to_vec(),
+        "the posts in arthur's feed after ford posted f4, whatever their order (sorted by id here): arthur follows \
+         ford, so f4 should be there"
     );
     ensure_eq!(
         add_post(&next, post("f4", "ford", 0)).err(),
@@ -33,6 +36,32 @@ pub fn add_post_reaches_feeds() -> CheckResult {
         add_post(&next, post("g1", "ghost", 0)).err(),
         Some(SocialError::UnknownUser(uid("ghost"))),
         "add_post(g1 by \"ghost\", who is not a user) should be refused"
+    );
+    Ok(())
+}
+
+// Catches: a feed that places a new post out of order: appended at the end
+// of a cached feed, or after the posts it ties with.
+pub fn new_post_in_feed_order() -> CheckResult {
+    let state = galaxy()?;
+    let (arthur, trillian) = (uid("arthur"), uid("trillian"));
+    let mut arthur_feed = make_select_user_feed();
+    let mut trillian_feed = make_select_user_feed();
+    arthur_feed.select(&state, &arthur, NOW);
+    trillian_feed.select(&state, &trillian, NOW);
+    let next = ok(add_post(&state, post("f4", "ford", 0)), "add_post(f4 by ford, just now)")?;
+    ensure_eq!(
+        feed_ids(&arthur_feed.select(&next, &arthur, NOW)),
+        ["f2", "f1", "z1", "f4", "z2"].map(String::from).to_vec(),
+        "the order of arthur's feed after ford posted f4: highest engagement first, and f4, with no engagement \
+         yet, ties with z2 and comes first by post id (smallest first). f4 did arrive; its place is wrong"
+    );
+    let next = ok(add_post(&next, post("m2", "marvin", 0)), "add_post(m2 by marvin, just now)")?;
+    ensure_eq!(
+        feed_ids(&trillian_feed.select(&next, &trillian, NOW)),
+        vec!["m1".to_string(), "m2".to_string()],
+        "the order of trillian's feed after marvin posted m2: m1 and m2 tie on engagement, so the smaller post id \
+         comes first. m2 did arrive; its place is wrong"
     );
     Ok(())
 }
@@ -55,10 +84,13 @@ pub fn unaffected_feeds_keep_arc() -> CheckResult {
          hand back the same Arc (it handed back a new one). When a recomputed feed equals the last one, return the \
          last one."
     );
+    let mut feed = feed_ids(&trillian_feed.select(&next, &trillian, NOW));
+    feed.sort();
     ensure_eq!(
-        feed_ids(&trillian_feed.select(&next, &trillian, NOW)),
+        feed,
         vec!["m1".to_string(), "m2".to_string()],
-        "trillian follows marvin: her feed after he posted m2"
+        "the posts in trillian's feed after marvin posted m2, whatever their order (sorted by id here): she follows \
+         marvin, so her feed changed and should show m2"
     );
 
     let next = ok(add_post(&next, post("f5", "ford", 9 * DAY_MS)), "add_post(f5 by ford, 9 days old)")?;

@@ -179,7 +179,7 @@ pub fn seed_validation() -> CheckResult {
 }
 
 // Catches: a feed selector whose cache never hits, or that is rebuilt on
-// every call.
+// every call, and a feed's recomputations() that is not its selector's count.
 pub fn feed_same_arc() -> CheckResult {
     let state = galaxy()?;
     let arthur = uid("arthur");
@@ -211,6 +211,21 @@ pub fn feed_same_arc() -> CheckResult {
          same Arc"
     );
     ensure_eq!(feed.recomputations(), 1, "recomputations() of the feed after three selects on unchanged data");
+    // Its own count, not a constant: each changed input runs the result again.
+    feed.select(&state, &arthur, NOW + 1);
+    ensure_eq!(
+        feed.recomputations(),
+        2,
+        "recomputations() of the feed after a select at another `now` (one millisecond later): the feed's \
+         result function ran a second time"
+    );
+    feed.select(&state, &uid("ford"), NOW + 1);
+    feed.select(&state, &uid("ford"), NOW + 1);
+    ensure_eq!(
+        feed.recomputations(),
+        3,
+        "recomputations() of the feed after two selects for another user (ford): it ran once more, then hit"
+    );
     Ok(())
 }
 

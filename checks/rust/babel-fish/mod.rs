@@ -54,6 +54,7 @@ pub const TESTS: &[Test] = &[
     Test::check("updates.refuses-bad", updates::refuses_bad_updates),
     // Extension (bonus)
     Test::check("extension.add-post-reaches-feeds", extension::add_post_reaches_feeds),
+    Test::check("extension.new-post-in-feed-order", extension::new_post_in_feed_order),
     Test::check("extension.unaffected-feeds-keep-arc", extension::unaffected_feeds_keep_arc),
     Test::check("extension.live-views", extension::live_views),
     Test::check("extension.first-post-reaches-feeds", extension::first_post_reaches_feeds),

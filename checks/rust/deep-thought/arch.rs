@@ -112,8 +112,6 @@ pub fn hierarchy() -> CheckResult {
     ensure!(store.add_document(t(1), w(1), d(1), "again").is_err(), "add_document with a taken id");
     ensure!(store.add_document(t(1), w(9), d(9), "x").is_err(), "add_document in an unknown workspace");
 
-    let el =
-        |id: u64, parent: Option<u64>, text: &str| NewElement { id: e(id), parent: parent.map(e), text: text.into() };
     let dangling = vec![el(1, None, "a"), el(2, Some(7), "b")];
     ensure!(
         store.bulk_load(t(1), w(1), d(5), "x", u(1), dangling).is_err(),
@@ -144,6 +142,11 @@ pub fn hierarchy() -> CheckResult {
     ensure_eq!(ok(store.workspace_of(t(1), d(5)), "workspace_of")?, w(1), "workspace_of the loaded document");
     ensure_eq!(ok(store.activity(t(1), w(1), 100), "activity")?.len(), 2 + 5, "activity after loading 5 elements");
     Ok(())
+}
+
+/// An element to bulk-load.
+fn el(id: u64, parent: Option<u64>, text: &str) -> NewElement {
+    NewElement { id: e(id), parent: parent.map(e), text: text.into() }
 }
 
 /// Tenant 1 with workspace 1 (documents 1 and 2) and workspace 2 (document
@@ -260,6 +263,64 @@ pub fn search_words() -> CheckResult {
     Ok(())
 }
 
+// Catches: a word index that lists an element twice: for a word repeated in
+// one text (in any case), for an operation that inserts an element and then
+// types into it, or for a bulk-loaded text that repeats a word.
+pub fn search_each_element_once() -> CheckResult {
+    let mut store = small_store()?;
+    ok(store.apply(t(1), d(2), u(1), &op(vec![insert(7, None, 0, "so long")])), "apply to document 2")?;
+    ok(
+        store.apply(
+            t(1),
+            d(2),
+            u(1),
+            &op(vec![insert(40, None, 1, "Vogon vogon VOGON"), type_text(40, 17, " poetry"), type_text(7, 7, " long")]),
+        ),
+        "one operation: insert element 40 with \"Vogon vogon VOGON\", type \" poetry\" into it, type \" long\" into element 7",
+    )?;
+    ensure_eq!(
+        hits(&store, "vogon")?,
+        vec![(d(2), e(40))],
+        "search(\"vogon\") for element 40, \"Vogon vogon VOGON poetry\": each element once, however often it holds the word"
+    );
+    ensure_eq!(
+        hits(&store, "poetry")?,
+        vec![(d(2), e(40))],
+        "search(\"poetry\") after one operation inserted element 40 and typed the word into it: each element once"
+    );
+    ensure_eq!(
+        hits(&store, "long")?,
+        vec![(d(2), e(7))],
+        "search(\"long\") for element 7, \"so long long\": each element once"
+    );
+
+    let loaded =
+        vec![el(1, None, "Vogon poetry, VOGON poetry"), el(2, Some(1), "Éclair éclair ÉCLAIR"), el(3, None, "poetry")];
+    ok(store.bulk_load(t(1), w(1), d(6), "loaded", u(1), loaded), "bulk_load document 6")?;
+    ensure_eq!(
+        hits(&store, "vogon")?,
+        vec![(d(2), e(40)), (d(6), e(1))],
+        "search(\"vogon\") after bulk-loading \"Vogon poetry, VOGON poetry\" as element 1 of document 6: each element once"
+    );
+    ensure_eq!(
+        hits(&store, "poetry")?,
+        vec![(d(2), e(40)), (d(6), e(1)), (d(6), e(3))],
+        "search(\"poetry\") after the bulk load: each element once"
+    );
+    ensure_eq!(
+        hits(&store, "ÉCLAIR")?,
+        vec![(d(6), e(2))],
+        "search(\"ÉCLAIR\") for the bulk-loaded \"Éclair éclair ÉCLAIR\": any case, each element once"
+    );
+    ok(store.apply(t(1), d(6), u(2), &op(vec![erase(1, 0, 6)])), "delete \"Vogon \" from element 1 of document 6")?;
+    ensure_eq!(
+        hits(&store, "vogon")?,
+        vec![(d(2), e(40)), (d(6), e(1))],
+        "search(\"vogon\") after deleting the first of the two from element 1 of document 6 (\"poetry, VOGON poetry\" is left)"
+    );
+    Ok(())
+}
+
 // Catches: revisions counted per workspace instead of per document, activity
 // fields left out, a limit of 0 or past the end mishandled, and bulk loads
 // that accept a parent listed later, an empty list badly, or a taken id.
@@ -291,8 +352,6 @@ pub fn activity_and_bulk_load() -> CheckResult {
         "activity of workspace 2, which saw no change"
     );
 
-    let el =
-        |id: u64, parent: Option<u64>, text: &str| NewElement { id: e(id), parent: parent.map(e), text: text.into() };
     ensure!(
         store
             .bulk_load(t(1), w(1), d(5), "x", u(1), vec![el(1, Some(2), "child first"), el(2, None, "parent later")])

@@ -180,6 +180,51 @@ pub fn compress() -> CheckResult {
     Ok(())
 }
 
+// Catches: a packed form that does not read back exactly for some numbers:
+// an off-by-one at a byte boundary of a variable-length encoding (lengths and
+// ids of exactly 128, 16,384), deltas that go down as well as up, ids beyond
+// 32 bits.
+pub fn compress_round_trip() -> CheckResult {
+    let mut store = cache_store()?;
+    let el = |id: u64| NewElement { id: e(id), parent: None, text: format!("edge w{id}") };
+    let steps: Vec<u64> = (1..=128).map(|k| k * 64).collect();
+    let swings: Vec<u64> =
+        [128, 127, 16_384, 16_383, 16_511, 255, 256, 129, 1, 200_000, 1 << 32, (1 << 40) + 128, 2].to_vec();
+    let layouts = [
+        (d(3), "128 elements 64 apart", steps),
+        (d(4), "127 elements", (1..=127).collect::<Vec<u64>>()),
+        (d(5), "ids that jump up and down: 128, 127, 16,384, ..., 2^32, 2^40 + 128", swings),
+    ];
+    for (doc, what, ids) in &layouts {
+        ok(store.bulk_load(t(1), w(1), *doc, what, u(1), ids.iter().map(|id| el(*id)).collect()), what)?;
+    }
+    let mut queries: Vec<Query> = layouts.iter().map(|(doc, _, _)| Query::DocumentElements(t(1), *doc)).collect();
+    queries.extend([
+        Query::Search(t(1), w(1), "edge".into()),
+        Query::Search(t(1), w(1), "w128".into()),
+        Query::Activity(t(1), w(1), 128),
+        Query::Activity(t(1), w(1), 129),
+    ]);
+    let mut cache = StateCache::new();
+    for q in &queries {
+        get(&mut cache, &store, q)?;
+    }
+    cache.compress_cache();
+    let packed = cache.compress_cache();
+    ensure_eq!(
+        packed,
+        queries.len(),
+        "compress_cache() called twice after caching {} results and reading none of them: how many the second call packed",
+        queries.len()
+    );
+    for q in &queries {
+        // `get` compares the answer with the store's own.
+        let hit = get(&mut cache, &store, q)?;
+        ensure!(hit, "get({q:?}) after compress_cache should still be a hit");
+    }
+    Ok(())
+}
+
 /// Tenant 1: workspace 1 with documents 1 (elements 1 [2, 3], 4) and 2
 /// (elements 1 [2], 3: the same ids as document 1), workspace 2 with
 /// document 3 (element 1).
@@ -258,6 +303,39 @@ pub fn invalidation_edges() -> CheckResult {
     ensure_eq!(cache.stats().entries, 6, "stats().entries after invalidating workspace 2 (its search and activity go)");
     expect(&mut cache, &store, &feed2, false, "invalidating workspace 2")?;
     expect(&mut cache, &store, &list1, true, "invalidating workspace 2")?;
+    Ok(())
+}
+
+// Catches: a cache that files a subtree only under the elements in its
+// result, so a subtree whose root is hidden (an empty result) is never dropped
+// when the root changes, and stays empty after the root comes back.
+pub fn hidden_subtree_root() -> CheckResult {
+    let mut store = edge_store()?;
+    ok(store.apply(t(1), d(1), u(1), &op(vec![Edit::Delete { id: e(1) }])), "delete element 1 (\"soup\")")?;
+    let mut cache = StateCache::new();
+    let hidden = Query::Subtree(t(1), d(1), e(2));
+    expect(
+        &mut cache,
+        &store,
+        &hidden,
+        false,
+        "nothing (first read of the subtree of element 2, hidden under deleted 1)",
+    )?;
+    expect(&mut cache, &store, &hidden, true, "nothing (second read)")?;
+    let doc = ok(store.document(t(1), d(1)), "document")?.clone();
+    ok(
+        store.apply(t(1), d(1), u(1), &op(vec![move_edit(&doc, e(2), None, 0)])),
+        "move element 2 out of the deleted element 1, to the root list",
+    )?;
+    cache.invalidate(&[EntityRef::Element(t(1), w(1), d(1), e(2)), EntityRef::Element(t(1), w(1), d(1), e(1))]);
+    expect(
+        &mut cache,
+        &store,
+        &hidden,
+        false,
+        "moving element 2 out of the deleted element 1 and invalidating both: the cached subtree is rooted at \
+         element 2, so it goes, even though its result (empty, element 2 was hidden) did not hold element 2",
+    )?;
     Ok(())
 }
 

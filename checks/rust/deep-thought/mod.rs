@@ -74,6 +74,7 @@ pub const TESTS: &[Test] = &[
     Test::check("arch.cross-tenant-errors", arch::cross_tenant_errors),
     Test::check("arch.hierarchy", arch::hierarchy),
     Test::check("queries.search-words", arch::search_words),
+    Test::check("queries.search-each-element-once", arch::search_each_element_once),
     Test::check("queries.activity-and-bulk-load", arch::activity_and_bulk_load),
     // System Architecture: operations and transforms
     Test::check("ot.apply-edits", ot::apply_edits),
@@ -103,7 +104,9 @@ pub const TESTS: &[Test] = &[
     Test::check("cache.dependency-invalidation", cache::dependency_invalidation),
     Test::check("cache.warm", cache::warm),
     Test::check("cache.compress", cache::compress),
+    Test::check("cache.compress-round-trip", cache::compress_round_trip),
     Test::check("cache.invalidation-edges", cache::invalidation_edges),
+    Test::check("cache.hidden-subtree-root", cache::hidden_subtree_root),
     Test::check("cache.warm-and-compress-policies", cache::warm_and_compress_policies),
     // Innovation
     Test::check("innovation.an-extension-works", extension::an_extension_works),
@@ -118,8 +121,10 @@ pub const TESTS: &[Test] = &[
     Test::check("prod.malicious-garbage-store-and-server", production::malicious_garbage_store_and_server),
     Test::check("monitor.regression", production::monitor_regression),
     Test::check("monitor.state-size", production::monitor_state_size),
+    Test::check("monitor.state-size-shapes", production::monitor_state_size_shapes),
     Test::check("monitor.interactions", production::monitor_interactions),
     Test::check("monitor.windows", production::monitor_windows),
+    Test::check("monitor.median", production::monitor_median),
     // Extensions (bonus)
     Test::check("extension.time-travel-replay", extension::time_travel_replay),
     Test::check("extension.permissions-document", extension::permissions_document),

@@ -320,6 +320,7 @@ pub fn unicode_positions() -> CheckResult {
 // empty operation that changes something.
 pub fn tombstones_and_empty_operations() -> CheckResult {
     let mut doc = Document::new();
+    ensure!(doc.is_empty(), "Document::new().is_empty(): a new document has no element");
     ok(
         doc.apply(&op(vec![insert(1, None, 0, "ab"), insert(2, Some(1), 0, "child"), insert(3, None, 1, "")])),
         "build the document",
@@ -330,6 +331,10 @@ pub fn tombstones_and_empty_operations() -> CheckResult {
     ok(doc.apply(&op(vec![Edit::Delete { id: e(1) }])), "delete element 1")?;
     ok(doc.apply(&op(vec![Edit::Delete { id: e(1) }])), "delete element 1 again (deleting twice is fine)")?;
     ok(doc.apply(&op(vec![Edit::Delete { id: e(2) }])), "delete element 2, already hidden under deleted 1")?;
+    let mut gone = Document::new();
+    ok(gone.apply(&op(vec![insert(1, None, 0, "x")])), "insert element 1 into a new document")?;
+    ok(gone.apply(&op(vec![Edit::Delete { id: e(1) }])), "delete it")?;
+    ensure!(!gone.is_empty(), "is_empty() of a document whose only element is deleted: tombstones count");
     ok(doc.apply(&op(vec![type_text(1, 2, "c")])), "type into deleted element 1")?;
     ok(
         doc.apply(&op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value: Some("v".into()) }])),

@@ -334,6 +334,80 @@ pub fn monitor_state_size() -> CheckResult {
     Ok(())
 }
 
+/// Builds one store of the shape checks.
+type Build = fn() -> Result<Store, String>;
+
+/// Tenant 1, user 1, workspace 1 and document 1 loaded with `elements`.
+fn loaded(elements: Vec<NewElement>) -> Result<Store, String> {
+    let mut store = Store::new();
+    ok(store.add_tenant(t(1), "Megadodo Publications"), "add_tenant")?;
+    ok(store.add_user(t(1), u(1), "Zaphod"), "add_user")?;
+    ok(store.add_workspace(t(1), w(1), "The Guide"), "add_workspace")?;
+    ok(store.bulk_load(t(1), w(1), d(1), "shape", u(1), elements), "bulk_load")?;
+    Ok(store)
+}
+
+fn short_elements(n: u64) -> Vec<NewElement> {
+    (1..=n).map(|k| NewElement { id: e(k), parent: None, text: "a".into() }).collect()
+}
+
+fn long_texts() -> Result<Store, String> {
+    loaded((1..=1000).map(|k| NewElement { id: e(k), parent: None, text: "lorem ".repeat(700) }).collect())
+}
+
+fn big_attributes() -> Result<Store, String> {
+    let mut store = loaded(short_elements(100))?;
+    let edits = (1..=100)
+        .flat_map(|k| {
+            (0..10).map(move |j| Edit::SetAttr { id: e(k), key: format!("key{j}"), value: Some("v".repeat(4000)) })
+        })
+        .collect();
+    ok(store.apply(t(1), d(1), u(1), &op(edits)), "apply 1,000 SetAttr edits")?;
+    Ok(store)
+}
+
+fn long_activity() -> Result<Store, String> {
+    let mut store = loaded(short_elements(1))?;
+    for i in 0..20_000 {
+        let value = Some(if i % 2 == 0 { "on" } else { "off" }.to_string());
+        ok(store.apply(t(1), d(1), u(1), &op(vec![Edit::SetAttr { id: e(1), key: "k".into(), value }])), "apply")?;
+    }
+    Ok(store)
+}
+
+fn many_words() -> Result<Store, String> {
+    let text = |k: u64| (0..10).map(|j| format!("w{k}x{j}")).collect::<Vec<_>>().join(" ");
+    loaded((1..=2000).map(|k| NewElement { id: e(k), parent: None, text: text(k) }).collect())
+}
+
+// Catches: a byte estimate that leaves out part of what the store holds (the
+// texts, the attributes, the activity log, the word index): the store of
+// monitor.state-size holds little of each, so leaving one out stays within
+// 4x there. Here each makes up most of a store.
+pub fn monitor_state_size_shapes() -> CheckResult {
+    let m = PerformanceMonitor::new();
+    let shapes: [(&str, Build); 4] = [
+        ("1,000 elements of 4,200 characters each (mostly text)", long_texts),
+        ("100 elements with ten 4,000-byte attributes each (mostly attributes)", big_attributes),
+        ("one element changed by 20,000 operations (mostly the activity log)", long_activity),
+        ("2,000 elements of ten words each, 20,000 distinct words (mostly the word index)", many_words),
+    ];
+    for (what, build) in shapes {
+        let before = live_bytes();
+        phase(&format!("building the test data: a store of {what}"));
+        let store = build()?;
+        let measured = live_bytes() - before;
+        phase(&format!("analyze_state_size of the store of {what}"));
+        let estimate = m.analyze_state_size(&store).approx_bytes as isize;
+        ensure!(
+            estimate * 4 >= measured && estimate <= measured * 4,
+            "a store of {what}: approx_bytes is {estimate}, but the store takes {measured} bytes (measured); stay \
+             within 4x by counting everything the store holds"
+        );
+    }
+    Ok(())
+}
+
 // Catches: interactions not recorded, or recorded under the wrong action.
 pub fn monitor_interactions() -> CheckResult {
     let mut m = PerformanceMonitor::new();
@@ -434,6 +508,45 @@ pub fn monitor_windows() -> CheckResult {
     Ok(())
 }
 
+// Catches: a "median" that is not the middle of the window (a lower quantile,
+// the fastest timing, the mean): a window mostly slow must be flagged, a window
+// mostly fast must not. A time slice lost to another process can land inside a
+// fast timing and reorder the window, so the scenario gets three attempts: a
+// median passes one of them, a lower quantile fails them all.
+pub fn monitor_median() -> CheckResult {
+    let mut last = Ok(());
+    for _ in 0..3 {
+        last = median_scenario();
+        if last.is_ok() {
+            break;
+        }
+    }
+    last
+}
+
+fn median_scenario() -> CheckResult {
+    let (base, slow) = (Duration::from_micros(50), Duration::from_micros(500));
+    let n = REGRESSION_WINDOW;
+    let (mostly_slow_fast, mostly_fast_slow) = (n * 2 / 5, n * 3 / 10);
+    let mut m = PerformanceMonitor::new();
+    timings(&mut m, "mostly-slow", n, base);
+    timings(&mut m, "mostly-slow", mostly_slow_fast, base);
+    timings(&mut m, "mostly-slow", n - mostly_slow_fast, slow);
+    timings(&mut m, "mostly-fast", n, base);
+    timings(&mut m, "mostly-fast", n - mostly_fast_slow, base);
+    timings(&mut m, "mostly-fast", mostly_fast_slow, slow);
+    ensure_eq!(
+        flagged(&m),
+        vec!["mostly-slow".to_string()],
+        "regressions() after a baseline of {n} timings of {base:?} each, then a recent window of {n} with {} at \
+         {slow:?} and {mostly_slow_fast} at {base:?} (\"mostly-slow\"), or {mostly_fast_slow} at {slow:?} and {} at \
+         {base:?} (\"mostly-fast\"): the recent median is 10x the baseline for the first, unchanged for the second",
+        n - mostly_slow_fast,
+        n - mostly_fast_slow
+    );
+    Ok(())
+}
+
 // Catches: limits off by one (exactly MAX_EDITS edits, an attribute whose key
 // and value together reach MAX_PAYLOAD_BYTES), a key and a value measured
 // one at a time, empty text edits accepted, and the store not enforcing the
@@ -459,9 +572,17 @@ pub fn malicious_limits() -> CheckResult {
         doc.apply(&op(vec![Edit::SetAttr { id: e(1), key, value: Some(value) }])),
         "an attribute whose key and value together are exactly MAX_PAYLOAD_BYTES",
     )?;
+    let full = "t".repeat(MAX_PAYLOAD_BYTES);
+    ok(doc.apply(&op(vec![insert(500, None, 0, &full)])), "an insert whose text is exactly MAX_PAYLOAD_BYTES")?;
+    ok(doc.apply(&op(vec![type_text(500, 0, &full)])), "typing a text of exactly MAX_PAYLOAD_BYTES")?;
+    ok(doc.apply(&op(vec![Edit::Delete { id: e(500) }])), "delete element 500")?;
     let exact: Vec<Edit> = (0..MAX_EDITS as u64).map(|k| insert(1000 + k, None, k as usize + 2, "")).collect();
     ok(doc.apply(&op(exact.clone())), "an operation of exactly MAX_EDITS edits")?;
-    ensure_eq!(doc.len(), 4 + MAX_EDITS, "the element count after an operation of exactly MAX_EDITS inserts");
+    ensure_eq!(
+        doc.len(),
+        5 + MAX_EDITS,
+        "the element count after an operation of exactly MAX_EDITS inserts (deleted element 500 included)"
+    );
 
     let mut store = twins()?;
     let huge = "x".repeat(MAX_PAYLOAD_BYTES + 1);

@@ -209,7 +209,39 @@ pub fn confirm_resolves_conflicts() -> CheckResult {
         "{when}: the conflict recorded for s-2"
     );
     ensure!(confirmed.messages_pending_sync.is_empty(), "{when}: messages_pending_sync should be empty");
-    invariants(&confirmed)
+    invariants(&confirmed)?;
+
+    // The same text, but the reactions or the edit time differ: that is a
+    // difference too, resolved and recorded.
+    let sent = ok(
+        send_message_optimistically(&start, draft("heart-of-gold", "arthur", "Hi"), mid("tmp-3"), 600),
+        "send tmp-3",
+    )?;
+    let cases = [
+        (
+            "the same text and edit time, but the server's copy has 👋 ford",
+            Message {
+                content: "Hi".into(),
+                reactions: reactions(&[("👋", &["ford"])]),
+                ..msg("s-3", "heart-of-gold", "arthur", 601)
+            },
+        ),
+        (
+            "the same text and reactions, but the server's copy was edited at 605",
+            Message { content: "Hi".into(), edited_at: Some(605), ..msg("s-3", "heart-of-gold", "arthur", 601) },
+        ),
+    ];
+    for (what, server) in cases {
+        let confirmed =
+            ok(confirm_optimistic_message(&sent, &mid("tmp-3"), server), &format!("confirm tmp-3 as s-3: {what}"))?;
+        ensure_eq!(
+            confirmed.conflicts.get(&mid("s-3")).map(|c| c.strategy),
+            Some(Strategy::Server),
+            "tmp-3 confirmed as s-3 with {what}: the conflict recorded for s-3 (a copy that differs in its reactions or \
+             edit time goes through the resolution, which takes the server's side here)"
+        );
+    }
+    Ok(())
 }
 
 // Catches: a sync that overwrites pending local edits, or ignores versions
@@ -357,14 +389,18 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
     let batch = SyncUpdates {
         messages: vec![msg("h2", "heart-of-gold", "zaphod", 200)],
         channel_updates: vec![
+            ChannelUpdate { id: cid("heart-of-gold"), name: None, topic: None },
             ChannelUpdate { id: cid("vogon-poetry"), name: None, topic: Some("Oh freddled gruntbuggly".into()) },
             ChannelUpdate { id: cid("heart-of-gold"), name: Some("#improbable".into()), topic: None },
         ],
         synced_at: 1_000,
         ..Default::default()
     };
-    let synced =
-        ok(apply_sync_updates(&start, batch), "a sync with a message in heart-of-gold and updates of two channels")?;
+    let synced = ok(
+        apply_sync_updates(&start, batch),
+        "a sync with a message in heart-of-gold and three channel updates: one of heart-of-gold changing nothing, then \
+         vogon-poetry's topic, then heart-of-gold's name",
+    )?;
     ensure_eq!(
         synced.channels.get(&cid("vogon-poetry")).cloned(),
         Some(Channel { topic: "Oh freddled gruntbuggly".into(), ..channel("vogon-poetry") }),
@@ -400,6 +436,18 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
         vec![Some(1_100), Some(1_000), None],
         "last_sync after a batch at 1100 that deletes a heart-of-gold message"
     );
+    let message_only = SyncUpdates {
+        messages: vec![msg("v1", "vogon-poetry", "marvin", 1_150)],
+        synced_at: 1_200,
+        ..Default::default()
+    };
+    let later =
+        ok(apply_sync_updates(&later, message_only), "a batch at 1200 bringing only a message in vogon-poetry")?;
+    ensure_eq!(
+        times(&later),
+        vec![Some(1_100), Some(1_200), None],
+        "last_sync after a batch at 1200 whose only change is a new message in vogon-poetry"
+    );
 
     let bad = SyncUpdates {
         messages: vec![msg("h9", "heart-of-gold", "ford", 900)],
@@ -411,6 +459,13 @@ pub fn sync_channel_updates_and_times() -> CheckResult {
         outcome(&apply_sync_updates(&synced, bad)),
         Err(ChatError::UnknownChannel(cid("milliways"))),
         "a batch with an update of the unknown channel \"milliways\""
+    );
+    let bad =
+        SyncUpdates { messages: vec![msg("m1", "milliways", "ford", 900)], synced_at: 2_000, ..Default::default() };
+    ensure_eq!(
+        outcome(&apply_sync_updates(&synced, bad)),
+        Err(ChatError::UnknownChannel(cid("milliways"))),
+        "a batch bringing a new message m1 in the unknown channel \"milliways\""
     );
     let bad = SyncUpdates {
         messages: vec![msg("h9", "heart-of-gold", "slartibartfast", 900)],

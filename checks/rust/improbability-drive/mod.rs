@@ -30,6 +30,7 @@ pub const TESTS: &[Test] = &[
     Test::check("normalization.presence-and-unknown-ids", normalization::presence_and_unknown_ids),
     Test::check("normalization.empty-and-unknown", normalization::empty_and_unknown),
     Test::check("normalization.threads-one-level", normalization::threads_one_level_deep),
+    Test::check("normalization.no-message-is-its-own-parent", normalization::no_message_is_its_own_parent),
     // Optimistic updates
     Test::check("optimistic.send-appears-pending", optimistic::send_appears_pending),
     Test::check("optimistic.seed-send-rollback", optimistic::seed_send_rollback),

@@ -557,6 +557,16 @@ pub fn empty_and_unknown() -> CheckResult {
         (0, 0, 50),
         "the channel view of heart-of-gold after every message was deleted: (messages, unread, last activity = created_at)"
     );
+    // Every member of a channel gone: the same, nobody is online there.
+    let mut left = ok(set_presence(&state, &uid("arthur"), Presence::Online), "arthur comes online")?;
+    for user in ["arthur", "marvin"] {
+        left = ok(leave_channel(&left, &cid("vogon-poetry"), &uid(user)), &format!("{user} leaves vogon-poetry"))?;
+    }
+    ensure_eq!(
+        channel_view(&left, "vogon-poetry", "arthur")?.online_member_count,
+        0,
+        "online members of vogon-poetry after both its members (arthur, online) left"
+    );
 
     let empty = ok(ChatState::from_snapshot(ChatSnapshot::default()), "from_snapshot of an empty snapshot")?;
     ensure!(
@@ -573,14 +583,77 @@ pub fn empty_and_unknown() -> CheckResult {
     Ok(())
 }
 
-// Catches: threads that grow a second level through a send, a sync or a
-// confirmation: a reply to a reply, or a message with replies made a reply.
-pub fn threads_one_level_deep() -> CheckResult {
-    let start = build(crew_snapshot(vec![
+/// heart-of-gold with h1 (ford, 100), its reply h2 (zaphod, 200) and h3
+/// (trillian, 300), top-level with no replies.
+fn h1_thread_and_h3() -> Result<ChatState, String> {
+    build(crew_snapshot(vec![
         msg("h1", "heart-of-gold", "ford", 100),
         reply("h2", "heart-of-gold", "zaphod", 200, "h1"),
         msg("h3", "heart-of-gold", "trillian", 300),
-    ]))?;
+    ]))
+}
+
+// Catches: a parent check that refuses a new message replying to itself but
+// not a known message made its own parent by a sync or a confirmed edit, nor
+// a confirmed send whose server copy replies to the temporary id it replaces.
+pub fn no_message_is_its_own_parent() -> CheckResult {
+    let start = h1_thread_and_h3()?;
+    let h3_under_itself = reply("h3", "heart-of-gold", "trillian", 300, "h3");
+    ensure_eq!(
+        outcome(&apply_sync_updates(
+            &start,
+            SyncUpdates { messages: vec![h3_under_itself.clone()], synced_at: 500, ..Default::default() }
+        )),
+        Err(ChatError::BadParent(mid("h3"))),
+        "a sync bringing a copy of h3 (top-level, no replies) that replies to h3 itself"
+    );
+    ensure_eq!(
+        outcome(&apply_sync_updates(
+            &start,
+            SyncUpdates {
+                messages: vec![reply("s-5", "heart-of-gold", "arthur", 400, "s-5")],
+                synced_at: 500,
+                ..Default::default()
+            }
+        )),
+        Err(ChatError::BadParent(mid("s-5"))),
+        "a sync bringing a new message s-5 that replies to itself"
+    );
+    let edited = ok(edit_message_optimistically(&start, &mid("h3"), "edited", 450), "edit h3")?;
+    ensure_eq!(
+        outcome(&confirm_optimistic_message(&edited, &mid("h3"), h3_under_itself)),
+        Err(ChatError::BadParent(mid("h3"))),
+        "confirming h3's edit with a server copy that replies to h3 itself"
+    );
+    let sent = ok(
+        send_message_optimistically(&start, draft("heart-of-gold", "arthur", "top"), mid("tmp-2"), 400),
+        "send tmp-2",
+    )?;
+    let server = Message {
+        content: "top".into(),
+        optimistic_id: Some(mid("tmp-2")),
+        ..reply("s-2", "heart-of-gold", "arthur", 401, "tmp-2")
+    };
+    ensure_eq!(
+        outcome(&confirm_optimistic_message(&sent, &mid("tmp-2"), server.clone())),
+        Err(ChatError::BadParent(mid("tmp-2"))),
+        "confirming tmp-2 with a server copy s-2 that replies to tmp-2, the very message it replaces"
+    );
+    ensure_eq!(
+        outcome(&apply_sync_updates(
+            &sent,
+            SyncUpdates { messages: vec![server], synced_at: 500, ..Default::default() }
+        )),
+        Err(ChatError::BadParent(mid("tmp-2"))),
+        "a sync echoing tmp-2 as s-2 with a copy that replies to tmp-2, the very message it replaces"
+    );
+    Ok(())
+}
+
+// Catches: threads that grow a second level through a send, a sync or a
+// confirmation: a reply to a reply, or a message with replies made a reply.
+pub fn threads_one_level_deep() -> CheckResult {
+    let start = h1_thread_and_h3()?;
     ensure_eq!(
         outcome(&send_message_optimistically(
             &start,

@@ -294,7 +294,26 @@ pub fn rollback_restores_edit() -> CheckResult {
         Err(ChatError::UnknownMessage(mid("h404"))),
         "edit_message_optimistically of the unknown message h404"
     );
-    invariants(&back)
+    invariants(&back)?;
+
+    // After a merge the rollback point is the server's copy: its reactions
+    // come back too, without the local ones the merge had added.
+    let rocket = Message { reactions: reactions(&[("🚀", &["arthur"])]), ..msg("h1", "heart-of-gold", "ford", 100) };
+    let start = build(crew_snapshot(vec![rocket]))?;
+    let edited = ok(edit_message_optimistically(&start, &mid("h1"), "edited here", 600), "edit h1 at 600")?;
+    let server = Message { reactions: reactions(&[("👋", &["ford"])]), ..msg("h1", "heart-of-gold", "ford", 100) };
+    let merged = ok(
+        confirm_optimistic_message(&edited, &mid("h1"), server.clone()),
+        "confirm h1's edit with a server copy of version 1 that has 👋 ford and not 🚀 arthur",
+    )?;
+    let back = ok(rollback_optimistic_message(&merged, &mid("h1")), "then roll the edit back")?;
+    ensure_eq!(
+        message(&back, "h1", "after the rollback")?.clone(),
+        server,
+        "h1 (🚀 arthur) edited at 600, confirmed by a server copy of version 1 with 👋 ford instead (the edit is newer: \
+         merged, still pending), then rolled back: the server's copy, its reactions (👋 ford only) included"
+    );
+    Ok(())
 }
 
 // Catches: a confirm that keeps the temporary id in the channel order, the
@@ -320,6 +339,7 @@ pub fn confirm_replaces_id() -> CheckResult {
         "send tmp-q, a reply to h1, at 420",
     )?;
     state = ok(mark_read(&state, &mid("tmp-p"), &uid("zaphod"), 415), "zaphod reads tmp-p")?;
+    state = ok(mark_read(&state, &mid("tmp-p"), &uid("trillian"), 416), "trillian reads tmp-p")?;
 
     // The server's copy: its own id and timestamp, the same text.
     let server_p = Message { content: "Parent".into(), ..msg("s-p", "heart-of-gold", "arthur", 405) };
@@ -352,8 +372,8 @@ pub fn confirm_replaces_id() -> CheckResult {
     );
     ensure_eq!(
         confirmed.read_receipts.get(&mid("s-p")).map_or(0, Vec::len),
-        1,
-        "{when}: zaphod's receipt moves to s-p"
+        2,
+        "{when}: the receipts under s-p (zaphod's and trillian's both move from tmp-p)"
     );
     ensure!(
         !confirmed.read_receipts.contains_key(&mid("tmp-p")),
