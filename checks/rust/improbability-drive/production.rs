@@ -102,8 +102,9 @@ pub fn channel_view_typing_excludes_viewer() -> CheckResult {
 }
 
 // Catches: an unread count that includes your own messages, ignores your
-// receipts, counts other people's receipts as yours, or counts only the
-// newest 50.
+// receipts, counts other people's receipts as yours, counts only the newest
+// 50, or (kept by the updates) is not brought down when a message is
+// confirmed under its server id or deleted.
 pub fn channel_view_unread_count() -> CheckResult {
     let mut state = busy_state()?;
     // arthur wrote 15 of the 60 (every fourth); he has read m00..m09.
@@ -129,6 +130,23 @@ pub fn channel_view_unread_count() -> CheckResult {
     )?;
     ensure_eq!(unread(&state, "arthur")?, 36, "arthur's unread count after sending a message himself");
     ensure_eq!(unread(&state, "zaphod")?, 46, "zaphod's unread count after arthur sends a message");
+    // Counts kept up to date by the updates must also shrink when a message
+    // leaves: confirmed under a new id, or deleted read or unread.
+    let server = Message { content: "Anyone?".into(), ..msg("s-1", "heart-of-gold", "arthur", 3_001) };
+    state = ok(confirm_optimistic_message(&state, &mid("tmp-1"), server), "confirm tmp-1 as s-1")?;
+    ensure_eq!(unread(&state, "arthur")?, 36, "arthur's unread count after his message tmp-1 is confirmed as s-1");
+    ensure_eq!(unread(&state, "zaphod")?, 46, "zaphod's unread count after arthur's tmp-1 is confirmed as s-1");
+    let delete = |s: &ChatState, id: &str| {
+        ok(
+            apply_sync_updates(s, SyncUpdates { deleted_messages: vec![mid(id)], synced_at: 4_000, ..Default::default() }),
+            &format!("a sync deletes {id}"),
+        )
+    };
+    state = delete(&state, "m06")?;
+    ensure_eq!(unread(&state, "arthur")?, 36, "arthur's unread count after m06, which he had read, is deleted");
+    ensure_eq!(unread(&state, "zaphod")?, 45, "zaphod's unread count after m06, which he had not read, is deleted");
+    state = delete(&state, "m20")?;
+    ensure_eq!(unread(&state, "arthur")?, 35, "arthur's unread count after m20, which he had not read, is deleted");
     Ok(())
 }
 
