@@ -73,6 +73,9 @@ export function reactionsUnion(): void {
   ensureEq(r.strategy, 'merge', 'reactions from both sides: the strategy');
   ensureEq(resolve({ ...base, reactions: { '👍': ['ford'] } }, server).strategy, 'server', 'local reactions all on the server too: the strategy');
   ensureEq(resolve(local, { ...base, reactions: { '👍': ['ford'] } }).strategy, 'local', 'server reactions all in the local copy: the strategy');
+  // An emoji nobody is left on is no reaction.
+  const empty = resolve({ ...base, reactions: { '🐟': ['zaphod'] } }, { ...base, reactions: { '👍': [], '🐟': ['zaphod'] } });
+  ensureEq([empty.strategy, Object.keys(empty.resolved.reactions)], ['server', ['🐟']], 'a server copy with an empty list for 👍 against the same reactions, as [strategy, emojis]');
 }
 
 export function resolutionIdsAndStatus(): void {
@@ -100,6 +103,14 @@ export function confirmResolves(): void {
   ensureEq(pending?.type, 'edit', 'the merged message stays pending: messagesPendingSync.s1.type');
   if (pending?.type === 'edit') eqPlain(pending.previous, { ...server, syncStatus: 'synced' }, 'messagesPendingSync.s1.previous (the server copy)');
   invariants(s, 'a confirmation with a conflict');
+  // The server tidied the text: same version, no edit times, so its copy wins, and the conflict is recorded.
+  const tidy = send(galaxy(), draft('general', 'arthur', 'hello  world'), 'tmp1', NOW + 9000);
+  const t = confirm(tidy, 'tmp1', message('s1', 'general', 'arthur', NOW + 9000, { content: 'hello world' }));
+  ensureEq(
+    [msg(t, 's1', 'after the confirmation').content, t.conflictResolution.s1?.strategy, Object.keys(t.messagesPendingSync)],
+    ['hello world', 'server', []],
+    'a confirmation whose server copy has other text (no edits on either side), as [content, conflict strategy, pending ids]',
+  );
 }
 
 export function syncResolvesPendingEdits(): void {
@@ -149,12 +160,14 @@ export function syncVersionsAndPlaces(): void {
 
 export function syncChannelUpdatesAndTimes(): void {
   let s = galaxy();
-  s = sync(s, batch({ channelUpdates: [{ id: 'heart', topic: 'gold' }], syncedAt: NOW + 500 }), 'a sync changing the topic of heart');
+  s = sync(s, batch({ channelUpdates: [{ id: 'heart', name: undefined, topic: 'gold' }], syncedAt: NOW + 500 }), 'a sync changing the topic of heart (name: undefined)');
   ensureEq(s.channels.heart, { id: 'heart', name: '#heart', topic: 'gold', createdAt: (galaxy().channels.heart as L.NormalizedChannel).createdAt }, 'channels.heart after a partial update of its topic');
   ensureEq(s.lastSyncTimestamp, { heart: NOW + 500 }, 'lastSyncTimestamp after a batch touching heart');
   s = sync(s, batch({ messages: [message('h1', 'heart', 'trillian', NOW)], syncedAt: NOW + 400 }), 'an older batch adding h1 to heart');
+  s = sync(s, batch({ messages: [message('g5', 'general', 'ford', NOW + 5000)], syncedAt: NOW + 600 }), 'a batch adding g5 to general');
+  ensureEq(s.lastSyncTimestamp, { heart: NOW + 500, general: NOW + 600 }, 'lastSyncTimestamp after an older batch on heart and a message batch on general');
   s = sync(s, batch({ deletedMessages: ['g2'], syncedAt: NOW + 700 }), 'a batch deleting g2');
-  ensureEq(s.lastSyncTimestamp, { heart: NOW + 500, general: NOW + 700 }, 'lastSyncTimestamp after an older batch on heart and a newer one on general');
+  ensureEq(s.lastSyncTimestamp, { heart: NOW + 500, general: NOW + 700 }, 'lastSyncTimestamp after a deletion in general');
   refusesWith(
     () => L.applySyncUpdates(s, batch({ messages: [message('ok', 'general', 'ford', NOW)], channelUpdates: [{ id: 'nowhere', name: 'x' }] })),
     'unknown-channel',
@@ -162,6 +175,7 @@ export function syncChannelUpdatesAndTimes(): void {
     'a batch updating an unknown channel',
   );
   refusesWith(() => L.applySyncUpdates(s, batch({ messages: [message('x', 'general', 'nobody', NOW)] })), 'unknown-user', 'nobody', 'a batch with a message by an unknown author');
+  refusesWith(() => L.applySyncUpdates(s, batch({ messages: [message('x', 'nowhere', 'ford', NOW)] })), 'unknown-channel', 'nowhere', 'a batch with a message in an unknown channel');
 }
 
 export function syncEmptyBatches(): void {
@@ -172,4 +186,6 @@ export function syncEmptyBatches(): void {
   ensureEq([unknown.lastSyncTimestamp, Object.keys(unknown.messages).length], [{}, 4], 'a batch deleting only an unknown id, as [lastSyncTimestamp, message count]');
   ensureSame(unknown.messages, s.messages, 'the messages table after a batch that deleted nothing');
   ensureEq(plain(empty.messages.g1), plain(s.messages.g1), 'g1 after an empty batch');
+  const both = sync(s, batch({ deletedMessages: ['nope', 'g2'] }), 'a batch deleting an unknown id, then g2');
+  ensureEq(Object.keys(both.messages).sort(), ['g1', 'g3', 'g4'], 'after a batch deleting "nope" (unknown) and g2: the message ids');
 }

@@ -7,7 +7,7 @@
 // dev-mode check would have it.
 
 import { Rng, listsBy, range, tableOf } from '../gen';
-import { deepFreeze, describe, ensure, ensureEq, fail, freezeBuilt, ok, refuses, show } from '../harness';
+import { deepFreeze, ensure, ensureEq, fail, freezeBuilt, okStateOf, refusesWithCode, show } from '../harness';
 import * as L from './learner';
 
 export type State = L.ChatState;
@@ -141,30 +141,14 @@ const TABLES = [
 export type TableName = (typeof TABLES)[number];
 export const TABLE_NAMES: readonly TableName[] = TABLES;
 
-function looksLikeState(x: unknown): x is State {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Record<string, unknown>;
-  return TABLES.every((t) => typeof s[t] === 'object' && s[t] !== null && !Array.isArray(s[t]));
-}
-
 /** Runs a learner update that must succeed and return a ChatState, and freezes the result. */
 export function okChat(f: () => State, doing: string): State {
-  const result: unknown = ok(f, doing, isChatError);
-  if (!looksLikeState(result)) fail(`${doing}: expected a ChatState (an object with ${TABLES.join(', ')}), got ${show(result, 1)}`);
-  return deepFreeze(result);
-}
-
-function crashed(e: unknown): boolean {
-  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || (e instanceof Error && e.message.startsWith('not implemented'));
+  return okStateOf(f, doing, isChatError, 'ChatState', TABLES);
 }
 
 /** A learner call that must throw `new ChatError(code, id)`. */
 export function refusesWith(f: () => unknown, code: L.ChatErrorCode, id: string, doing: string): void {
-  refuses(f, doing, `ChatError ${code} ${q(id)}`, (e) => {
-    if (isChatError(e)) return e.code === code && e.id === id ? undefined : `ChatError ${String(e.code)} ${q(e.id)} (${e.message})`;
-    if (crashed(e)) throw e;
-    return `${describe(e)} (refusals must throw a ChatError, with a code and the id)`;
-  });
+  refusesWithCode(f, doing, 'ChatError', isChatError, code, id);
 }
 
 // The update functions, each freezing what it returns.

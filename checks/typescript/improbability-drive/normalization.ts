@@ -21,7 +21,6 @@ import {
   send,
   someView,
   sync,
-  thread,
   user,
   type State,
 } from './data';
@@ -53,6 +52,7 @@ export function membershipBothWays(): void {
   refusesWith(() => L.joinChannel(s, 'nowhere', 'arthur'), 'unknown-channel', 'nowhere', 'joinChannel(state, "nowhere", "arthur")');
   refusesWith(() => L.joinChannel(s, 'heart', 'nobody'), 'unknown-user', 'nobody', 'joinChannel(state, "heart", "nobody")');
   refusesWith(() => L.leaveChannel(s, 'heart', 'nobody'), 'unknown-user', 'nobody', 'leaveChannel(state, "heart", "nobody")');
+  refusesWith(() => L.leaveChannel(s, 'nowhere', 'arthur'), 'unknown-channel', 'nowhere', 'leaveChannel(state, "nowhere", "arthur")');
   invariants(s, 'joins and leaves');
 }
 
@@ -93,6 +93,7 @@ export function presenceAndUnknownIds(): void {
   refusesWith(() => L.setPresence(s, 'nobody', 'online'), 'unknown-user', 'nobody', 'setPresence(state, "nobody", "online")');
   refusesWith(() => L.stopTyping(s, 'nowhere', 'arthur'), 'unknown-channel', 'nowhere', 'stopTyping(state, "nowhere", "arthur")');
   refusesWith(() => L.startTyping(s, 'general', 'nobody'), 'unknown-user', 'nobody', 'startTyping(state, "general", "nobody")');
+  refusesWith(() => L.stopTyping(s, 'general', 'nobody'), 'unknown-user', 'nobody', 'stopTyping(state, "general", "nobody")');
   refusesWith(() => L.sendMessageOptimistically(s, draft('general', 'nobody', 'x'), 't', NOW), 'unknown-user', 'nobody', 'a send by an unknown author');
   refusesWith(() => L.sendMessageOptimistically(s, draft('nowhere', 'arthur', 'x'), 't', NOW), 'unknown-channel', 'nowhere', 'a send to an unknown channel');
 }
@@ -101,6 +102,9 @@ export function emptyAndUnknown(): void {
   const s = chat({ channels: [channel('quiet', NOW - 5)], users: [user('arthur')] });
   ensureEq(L.selectChannelMessages('quiet')(s), [], 'selectChannelMessages("quiet") of a channel with no entry in channelMessages');
   ensureEq(L.selectChannelMessages('nowhere')(s), [], 'selectChannelMessages("nowhere") of an unknown channel');
+  const g = galaxy();
+  const ids = (limit: number) => L.selectChannelMessages('general', { limit })(g).map((m) => m.id);
+  ensureEq([ids(2), ids(4), ids(9)], [['g3', 'g4'], ['g1', 'g2', 'g3', 'g4'], ['g1', 'g2', 'g3', 'g4']], 'selectChannelMessages("general", { limit }) of its 4 messages, for limits 2, 4 and 9');
   const v = someView(channelView(s, 'quiet', 'arthur'), 'the view of an empty channel');
   ensureEq([v.messages.length, v.unreadCount, v.onlineMemberCount, v.lastActivity], [0, 0, 0, NOW - 5], 'the empty channel view as [messages, unread, online, lastActivity]');
   ensureEq(channelView(s, 'nowhere', 'arthur'), null, 'the view of an unknown channel');
@@ -158,5 +162,14 @@ export function threadsOneLevel(): void {
     'bad-parent',
     'g4',
     'a sync adding a reply to g4, itself a reply',
+  );
+  refusesWith(() => L.applySyncUpdates(s, batch({ messages: [message('g2', 'general', 'ford', NOW + 1000, { parentMessageId: 'g2' })] })), 'bad-parent', 'g2', 'a sync making g2 a reply to itself');
+  // One reply is enough to stay top-level.
+  const one = send(s, draft('general', 'zaphod', 'only reply', 'g2'), 'tmp1', NOW + 5000);
+  refusesWith(
+    () => L.applySyncUpdates(one, batch({ messages: [message('g2', 'general', 'ford', NOW + 1000, { parentMessageId: 'g1' })] })),
+    'bad-parent',
+    'g1',
+    'a sync making g2 (which has one reply) a reply to g1',
   );
 }

@@ -18,7 +18,7 @@ import {
   msg,
   okChat,
   order,
-  q,
+  plain,
   refusesWith,
   rollback,
   send,
@@ -56,10 +56,12 @@ export function seedSendRollback(): void {
   const messages = L.selectChannelMessages('channel1')(s);
   ensureEq(messages.length, 1, 'after sending "Hello world!": selectChannelMessages("channel1") length');
   ensureEq(messages[0]?.syncStatus, 'pending', 'the sent message syncStatus');
+  ensureEq(channelView(s, 'channel1', 'user1')?.lastActivity, NOW, 'after the send: the last activity of channel1 (its one message)');
   const optimisticId = messages[0]?.optimisticId as string;
   ensureEq(optimisticId, 'optimistic_1', 'the sent message optimisticId');
   s = rollback(s, optimisticId);
   ensureEq(L.selectChannelMessages('channel1')(s), [], 'after the rollback: selectChannelMessages("channel1")');
+  ensureEq(channelView(s, 'channel1', 'user1')?.lastActivity, s.channels.channel1?.createdAt, 'after the rollback: the last activity of channel1 (its creation)');
 }
 
 export function rollbackRemovesEverywhere(): void {
@@ -90,6 +92,10 @@ export function rollbackRestoresEdit(): void {
   eqPlain(msg(s, 'g2', 'after the rollback'), original, 'g2 after rolling back two edits (the message before the first)');
   ensureEq(Object.hasOwn(s.messagesPendingSync, 'g2'), false, 'after the rollback, g2 has an entry in messagesPendingSync');
   invariants(s, 'edits and their rollback');
+  // A message edited before keeps its edit time through a new edit's rollback.
+  const once = chat({ channels: [channel('c')], users: [user('ford')], messages: [message('m', 'c', 'ford', NOW, { content: 'v2', edited: true, editedAt: NOW + 5, version: 2 })] });
+  const back = rollback(edit(once, 'm', 'v3', NOW + 50), 'm');
+  ensureEq(plain(back.messages.m), plain(once.messages.m), 'a message edited once, edited again and rolled back');
 }
 
 export function confirmReplacesId(): void {
@@ -107,6 +113,12 @@ export function confirmReplacesId(): void {
   ensureEq(s.readReceipts.s1?.map((r) => r.userId), ['zaphod'], 'readReceipts.s1 (zaphod read tmp1)');
   ensureEq(Object.keys(s.messagesPendingSync), ['tmp2'], 'the keys of messagesPendingSync after the confirmation');
   invariants(s, 'the confirmation');
+  // A merged edit keeps its conflict record; confirmed under a new id, the record follows it.
+  let c = edit(galaxy(), 'g2', 'mine', NOW + 10);
+  c = confirm(c, 'g2', message('g2', 'general', 'ford', NOW + 1000, { reactions: { '👍': ['arthur'] } }));
+  c = confirm(c, 'g2', { ...(c.messages.g2 as Message), id: 'g2b', syncStatus: 'synced' });
+  gone(c, 'g2', 'confirming the pending edit of g2 under the new id g2b');
+  ensureEq(c.conflictResolution.g2b?.strategy, 'merge', 'conflictResolution.g2b (the record of g2, moved with it)');
   refusesWith(() => L.confirmOptimisticMessage(s, 'tmp9', server), 'unknown-message', 'tmp9', 'confirming an unknown id');
   refusesWith(() => L.confirmOptimisticMessage(s, 's1', server), 'not-pending', 's1', 'confirming s1 again');
   refusesWith(() => L.confirmOptimisticMessage(s, 'tmp2', message('g2', 'general', 'ford', NOW)), 'duplicate-message', 'g2', 'confirming tmp2 under the taken id g2');
@@ -163,6 +175,13 @@ export function confirmChecksTheCopy(): void {
   refusesWith(() => L.confirmOptimisticMessage(s, 'tmp1', copy({ authorId: 'nobody' })), 'unknown-user', 'nobody', 'a server copy by an unknown author');
   refusesWith(() => L.confirmOptimisticMessage(s, 'tmp1', copy({ parentMessageId: 'g4' })), 'bad-parent', 'g4', 'a server copy replying to g4, itself a reply');
   const start = galaxy();
+  const top = send(start, draft('general', 'arthur', 'Hello'), 'tmp2', NOW + 9000);
+  refusesWith(
+    () => L.confirmOptimisticMessage(top, 'tmp2', message('s2', 'general', 'arthur', NOW + 9000, { content: 'Hello', parentMessageId: 'tmp2' })),
+    'bad-parent',
+    'tmp2',
+    'a server copy of tmp2 replying to tmp2 (itself)',
+  );
   let e = edit(start, 'g2', 'new text', NOW + 10);
   const ack = { ...(e.messages.g2 as Message), syncStatus: 'synced' as const };
   e = confirm(e, 'g2', ack);

@@ -160,6 +160,7 @@ export function structuralSharing(): void {
     ['editMessageOptimistically', () => L.editMessageOptimistically(s, 'g2', 'x', NOW + 9000), ['messages', 'messagesPendingSync']],
     ['applySyncUpdates (an empty batch)', () => L.applySyncUpdates(s, batch({})), []],
     ['applySyncUpdates (a channel topic)', () => L.applySyncUpdates(s, batch({ channelUpdates: [{ id: 'heart', topic: 't' }] })), ['channels', 'lastSyncTimestamp']],
+    ['applySyncUpdates (a channel update with no fields)', () => L.applySyncUpdates(s, batch({ channelUpdates: [{ id: 'heart' }] })), ['lastSyncTimestamp']],
   ];
   for (const [name, run, changes] of updates) {
     const next = okChat(run, name);

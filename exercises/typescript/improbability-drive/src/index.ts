@@ -7,23 +7,31 @@
  *
  * The schema is given, complete: the seed's `ChatState` with the three types
  * it left as exercises filled in, so the hidden checks can build states and
- * read yours. Keep the exported names and signatures as they are. How you
- * write the bodies is yours: plain functions over plain objects, or Redux
- * Toolkit, e.g.
+ * read yours. Keep the exported names and signatures as they are.
  *
- *   const messages = createEntityAdapter<NormalizedMessage>();
- *   const slice = createSlice({ name: 'chat', initialState, reducers: { ... } });
- *   export const sendMessageOptimistically = (state, message, id, now) =>
- *     slice.reducer(state, slice.actions.sent({ message, id, now }));
+ * How you write the bodies is yours. Every update takes a frozen state and
+ * returns a new one; the old state stays as it was, and every table you do
+ * not change stays the very same object. By hand, that is spreads:
  *
- * Either way every update takes a frozen state and returns a new one: the
- * old state stays as it was, and every table you do not change stays the very
- * same object.
+ *   return { ...state, typingIndicators: { ...state.typingIndicators, [channelId]: next } };
+ *
+ * With Redux Toolkit, a `createSlice` case reducer may write to its draft as
+ * if it were mutable; Immer turns that into a new state that shares whatever
+ * you did not touch (frozen states are fine):
+ *
+ *   const chat = createSlice({ name: 'chat', initialState: {} as ChatState, reducers: {
+ *     sent(state, action: PayloadAction<{ message: MessageDraft; id: MessageId; now: Millis }>) { ... },
+ *   } });
+ *   export const sendMessageOptimistically = (state, message, optimisticId, now) =>
+ *     chat.reducer(state, chat.actions.sent({ message, id: optimisticId, now }));
+ *
+ * The checks call the functions below and grade what they return, whichever
+ * way you choose.
  */
 
-// createSelector and lruMemoize are what the selectors need; createSlice and
-// createEntityAdapter are there if you want them for the updates.
-import { createSelector, createEntityAdapter, createSlice, lruMemoize } from '@reduxjs/toolkit';
+// What the selectors need; import createSlice (and PayloadAction) here too if
+// you write the updates with Redux Toolkit.
+import { createSelector, lruMemoize } from '@reduxjs/toolkit';
 
 /** Thrown by the parts you have not written yet. Delete it when you are done. */
 export class NotImplemented extends Error {
@@ -106,22 +114,40 @@ export interface ConflictState {
   server: NormalizedMessage;
 }
 
+/**
+ * The whole store, as the seed designed it. A missing list means an empty one.
+ * States handed to your code are deep-frozen.
+ */
 export interface ChatState {
+  // Core entities
   channels: Record<ChannelId, NormalizedChannel>;
   messages: Record<MessageId, NormalizedMessage>;
   users: Record<UserId, NormalizedUser>;
 
+  // Real-time entities
+  /** channelId -> who is typing there (no entry: nobody). */
   typingIndicators: Record<ChannelId, TypingIndicator>;
+  /** messageId -> its read receipts, one per reader, in the order they read it. */
   readReceipts: Record<MessageId, ReadReceipt[]>;
+  /** userId -> presence (no entry: offline). */
   userPresence: Record<UserId, UserPresence>;
 
+  // Relationships
+  /** channelId -> its message ids, replies included, sorted by (timestamp, id). */
   channelMessages: Record<ChannelId, MessageId[]>;
+  /** channelId -> its members, in the order they joined. */
   channelMembers: Record<ChannelId, UserId[]>;
+  /** userId -> the channels they are in, in the order they joined. */
   userChannels: Record<UserId, ChannelId[]>;
+  /** messageId -> its replies, sorted by (timestamp, id). Threads are one level deep. */
   messageThread: Record<MessageId, MessageId[]>;
 
+  // Synchronization metadata
+  /** messageId -> its local change waiting for the server. */
   messagesPendingSync: Record<MessageId, PendingMessage>;
+  /** channelId -> the server time of the last batch that touched it. */
   lastSyncTimestamp: Record<ChannelId, Millis>;
+  /** messageId -> the last conflict met on it. */
   conflictResolution: Record<MessageId, ConflictState>;
 }
 
@@ -348,7 +374,8 @@ export function confirmOptimisticMessage(state: ChatState, optimisticId: Message
  * Decides what to keep of two copies of one message:
  * - the content (with `edited` and `editedAt`) of the higher version; on
  *   equal versions the later edit (never edited is oldest); on a tie, the server's;
- * - reactions: the union of both sides (each emoji's users, once);
+ * - reactions: the union of both sides (each emoji's users, once; an emoji
+ *   with an empty list is no reaction);
  * - everything else the server's, the higher version, and the optimistic id
  *   of the server, or else yours;
  * - strategy 'server' if the result has the server's content, edit time and

@@ -82,22 +82,40 @@ export interface ConflictState {
   server: NormalizedMessage;
 }
 
+/**
+ * The whole store, as the seed designed it. A missing list means an empty one.
+ * States handed to your code are deep-frozen.
+ */
 export interface ChatState {
+  // Core entities
   channels: Record<ChannelId, NormalizedChannel>;
   messages: Record<MessageId, NormalizedMessage>;
   users: Record<UserId, NormalizedUser>;
 
+  // Real-time entities
+  /** channelId -> who is typing there (no entry: nobody). */
   typingIndicators: Record<ChannelId, TypingIndicator>;
+  /** messageId -> its read receipts, one per reader, in the order they read it. */
   readReceipts: Record<MessageId, ReadReceipt[]>;
+  /** userId -> presence (no entry: offline). */
   userPresence: Record<UserId, UserPresence>;
 
+  // Relationships
+  /** channelId -> its message ids, replies included, sorted by (timestamp, id). */
   channelMessages: Record<ChannelId, MessageId[]>;
+  /** channelId -> its members, in the order they joined. */
   channelMembers: Record<ChannelId, UserId[]>;
+  /** userId -> the channels they are in, in the order they joined. */
   userChannels: Record<UserId, ChannelId[]>;
+  /** messageId -> its replies, sorted by (timestamp, id). Threads are one level deep. */
   messageThread: Record<MessageId, MessageId[]>;
 
+  // Synchronization metadata
+  /** messageId -> its local change waiting for the server. */
   messagesPendingSync: Record<MessageId, PendingMessage>;
+  /** channelId -> the server time of the last batch that touched it. */
   lastSyncTimestamp: Record<ChannelId, Millis>;
+  /** messageId -> the last conflict met on it. */
   conflictResolution: Record<MessageId, ConflictState>;
 }
 
@@ -265,11 +283,11 @@ class Draft {
       this.remove('messageThread', old);
       this.set('messageThread', id, replies);
     }
+    // `id` is new (the caller checked), so it has no receipts of its own yet.
     const receipts = this.get('readReceipts', old);
     if (receipts !== undefined) {
-      const kept = this.get('readReceipts', id) ?? NONE;
       this.remove('readReceipts', old);
-      this.set('readReceipts', id, [...kept, ...receipts.filter((r) => !kept.some((k) => k.userId === r.userId))]);
+      this.set('readReceipts', id, receipts);
     }
     const conflict = this.get('conflictResolution', old);
     if (conflict !== undefined) {
