@@ -62,4 +62,5 @@ tracks! {
     rust_deep_thought: "deep-thought" in "rust";
     typescript_towel: "towel" in "typescript";
     typescript_babel_fish: "babel-fish" in "typescript";
+    typescript_improbability_drive: "improbability-drive" in "typescript";
 }

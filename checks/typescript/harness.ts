@@ -126,6 +126,38 @@ export function refuses(f: () => unknown, doing: string, expected: string, verdi
   fail(`${doing}\n  expected: ${expected} to be thrown\n  actual:   it returned ${show(result, 1)}`);
 }
 
+/**
+ * Errors that mean the learner's code crashed rather than refused: a refusal
+ * check throws them on, and the harness reports a panic with its place.
+ */
+export function crashed(e: unknown): boolean {
+  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || (e instanceof Error && e.message.startsWith('not implemented'));
+}
+
+/** A level's own refusal error: `new BlogError(code, id)`, `new ChatError(code, id)`, ... */
+export type LevelError = Error & { code: string; id: string };
+
+/** A learner call that must throw the level's error (`isError`, called `name`) with this code and id. */
+export function refusesWithCode(f: () => unknown, doing: string, name: string, isError: (e: unknown) => e is LevelError, code: string, id: string): void {
+  refuses(f, doing, `${name} ${code} ${JSON.stringify(id)}`, (e) => {
+    if (isError(e)) return e.code === code && e.id === id ? undefined : `${name} ${String(e.code)} ${JSON.stringify(e.id)} (${e.message})`;
+    if (crashed(e)) throw e;
+    return `${describe(e)} (refusals must throw a ${name}, with a code and the id)`;
+  });
+}
+
+/**
+ * Runs a learner update that must succeed and return a state (called
+ * `name`: an object whose `tables` are objects), and freezes the result
+ * before any other learner code sees it. The level's refusal fails the check.
+ */
+export function okStateOf<S>(f: () => S, doing: string, isRefusal: (e: unknown) => boolean, name: string, tables: readonly string[]): S {
+  const result: unknown = ok(f, doing, isRefusal);
+  const isState = isObject(result) && tables.every((t) => isObject(result[t]) && !Array.isArray(result[t]));
+  if (!isState) fail(`${doing}: expected a ${name} (an object with ${tables.join(', ')}), got ${show(result, 1)}`);
+  return deepFreeze(result as S);
+}
+
 /** `Name: message` for errors, a readable value for anything else thrown. */
 export function describe(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;

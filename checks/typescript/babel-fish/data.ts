@@ -7,7 +7,7 @@
 // dev-mode check would have it.
 
 import { Rng, listsBy, range, tableOf } from '../gen';
-import { deepFreeze, describe, ensureEq, fail, freezeBuilt, ok, refuses, show } from '../harness';
+import { deepFreeze, ensureEq, fail, freezeBuilt, okStateOf, refusesWithCode, show } from '../harness';
 import * as L from './learner';
 
 export type State = L.SocialState;
@@ -207,33 +207,17 @@ export function isSocialError(e: unknown): e is L.SocialError {
 
 const TABLES = ['users', 'posts', 'comments', 'postComments', 'likes', 'follows', 'userPosts'] as const;
 
-function looksLikeState(x: unknown): x is State {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Record<string, unknown>;
-  return TABLES.every((t) => typeof s[t] === 'object' && s[t] !== null && !Array.isArray(s[t]));
-}
-
 /**
  * Runs a learner update that must succeed and return a SocialState, and
  * freezes the result before any other learner code sees it.
  */
 export function okState(f: () => State, doing: string): State {
-  const result: unknown = ok(f, doing, isSocialError);
-  if (!looksLikeState(result)) fail(`${doing}: expected a SocialState (an object with ${TABLES.join(', ')}), got ${show(result, 1)}`);
-  return deepFreeze(result);
-}
-
-function crashed(e: unknown): boolean {
-  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || (e instanceof Error && e.message.startsWith('not implemented'));
+  return okStateOf(f, doing, isSocialError, 'SocialState', TABLES);
 }
 
 /** A learner call that must throw `new SocialError(code, id)`. */
 export function refusesWith(f: () => unknown, code: L.SocialErrorCode, id: string, doing: string): void {
-  refuses(f, doing, `SocialError ${code} ${q(id)}`, (e) => {
-    if (isSocialError(e)) return e.code === code && e.id === id ? undefined : `SocialError ${String(e.code)} ${q(e.id)} (${e.message})`;
-    if (crashed(e)) throw e;
-    return `${describe(e)} (refusals must throw a SocialError, with a code and the id)`;
-  });
+  refusesWithCode(f, doing, 'SocialError', isSocialError, code, id);
 }
 
 // ---------------------------------------------------------------------------

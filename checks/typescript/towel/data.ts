@@ -9,7 +9,7 @@
 // the learner is deep-frozen, as Redux Toolkit's dev-mode check would have it.
 
 import { listsBy, tableOf } from '../gen';
-import { deepFreeze, describe, ensure, ensureEq, fail, ok, refuses, show } from '../harness';
+import { deepFreeze, ensureEq, fail, okStateOf, refusesWithCode, show } from '../harness';
 import * as L from './learner';
 
 export type PostId = L.PostId;
@@ -75,13 +75,6 @@ export function smallBlog(): State {
 export const TABLES = ['posts', 'users', 'comments', 'postComments', 'userPosts'] as const;
 export type Table = (typeof TABLES)[number];
 
-/** Is this a BlogState: an object with the five tables as objects? */
-function looksLikeState(x: unknown): x is State {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Record<string, unknown>;
-  return TABLES.every((t) => typeof s[t] === 'object' && s[t] !== null && !Array.isArray(s[t]));
-}
-
 /** Is `e` the learner's BlogError? */
 export function isBlogError(e: unknown): e is L.BlogError {
   return e instanceof L.BlogError;
@@ -93,33 +86,12 @@ export function isBlogError(e: unknown): e is L.BlogError {
  * check, saying what was being done.
  */
 export function okState(f: () => State, doing: string): State {
-  const result: unknown = ok(f, doing, isBlogError);
-  ensure(looksLikeState(result), `${doing}: expected a BlogState (an object with posts, users, comments, postComments and userPosts), got ${show(result, 1)}`);
-  return deepFreeze(result);
-}
-
-// Errors that mean the learner's code crashed rather than refused: the harness
-// reports them as a panic with the place in the learner's code.
-function crashed(e: unknown): boolean {
-  return (
-    e instanceof TypeError ||
-    e instanceof RangeError ||
-    e instanceof ReferenceError ||
-    (e instanceof Error && e.message.startsWith('not implemented'))
-  );
+  return okStateOf(f, doing, isBlogError, 'BlogState', TABLES);
 }
 
 /** A learner call that must throw `new BlogError(code, id)`. */
 export function refusesWith(f: () => unknown, code: L.BlogErrorCode, id: string, doing: string): void {
-  const expected = `BlogError ${code} ${JSON.stringify(id)}`;
-  refuses(f, doing, expected, (e) => {
-    if (isBlogError(e)) {
-      if (e.code === code && e.id === id) return undefined;
-      return `BlogError ${String(e.code)} ${JSON.stringify(e.id)} (${e.message})`;
-    }
-    if (crashed(e)) throw e;
-    return `${describe(e)} (refusals must throw a BlogError, with a code and the id)`;
-  });
+  refusesWithCode(f, doing, 'BlogError', isBlogError, code, id);
 }
 
 /** The ids of a list of entities, in order. */
