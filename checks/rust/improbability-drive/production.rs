@@ -138,7 +138,10 @@ pub fn channel_view_unread_count() -> CheckResult {
     ensure_eq!(unread(&state, "zaphod")?, 46, "zaphod's unread count after arthur's tmp-1 is confirmed as s-1");
     let delete = |s: &ChatState, id: &str| {
         ok(
-            apply_sync_updates(s, SyncUpdates { deleted_messages: vec![mid(id)], synced_at: 4_000, ..Default::default() }),
+            apply_sync_updates(
+                s,
+                SyncUpdates { deleted_messages: vec![mid(id)], synced_at: 4_000, ..Default::default() },
+            ),
             &format!("a sync deletes {id}"),
         )
     };
