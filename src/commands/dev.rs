@@ -140,7 +140,7 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
             let held = if held.is_empty() {
                 String::new()
             } else {
-                format!(" ({} hold: nothing to forbid yet)", held.join(", "))
+                format!(" ({} holds: nothing to forbid yet)", held.join(", "))
             };
             report(
                 passing.is_empty(),

@@ -279,9 +279,28 @@ fn spin(d: Duration) -> u64 {
     n
 }
 
+/// Runs a timing scenario up to three times. Another process's time slice
+/// landing inside a few short timings can make a correct monitor misjudge one
+/// run; a wrong rule (a lower quantile, no sliding window, the wrong order)
+/// misjudges every run, so retries never let it through.
+fn three_tries(scenario: fn() -> CheckResult) -> CheckResult {
+    let mut last = scenario();
+    for _ in 1..3 {
+        if last.is_ok() {
+            break;
+        }
+        last = scenario();
+    }
+    last
+}
+
 // Catches: a monitor that never flags, one that flags everything, and one
 // that compares against the last sample instead of a baseline.
 pub fn monitor_regression() -> CheckResult {
+    three_tries(monitor_regression_once)
+}
+
+fn monitor_regression_once() -> CheckResult {
     let mut m = PerformanceMonitor::new();
     // Short timings: a time slice lost to another process then rarely lands
     // inside one, and a median of ten shrugs off the few it does.
@@ -446,6 +465,10 @@ fn flagged(m: &PerformanceMonitor) -> Vec<String> {
 // follow the recent timings, flags one slow call, or lists regressions in
 // another order than by name.
 pub fn monitor_windows() -> CheckResult {
+    three_tries(monitor_windows_once)
+}
+
+fn monitor_windows_once() -> CheckResult {
     let (fast, slow) = (Duration::from_micros(50), Duration::from_micros(400));
     let n = REGRESSION_WINDOW;
     let mut m = PerformanceMonitor::new();
