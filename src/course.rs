@@ -228,6 +228,10 @@ pub struct Check {
     /// Overrides the level's per-test timeout.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Checks naming the same setup (loading React and a DOM, say) run one
+    /// after another in one worker, which pays for that setup once.
+    #[serde(default)]
+    pub setup: Option<String>,
     /// learner-tests: the fewest tests the learner must have written.
     #[serde(default)]
     pub min_tests: Option<usize>,

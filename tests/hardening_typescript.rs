@@ -509,3 +509,30 @@ fn ts_a_full_disk_keeps_progress_and_says_so() {
         progress_is_readable(root);
     }
 }
+
+#[test]
+fn ts_a_perf_check_looping_in_a_shared_setup_times_out_and_the_next_is_measured_on_its_own() {
+    // The channel and thread views share one staged process (the same
+    // 100,000-message store); the first loops while checking its data.
+    let dir = started_ts();
+    workshop(dir.path()).args(["start", "improbability-drive"]).assert().success();
+    let src = dir.path().join("improbability-drive/src");
+    for entry in fs::read_dir(repo("solutions/typescript/improbability-drive/src")).unwrap().flatten() {
+        fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
+    }
+    let index = src.join("index.ts");
+    let text = fs::read_to_string(&index).unwrap();
+    let find = "  return channelSelector(undefined);\n";
+    assert_eq!(text.matches(find).count(), 1);
+    let spin = "function spinOnBig(f: SelectChannelWithLiveData): SelectChannelWithLiveData {\n  \
+                return (state, channelId, viewerId) => {\n    \
+                if (Object.keys(state.messages).length > 50_000) for (;;) {}\n    \
+                return f(state, channelId, viewerId);\n  };\n}\n";
+    let planted = text.replacen(find, "  return spinOnBig(channelSelector(undefined));\n", 1);
+    fs::write(&index, format!("{planted}\n{spin}")).unwrap();
+    let doc = check_json(dir.path(), &[("WORKSHOP_TIMEOUT_SECS", "10")], 1);
+    assert_eq!(status(&doc, "production.channel-view-under-load"), "timed-out", "{doc}");
+    assert!(message(&doc, "production.channel-view-under-load").contains("100,000 messages"), "{doc}");
+    assert_eq!(status(&doc, "production.thread-view-under-load"), "pass", "{doc}");
+    assert!(no_process_left(dir.path()), "{:?}", processes_mentioning(&dir.path().display().to_string()));
+}

@@ -130,19 +130,30 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// ABBA rounds: each round times A, B, B, A blocks, so slow drifts of the
-/// machine hit both sides alike; the verdict is the median paired ratio.
-fn abba(a: &mut dyn FnMut(), b: &mut dyn FnMut(), iters_a: u64, iters_b: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let (mut ratios, mut per_a, mut per_b) = (Vec::new(), Vec::new(), Vec::new());
+/// machine hit both sides alike; the verdict is the median paired ratio. The
+/// two A blocks of a round also time the baseline against itself: the null
+/// ratio, far from 1.0 when the machine was too noisy to trust the verdict.
+fn abba(a: &mut dyn FnMut(), b: &mut dyn FnMut(), iters_a: u64, iters_b: u64) -> Rounds {
+    let mut rounds = Rounds::default();
     for _ in 0..ROUNDS {
         let a1 = block(a, iters_a).as_secs_f64() / iters_a as f64;
         let b1 = block(b, iters_b).as_secs_f64() / iters_b as f64;
         let b2 = block(b, iters_b).as_secs_f64() / iters_b as f64;
         let a2 = block(a, iters_a).as_secs_f64() / iters_a as f64;
-        ratios.push((b1 + b2) / (a1 + a2).max(1e-12));
-        per_a.push((a1 + a2) / 2.0);
-        per_b.push((b1 + b2) / 2.0);
+        rounds.ratios.push((b1 + b2) / (a1 + a2).max(1e-12));
+        rounds.nulls.push(a2 / a1.max(1e-12));
+        rounds.per_a.push((a1 + a2) / 2.0);
+        rounds.per_b.push((b1 + b2) / 2.0);
     }
-    (ratios, per_a, per_b)
+    rounds
+}
+
+#[derive(Default)]
+struct Rounds {
+    ratios: Vec<f64>,
+    nulls: Vec<f64>,
+    per_a: Vec<f64>,
+    per_b: Vec<f64>,
 }
 
 /// Measures `candidate` against `baseline`, both called repeatedly. Each
@@ -159,24 +170,14 @@ pub fn compare(
     block(baseline, iters_a);
     block(candidate, iters_b);
 
-    // The null pair times the baseline against itself (A A A A read as ABBA):
-    // far from 1.0 means the machine is too noisy to trust the ratio.
-    let mut null_ratios = Vec::new();
-    for _ in 0..5 {
-        let a1 = block(baseline, iters_a).as_secs_f64();
-        let a2 = block(baseline, iters_a).as_secs_f64();
-        let a3 = block(baseline, iters_a).as_secs_f64();
-        let a4 = block(baseline, iters_a).as_secs_f64();
-        null_ratios.push((a2 + a3) / (a1 + a4).max(1e-12));
-    }
-    let (mut ratios, mut per_a, mut per_b) = abba(baseline, candidate, iters_a, iters_b);
+    let mut r = abba(baseline, candidate, iters_a, iters_b);
     Measurement {
         baseline: baseline_label.to_string(),
         candidate: candidate_label.to_string(),
-        baseline_ns: median(&mut per_a) * 1e9,
-        candidate_ns: median(&mut per_b) * 1e9,
-        ratio: median(&mut ratios),
-        null_ratio: median(&mut null_ratios),
+        baseline_ns: median(&mut r.per_a) * 1e9,
+        candidate_ns: median(&mut r.per_b) * 1e9,
+        ratio: median(&mut r.ratios),
+        null_ratio: median(&mut r.nulls),
         rounds: ROUNDS,
     }
 }

@@ -5,13 +5,10 @@
 //
 // Protocol (run with `node --enable-source-maps harness.mjs ...`):
 //   --list                    the test ids, one a line
-//   run <id> <record-file> [--budget <ratio>] [--gate]
+//   run <id> <record-file> [--budget <ratio>]
 //                             runs one test, writes one JSON record to the file.
 //                             A perf test given its budget stops measuring once
-//                             its verdict is clear (see `compare`); with --gate
-//                             it builds its data, writes <record-file>.ready,
-//                             then waits for a line on stdin before the timed
-//                             calls (EOF: exits, no record)
+//                             its verdict is clear (see `compare`)
 //   serve <record-dir>        a worker: reads test ids from stdin, one a line; for
 //                             each, runs it, writes <record-dir>/<id>.json
 //                             atomically (temp file, then rename), then writes
@@ -21,6 +18,12 @@
 //   run-all <dir> [<id>=<budget>...]
 //                             every test in this process, <dir>/<id>.json each
 //                             (for benchmarks only)
+//   run-group <dir> [--gate] <id>[=<budget>]...
+//                             the tests named, in order, in this process (a test
+//                             reuses the data the one before built), <dir>/<id>.json
+//                             each. With --gate, each builds its data, writes
+//                             <dir>/<id>.json.ready, then waits for a line on stdin
+//                             before its timed calls (EOF: exits, no record)
 //
 // A record is {"id","status":"pass"|"fail"|"panic","message","duration_ms"}
 // plus, for a passing perf test, "perf": {"baseline","candidate",
@@ -382,7 +385,6 @@ const ROUNDS = 15;
 // learner wait.
 const MIN_ROUNDS = 5;
 const CLEAR = 2;
-const NULL_QUADS = 3;
 
 /** The running perf test's ratio budget, when the grader gave one. */
 let budget: number | undefined;
@@ -451,10 +453,13 @@ function median(values: number[]): number {
 
 /**
  * ABBA rounds: each round times A, B, B, A blocks, so slow drifts of the
- * machine hit both sides alike; the verdict is the median paired ratio.
+ * machine hit both sides alike; the verdict is the median paired ratio. The
+ * two A blocks of a round also time the baseline against itself: the null
+ * ratio, far from 1.0 when the machine was too noisy to trust the verdict.
  */
-function abba(a: () => void, b: () => void, itersA: number, itersB: number): { ratios: number[]; perA: number[]; perB: number[] } {
+function abba(a: () => void, b: () => void, itersA: number, itersB: number): { ratios: number[]; nulls: number[]; perA: number[]; perB: number[] } {
   const ratios: number[] = [];
+  const nulls: number[] = [];
   const perA: number[] = [];
   const perB: number[] = [];
   const clear = () => {
@@ -468,10 +473,11 @@ function abba(a: () => void, b: () => void, itersA: number, itersB: number): { r
     const b2 = block(b, itersB) / itersB;
     const a2 = block(a, itersA) / itersA;
     ratios.push((b1 + b2) / Math.max(a1 + a2, 1e-3));
+    nulls.push(a2 / Math.max(a1, 1e-3));
     perA.push((a1 + a2) / 2);
     perB.push((b1 + b2) / 2);
   }
-  return { ratios, perA, perB };
+  return { ratios, nulls, perA, perB };
 }
 
 /**
@@ -486,25 +492,14 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
   const itersB = calibrate(candidate);
   block(baseline, itersA);
   block(candidate, itersB);
-
-  // The null pair times the baseline against itself (A A A A read as ABBA):
-  // far from 1.0 means the machine is too noisy to trust the ratio.
-  const nullRatios: number[] = [];
-  for (let i = 0; i < NULL_QUADS; i++) {
-    const a1 = block(baseline, itersA);
-    const a2 = block(baseline, itersA);
-    const a3 = block(baseline, itersA);
-    const a4 = block(baseline, itersA);
-    nullRatios.push((a2 + a3) / Math.max(a1 + a4, 1e-3));
-  }
-  const { ratios, perA, perB } = abba(baseline, candidate, itersA, itersB);
+  const { ratios, nulls, perA, perB } = abba(baseline, candidate, itersA, itersB);
   return {
     baseline: baselineLabel,
     candidate: candidateLabel,
     baseline_ns: median(perA),
     candidate_ns: median(perB),
     ratio: median(ratios),
-    null_ratio: median(nullRatios),
+    null_ratio: median(nulls),
     rounds: ratios.length,
   };
 }
@@ -614,8 +609,7 @@ export async function main(tests: Test[]): Promise<void> {
     const [, id, file, ...options] = args as [string, string, string, ...string[]];
     const test = find(id) ?? die(`no test named ${id}`);
     for (let i = 0; i < options.length; i++) {
-      if (options[i] === '--gate') readyFile = `${file}.ready`;
-      else if (options[i] === '--budget' && i + 1 < options.length) budget = budgetOf(options[++i] as string);
+      if (options[i] === '--budget' && i + 1 < options.length) budget = budgetOf(options[++i] as string);
       else die(`run: unknown option ${options[i]}`);
     }
     const line = await runOne(test);
@@ -639,28 +633,33 @@ export async function main(tests: Test[]): Promise<void> {
       }
       fs.writeSync(1, `@@workshop done ${id}\n`);
     }
-  } else if (args.length >= 2 && args[0] === 'run-all') {
-    // Every test in this one process, one record per test: the floor that
-    // the latency benchmark compares `workshop check` against.
-    const dir = args[1] as string;
-    const budgets = new Map(
-      args.slice(2).map((pair) => {
-        const at = pair.lastIndexOf('=');
-        if (at < 0) die(`run-all: ${pair} is not <id>=<budget>`);
-        return [pair.slice(0, at), budgetOf(pair.slice(at + 1))] as const;
+  } else if (args.length >= 2 && (args[0] === 'run-all' || args[0] === 'run-group')) {
+    // run-all: every test in this one process, one record per test (the floor
+    // the latency benchmark compares `workshop check` against). run-group:
+    // the perf tests named, in order, each at its gate; a test reuses the data
+    // the one before it built.
+    const [mode, dir] = args as [string, string];
+    const gated = mode === 'run-group' && args[2] === '--gate';
+    const specs = new Map(
+      args.slice(gated ? 3 : 2).map((spec) => {
+        const at = spec.lastIndexOf('=');
+        return at < 0 ? ([spec, undefined] as const) : ([spec.slice(0, at), budgetOf(spec.slice(at + 1))] as const);
       }),
     );
-    for (const test of tests) {
-      budget = budgets.get(test.id);
+    const chosen = mode === 'run-all' ? tests : [...specs.keys()].map((id) => find(id) ?? die(`no test named ${id}`));
+    for (const test of chosen) {
+      budget = specs.get(test.id);
+      const file = path.join(dir, `${test.id}.json`);
+      readyFile = gated ? `${file}.ready` : undefined;
       const line = await runOne(test);
       try {
-        writeAtomic(path.join(dir, `${test.id}.json`), line);
+        writeAtomic(file, line);
       } catch (e) {
         die(`cannot write a record in ${dir}: ${describe(e)}`);
       }
     }
   } else {
-    die('usage: harness --list | run <test-id> <record-file> [--budget <ratio>] [--gate] | serve <record-dir> | run-all <dir> [<id>=<budget>...]');
+    die('usage: harness --list | run <test-id> <record-file> [--budget <ratio>] | serve <record-dir> | run-all <dir> [<id>=<budget>...] | run-group <dir> [--gate] <id>[=<budget>]...');
   }
 }
 

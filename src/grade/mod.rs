@@ -9,9 +9,9 @@ pub mod typescript;
 pub mod verdict;
 pub mod warmup;
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -119,7 +119,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
     harness.stage(&perfs.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
     events(Event::Running(tests.len()));
     let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
-    let next = AtomicUsize::new(0);
+    let queue = Queue::new(&tests);
     let cutoff = Cutoff::default();
     let cores = thread::available_parallelism().map_or(2, |n| n.get());
     let workers = cores.min(tests.len().max(1));
@@ -131,17 +131,21 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
         let mut handles = Vec::new();
         for helper in (0..workers + helpers).map(|w| w >= workers) {
-            let (tests, next, cutoff, results) = (&tests, &next, &cutoff, &results);
+            let (queue, cutoff, results) = (&queue, &cutoff, &results);
             handles.push(s.spawn(move || -> Result<()> {
+                let mut mine = VecDeque::new();
                 loop {
                     if helper && !cutoff.tripped() {
-                        if next.load(Ordering::Relaxed) >= tests.len() || run::interrupted() {
+                        if queue.is_empty() || run::interrupted() {
                             return Ok(());
                         }
                         thread::sleep(Duration::from_millis(10));
                         continue;
                     }
-                    let Some(check) = tests.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    if cutoff.tripped() {
+                        queue.give_back(&mut mine);
+                    }
+                    let Some(check) = mine.pop_front().or_else(|| queue.take(&mut mine)) else {
                         return Ok(());
                     };
                     let result = run_test(harness, check, limits, test_timeout, cutoff, toolchain)?;
@@ -265,6 +269,52 @@ fn run_test(
         _ => {}
     }
     Ok(result)
+}
+
+/// The correctness checks, in course order, waiting for a runner. Checks
+/// that share a setup form one unit that a single runner takes whole, so one
+/// worker pays for the setup; such units go first, being the longest. Once a
+/// check has timed out, the runners give their units back check by check, so
+/// that helpers can share them.
+struct Queue<'a>(Mutex<VecDeque<Vec<&'a Check>>>);
+
+impl<'a> Queue<'a> {
+    fn new(tests: &[&'a Check]) -> Queue<'a> {
+        let mut shared: Vec<Vec<&Check>> = Vec::new();
+        let mut alone = Vec::new();
+        for &check in tests {
+            match &check.setup {
+                Some(setup) => match shared.iter_mut().find(|u| u[0].setup.as_ref() == Some(setup)) {
+                    Some(unit) => unit.push(check),
+                    None => shared.push(vec![check]),
+                },
+                None => alone.push(vec![check]),
+            }
+        }
+        Queue(Mutex::new(shared.into_iter().chain(alone).collect()))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Vec<&'a Check>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// The next unit's first check; the rest of the unit goes to `mine`.
+    fn take(&self, mine: &mut VecDeque<&'a Check>) -> Option<&'a Check> {
+        let unit = self.lock().pop_front()?;
+        mine.extend(unit);
+        mine.pop_front()
+    }
+
+    fn give_back(&self, mine: &mut VecDeque<&'a Check>) {
+        let mut queue = self.lock();
+        for check in mine.drain(..).rev() {
+            queue.push_front(vec![check]);
+        }
+    }
 }
 
 /// What the run knows about timeouts so far: the first check that timed
@@ -463,6 +513,32 @@ mod tests {
         let limits = run::Limits { timeout: Duration::from_secs(10), memory_bytes: 1 << 30 };
         let result = measure(&harness, check, limits, toolchain::of(Lang::Rust)).unwrap();
         (ratios.len() - harness.0.lock().unwrap().len(), result.perf.unwrap().ratio)
+    }
+
+    #[test]
+    fn checks_sharing_a_setup_go_to_one_runner_first_and_come_back_one_by_one_after_a_timeout() {
+        let course = Course::embedded(Lang::TypeScript);
+        let level = course.level("babel-fish").unwrap();
+        let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test).collect();
+        let rendering: Vec<_> = tests.iter().filter(|c| c.setup.is_some()).map(|c| c.id.as_str()).collect();
+        assert!(rendering.len() >= 2, "the Babel Fish views share a setup");
+        let queue = Queue::new(&tests);
+        let mut mine = VecDeque::new();
+        let first = queue.take(&mut mine).unwrap();
+        let unit: Vec<_> = std::iter::once(first).chain(mine.iter().copied()).map(|c| c.id.as_str()).collect();
+        assert_eq!(unit, rendering, "the shared unit, whole and in course order, before any other check");
+        let mut other = VecDeque::new();
+        let next = queue.take(&mut other).unwrap();
+        assert!(next.setup.is_none() && other.is_empty(), "a check without a setup is a unit of its own");
+        queue.give_back(&mut mine);
+        assert!(mine.is_empty());
+        for id in &rendering[1..] {
+            assert_eq!(queue.take(&mut other).unwrap().id, *id, "given back in order, one check per unit");
+            assert!(other.is_empty());
+        }
+        let left = tests.len() - rendering.len() - 1;
+        assert_eq!((0..left).filter_map(|_| queue.take(&mut other)).count(), left);
+        assert!(queue.is_empty() && queue.take(&mut other).is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! memory limit and capped output. The child leads its own process group, so
 //! a timeout or Ctrl-C kills everything it started, not just the child.
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -161,40 +162,64 @@ fn test_command(mut harness: Command, id: &str, scratch: &Path, extra: &[String]
     (harness, record_path)
 }
 
-/// A test started ahead of its turn, at a gate: it starts and sets up while
-/// other work runs, says it is ready (a `<record>.ready` file), then waits for
-/// a line on its stdin before its timed part. Dropped unfinished, its process
+/// Tests started ahead of their turn in one process, which runs them one
+/// after another, each at a gate: a test sets up while other work runs (what
+/// the one before it built, it reuses), says it is ready (a `<record>.ready`
+/// file), then waits for a line on stdin before its timed part. Tests are
+/// finished in the order they were staged; dropped unfinished, the process
 /// group is killed.
 pub struct Staged {
-    spawned: Spawned,
+    spawned: Option<Spawned>,
     gate: Option<ChildStdin>,
-    record_path: PathBuf,
-    ready_path: PathBuf,
+    /// The tests still to finish, in order: (id, record, ready file).
+    pending: VecDeque<(String, PathBuf, PathBuf)>,
+    /// When the first pending test began to set up.
+    since: Instant,
     timed_out: bool,
 }
 
-/// Starts `<harness> run <id> <record> <extra...>` with its stdin as the gate
-/// (the harness must be told to wait on it, e.g. by an `extra` flag).
-pub fn stage_test(harness: Command, id: &str, scratch: &Path, extra: &[String]) -> Result<Staged> {
-    let (command, record_path) = test_command(harness, id, scratch, extra);
-    let ready_path = record_path.with_extension("json.ready");
-    let _ = std::fs::remove_file(&ready_path);
+/// Starts `command` (a harness told to run `ids` in order, each at a gate on
+/// its stdin and writing `<scratch>/<id>.json`).
+pub fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path) -> Result<Staged> {
+    let mut pending = VecDeque::new();
+    for id in ids {
+        let record = scratch.join(format!("{id}.json"));
+        let ready = record.with_extension("json.ready");
+        let _ = std::fs::remove_file(&record);
+        let _ = std::fs::remove_file(&ready);
+        pending.push_back((id.to_string(), record, ready));
+    }
+    command.current_dir(scratch);
     let mut spawned = Spawned::new(command, None, Stdio::piped())?;
     let gate = spawned.child.stdin.take();
-    Ok(Staged { spawned, gate, record_path, ready_path, timed_out: false })
+    let since = spawned.start;
+    Ok(Staged { spawned: Some(spawned), gate, pending, since, timed_out: false })
 }
 
 impl Staged {
-    /// Waits until the test is at its gate or has ended, at most `timeout`
-    /// after it started; past that it is stopped, and `finish` says it timed
-    /// out (while setting up). Nothing else may be timed while a set-up runs.
+    /// The test to finish next, if the process may still run it.
+    pub fn next(&self) -> Option<&str> {
+        self.spawned.as_ref().and(self.pending.front()).map(|(id, _, _)| id.as_str())
+    }
+
+    pub fn holds(&self, id: &str) -> bool {
+        self.pending.iter().any(|(p, _, _)| p == id)
+    }
+
+    /// Waits until the next test is at its gate or done, or the process has
+    /// ended, at most `timeout` after it began to set up; past that the
+    /// process is stopped, and `finish` says it timed out (while setting up).
+    /// Nothing else may be timed while a set-up runs.
     pub fn settle(&mut self, timeout: Duration) -> Result<()> {
-        let deadline = self.spawned.start + timeout;
+        let (Some(spawned), Some((_, record, ready))) = (self.spawned.as_mut(), self.pending.front()) else {
+            return Ok(());
+        };
+        let deadline = self.since + timeout;
         let mut nap = Duration::from_micros(50);
-        while !self.timed_out && !self.ready_path.exists() && self.spawned.child.try_wait()?.is_none() {
+        while !self.timed_out && !ready.exists() && !record.exists() && spawned.child.try_wait()?.is_none() {
             if Instant::now() >= deadline || interrupted() {
                 self.timed_out = true;
-                kill_group(self.spawned.pgid);
+                kill_group(spawned.pgid);
                 break;
             }
             thread::sleep(nap);
@@ -203,20 +228,53 @@ impl Staged {
         Ok(())
     }
 
-    /// Opens the gate once the test is ready and waits for it, at most
-    /// `timeout` from then. A test that ended while setting up is collected.
-    pub fn finish(mut self, timeout: Duration) -> Result<RawRun> {
+    /// Opens the gate of the next test once it is ready and waits for its
+    /// record, at most `timeout` from then. A process that ended (or was
+    /// stopped) on the way is collected: its exit and output go to this test,
+    /// and the tests after it are left to run on their own.
+    pub fn finish(&mut self, timeout: Duration) -> Result<RawRun> {
         self.settle(timeout)?;
-        if let Some(mut gate) = self.gate.take() {
-            let _ = gate.write_all(b"go\n");
+        let (_, record, ready) = self.pending.pop_front().context("no staged test left")?;
+        let spawned = self.spawned.as_mut().context("the staged tests' process has ended")?;
+        if !self.timed_out
+            && !record.exists()
+            && let Some(gate) = self.gate.as_mut()
+        {
+            let _ = gate.write_all(b"go\n").and_then(|()| gate.flush());
         }
-        let timed_out = self.timed_out;
-        let mut run = self.spawned.wait(timeout)?;
-        if timed_out {
-            run.exit = Exit::TimedOut;
+        let opened = Instant::now();
+        let deadline = opened + timeout;
+        let mut nap = Duration::from_micros(50);
+        let mut ended = self.timed_out;
+        // A test with others after it is done at its record; the last one, at the process's end.
+        let more = !self.pending.is_empty();
+        while !(ended || more && record.exists()) {
+            if spawned.child.try_wait()?.is_some() {
+                ended = true;
+            } else if Instant::now() >= deadline || interrupted() {
+                kill_group(spawned.pgid);
+                self.timed_out = true;
+                ended = true;
+            } else {
+                thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(5));
+            }
         }
-        run.record = std::fs::read_to_string(&self.record_path).ok();
-        let _ = std::fs::remove_file(&self.ready_path);
+        let _ = std::fs::remove_file(&ready);
+        let mut run = if ended {
+            self.gate = None;
+            let spawned = self.spawned.take().context("the staged tests' process has ended")?;
+            let mut run = spawned.wait(Duration::from_secs(5))?;
+            if self.timed_out {
+                run.exit = Exit::TimedOut;
+            }
+            run
+        } else {
+            self.since = Instant::now();
+            let empty = || Captured { text: String::new(), dropped: 0 };
+            RawRun { exit: Exit::Exited(0), record: None, stdout: empty(), stderr: empty(), elapsed: opened.elapsed() }
+        };
+        run.record = std::fs::read_to_string(&record).ok();
         Ok(run)
     }
 }

@@ -193,7 +193,7 @@ struct TsHarness {
     records: PathBuf,
     pool: worker::Pool,
     late: LateTypeCheck,
-    staged: Mutex<Vec<(String, run::Staged)>>,
+    staged: Mutex<Vec<run::Staged>>,
 }
 
 impl TsHarness {
@@ -213,40 +213,66 @@ impl Harness for TsHarness {
     }
 
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
-        if check.kind == CheckKind::Perf {
-            let staged = {
-                let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
-                staged.iter().position(|(id, _)| *id == check.id).map(|i| staged.swap_remove(i).1)
-            };
-            // Nothing is timed while another check still builds its data.
-            for (_, other) in self.staged.lock().unwrap_or_else(|e| e.into_inner()).iter_mut() {
+        if check.kind != CheckKind::Perf {
+            return self.pool.run(&check.id, check.setup.as_deref(), limits);
+        }
+        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        // A check measured out of turn, or again, runs in a process of its
+        // own; a group that can no longer run its next check is dropped.
+        staged.retain(|group| group.next().is_some() && (group.next() == Some(&check.id) || !group.holds(&check.id)));
+        let turn = staged.iter().position(|group| group.next() == Some(&check.id));
+        // Nothing is timed while another check still builds its data.
+        for (i, other) in staged.iter_mut().enumerate() {
+            if Some(i) != turn {
                 other.settle(limits.timeout)?;
             }
-            return match staged {
-                Some(staged) => staged.finish(limits.timeout),
-                None => {
-                    run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &perf_args(check))
-                }
-            };
         }
-        self.pool.run(&check.id, limits)
+        let Some(i) = turn else {
+            drop(staged);
+            return run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &perf_args(check));
+        };
+        let run = staged[i].finish(limits.timeout);
+        if staged[i].next().is_none() {
+            staged.swap_remove(i);
+        }
+        run
     }
 
     /// Every perf check starts at once and builds its data beside the
     /// correctness checks (a second or so of CPU the learner no longer waits
-    /// for); while one measures, the others wait at their gates, idle.
+    /// for); while one measures, the others wait at their gates, idle. Perf
+    /// checks that share a setup (the same data) run in one process, which
+    /// builds it once.
     fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
+        let mut groups: Vec<Vec<(&Check, Limits)>> = Vec::new();
+        for &(check, limits) in perfs {
+            let shared =
+                check.setup.as_ref().and_then(|s| groups.iter_mut().find(|g| g[0].0.setup.as_ref() == Some(s)));
+            match shared {
+                Some(group) => group.push((check, limits)),
+                None => groups.push(vec![(check, limits)]),
+            }
+        }
         let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
-        for (check, limits) in perfs {
-            let mut args = perf_args(check);
-            args.push("--gate".to_string());
-            staged.push((check.id.clone(), run::stage_test(self.node(*limits), &check.id, &self.records, &args)?));
+        for group in groups {
+            let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max().unwrap_or_default();
+            let mut node = self.node(Limits { memory_bytes, ..group[0].1 });
+            node.arg("run-group").arg(&self.records).arg("--gate");
+            for (check, _) in &group {
+                node.arg(match check.budget {
+                    Some(b) => format!("{}={b}", check.id),
+                    None => check.id.clone(),
+                });
+            }
+            let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
+            staged.push(run::stage_tests(node, &ids, &self.records)?);
         }
         Ok(())
     }
 
     fn unstage(&self, check: &Check) {
-        self.staged.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != check.id);
+        // The process runs its checks in order: the others of a dropped group run on their own.
+        self.staged.lock().unwrap_or_else(|e| e.into_inner()).retain(|group| !group.holds(&check.id));
     }
 
     fn type_cases(&self) -> Result<TypeCases> {

@@ -28,6 +28,8 @@ enum Line {
 struct Worker {
     /// The memory limit this worker was started with.
     memory_bytes: u64,
+    /// The shared setups (levels.toml `setup`) its checks have done.
+    setups: Vec<String>,
     child: Child,
     pgid: i32,
     stdin: ChildStdin,
@@ -78,7 +80,7 @@ impl Worker {
                 kept.extend_from_slice(&buf[..n.min(room)]);
             }
         });
-        Ok(Worker { memory_bytes, child, pgid, stdin, lines, stderr, stderr_drained })
+        Ok(Worker { memory_bytes, setups: Vec::new(), child, pgid, stdin, lines, stderr, stderr_drained })
     }
 
     /// The stderr of a worker that has exited, read to its end. A loaded
@@ -116,14 +118,16 @@ impl Pool {
     }
 
     /// Runs check `id` in an idle worker with the same memory limit (or a
-    /// new one), at most `limits.timeout`.
-    pub fn run(&self, id: &str, limits: Limits) -> Result<RawRun> {
+    /// new one), at most `limits.timeout`; one that has done `setup`, if any.
+    pub fn run(&self, id: &str, setup: Option<&str>, limits: Limits) -> Result<RawRun> {
         let (start, timeout) = (Instant::now(), limits.timeout);
         let record_path = self.records.join(format!("{id}.json"));
         let _ = std::fs::remove_file(&record_path);
         let idle = {
             let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-            let same = idle.iter().rposition(|w| w.memory_bytes == limits.memory_bytes);
+            let fits = |w: &Worker| w.memory_bytes == limits.memory_bytes;
+            let set_up = |w: &Worker| setup.is_some_and(|s| w.setups.iter().any(|done| done == s));
+            let same = idle.iter().rposition(|w| fits(w) && set_up(w)).or_else(|| idle.iter().rposition(fits));
             same.map(|i| idle.swap_remove(i))
         };
         let mut worker = match idle {
@@ -150,6 +154,9 @@ impl Pool {
                 Ok(Line::Done(done)) if done == id => {
                     let record = std::fs::read_to_string(&record_path).ok();
                     let stderr = worker.take_stderr();
+                    if let Some(setup) = setup.filter(|s| !worker.setups.iter().any(|done| done == s)) {
+                        worker.setups.push(setup.to_string());
+                    }
                     self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(worker);
                     let stdout = Captured { text: out, dropped };
                     return Ok(RawRun { exit: Exit::Exited(0), record, stdout, stderr, elapsed: start.elapsed() });
