@@ -37,7 +37,14 @@ struct Verdict {
 }
 
 /// `workshop check --json`: the verdict of each perf check, and the check's wall time in seconds.
+/// The learner's file changes first (a comment): unchanged files would get
+/// the last check's verdicts back without a measurement.
 fn perf_verdicts(dir: &Path, level: &str) -> (Vec<Verdict>, f64) {
+    let src = dir.join(level).join("src");
+    let main = ["lib.rs", "index.ts"].map(|f| src.join(f)).into_iter().find(|f| f.is_file()).expect("a main file");
+    let mut text = fs::read_to_string(&main).unwrap();
+    text.push_str("// measured again\n");
+    fs::write(&main, text).unwrap();
     let start = std::time::Instant::now();
     let out = workshop(dir).args(["check", level, "--json"]).output().unwrap();
     let wall = start.elapsed().as_secs_f64();
