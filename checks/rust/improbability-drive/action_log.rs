@@ -54,7 +54,7 @@ fn action_of(entry: &LogEntry) -> &ChatAction {
     }
 }
 
-/// A copy of `id` as the server sends it: version, text, edit time, reactions.
+/// A copy of `id` as the server sends it, with its version, text and edit time.
 fn server_copy(id: &str, author: &str, timestamp: u64, version: u32, content: &str, edited_at: Option<u64>) -> Message {
     Message { version, content: content.into(), edited_at, ..msg(id, "heart-of-gold", author, timestamp) }
 }
