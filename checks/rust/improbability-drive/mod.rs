@@ -10,6 +10,7 @@ use crate::harness::*;
 #[allow(unused_imports)]
 use improbability_drive::*;
 
+mod action_log;
 mod conflicts;
 mod data;
 mod extension;
@@ -65,6 +66,7 @@ pub const TESTS: &[Test] = &[
     Test::perf("production.thread-view-under-load", load::thread_view_under_load),
     Test::check("production.memo-sees-every-input", production::memo_sees_every_input),
     Test::check("production.view-limit-edges", production::view_limit_edges),
+    Test::check("production.action-log", action_log::action_log_reads_back),
     // Extension (bonus)
     Test::check("extension.selectors-decrypt", extension::selectors_decrypt),
     Test::check("extension.decrypt-once", extension::decrypt_once),

@@ -550,6 +550,73 @@ pub fn apply_sync_updates(state: &ChatState, updates: SyncUpdates) -> Result<Cha
 }
 
 // ---------------------------------------------------------------------------
+// Debugging and monitoring: the action log
+// ---------------------------------------------------------------------------
+
+/// One update as a value: what the action log applies and keeps. Each variant
+/// carries the arguments of one update function above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatAction {
+    /// `send_message_optimistically(state, draft, temp_id, now)`
+    Send { draft: NewMessage, temp_id: MessageId, now: u64 },
+    /// `edit_message_optimistically(state, &id, &content, now)`
+    Edit { id: MessageId, content: String, now: u64 },
+    /// `mark_sync_failed(state, &id)`
+    MarkFailed { id: MessageId },
+    /// `rollback_optimistic_message(state, &id)`
+    Rollback { id: MessageId },
+    /// `confirm_optimistic_message(state, &id, server)`
+    Confirm { id: MessageId, server: Message },
+    /// `apply_sync_updates(state, updates)`
+    Sync(SyncUpdates),
+}
+
+/// A conflict an action settled: the message, under its id after the action
+/// (a confirmation's server id), and which side won.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedConflict {
+    pub message_id: MessageId,
+    pub strategy: Strategy,
+}
+
+/// What the action log knows about one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEntry {
+    /// The update returned a new state. `conflicts`: every message whose
+    /// record in `conflicts` the update wrote (a new record, or one that
+    /// differs from the record before), sorted by message id; empty when it
+    /// settled none. A record the update removed settled nothing.
+    Applied { action: ChatAction, conflicts: Vec<ResolvedConflict> },
+    /// The update refused the action with `error`, and changed nothing.
+    Refused { action: ChatAction, error: ChatError },
+}
+
+/// Applies actions with the update functions above and remembers each one.
+///
+/// TODO(step 4): give it somewhere to keep its entries. Each log has its own.
+#[derive(Debug, Default)]
+pub struct ActionLog {}
+
+impl ActionLog {
+    /// A new, empty log; two logs never share entries.
+    pub fn new() -> ActionLog {
+        ActionLog::default()
+    }
+
+    /// Applies `action` to `state` with the matching update function, logs
+    /// it, and returns what the function returned. A refused action is logged
+    /// as refused, with its error, and the error is returned as before.
+    pub fn dispatch(&mut self, state: &ChatState, action: ChatAction) -> Result<ChatState, ChatError> {
+        todo!("run the update for this action, then log it: applied with the conflicts it wrote, or refused")
+    }
+
+    /// Every action dispatched through this log, oldest first.
+    pub fn entries(&self) -> &[LogEntry] {
+        todo!("the entries, in the order the actions came")
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Extension (bonus): end-to-end encryption in the selectors
 // ---------------------------------------------------------------------------
 

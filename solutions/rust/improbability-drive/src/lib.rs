@@ -1356,6 +1356,112 @@ pub fn apply_sync_updates(state: &ChatState, updates: SyncUpdates) -> Result<Cha
 }
 
 // ---------------------------------------------------------------------------
+// Debugging and monitoring: the action log
+// ---------------------------------------------------------------------------
+
+/// One update as a value: what the action log applies and keeps. Each variant
+/// carries the arguments of one update function above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatAction {
+    /// `send_message_optimistically(state, draft, temp_id, now)`
+    Send { draft: NewMessage, temp_id: MessageId, now: u64 },
+    /// `edit_message_optimistically(state, &id, &content, now)`
+    Edit { id: MessageId, content: String, now: u64 },
+    /// `mark_sync_failed(state, &id)`
+    MarkFailed { id: MessageId },
+    /// `rollback_optimistic_message(state, &id)`
+    Rollback { id: MessageId },
+    /// `confirm_optimistic_message(state, &id, server)`
+    Confirm { id: MessageId, server: Message },
+    /// `apply_sync_updates(state, updates)`
+    Sync(SyncUpdates),
+}
+
+/// A conflict an action settled: the message, under its id after the action
+/// (a confirmation's server id), and which side won.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedConflict {
+    pub message_id: MessageId,
+    pub strategy: Strategy,
+}
+
+/// What the action log knows about one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEntry {
+    /// The update returned a new state. `conflicts`: every message whose
+    /// record in `conflicts` the update wrote (a new record, or one that
+    /// differs from the record before), sorted by message id; empty when it
+    /// settled none. A record the update removed settled nothing.
+    Applied { action: ChatAction, conflicts: Vec<ResolvedConflict> },
+    /// The update refused the action with `error`, and changed nothing.
+    Refused { action: ChatAction, error: ChatError },
+}
+
+/// Applies actions with the update functions above and remembers each one.
+#[derive(Debug, Default)]
+pub struct ActionLog {
+    entries: Vec<LogEntry>,
+}
+
+impl ActionLog {
+    /// A new, empty log; two logs never share entries.
+    pub fn new() -> ActionLog {
+        ActionLog::default()
+    }
+
+    /// Applies `action` to `state` and logs it. A refusal is logged too, then
+    /// returned as the update returned it.
+    pub fn dispatch(&mut self, state: &ChatState, action: ChatAction) -> Result<ChatState, ChatError> {
+        match apply(state, &action) {
+            Ok(next) => {
+                let conflicts = conflicts_written(state, &next);
+                self.entries.push(LogEntry::Applied { action, conflicts });
+                Ok(next)
+            }
+            Err(error) => {
+                self.entries.push(LogEntry::Refused { action, error: error.clone() });
+                Err(error)
+            }
+        }
+    }
+
+    /// Every action dispatched through this log, oldest first.
+    pub fn entries(&self) -> &[LogEntry] {
+        &self.entries
+    }
+}
+
+/// The update function behind each action. The log keeps the action, so the
+/// arguments the functions take by value are cloned.
+fn apply(state: &ChatState, action: &ChatAction) -> Result<ChatState, ChatError> {
+    match action {
+        ChatAction::Send { draft, temp_id, now } => {
+            send_message_optimistically(state, draft.clone(), temp_id.clone(), *now)
+        }
+        ChatAction::Edit { id, content, now } => edit_message_optimistically(state, id, content, *now),
+        ChatAction::MarkFailed { id } => mark_sync_failed(state, id),
+        ChatAction::Rollback { id } => rollback_optimistic_message(state, id),
+        ChatAction::Confirm { id, server } => confirm_optimistic_message(state, id, server.clone()),
+        ChatAction::Sync(updates) => apply_sync_updates(state, updates.clone()),
+    }
+}
+
+/// The conflict records `after` holds and `before` did not hold as they are:
+/// the ones the update between them wrote. A record the update removed (its
+/// message was deleted) settled nothing, so it is not listed.
+fn conflicts_written(before: &ChatState, after: &ChatState) -> Vec<ResolvedConflict> {
+    let mut written: Vec<ResolvedConflict> = after
+        .conflicts
+        .iter()
+        .filter(|(id, conflict)| before.conflicts.get(*id) != Some(*conflict))
+        .map(|(id, conflict)| ResolvedConflict { message_id: id.clone(), strategy: conflict.strategy })
+        .collect();
+    // The table is a HashMap: its order is no order at all.
+    written.sort_by(|a, b| a.message_id.cmp(&b.message_id));
+    written
+}
+
+// ---------------------------------------------------------------------------
 // Extension (bonus): end-to-end encryption in the selectors
 // ---------------------------------------------------------------------------
 
@@ -1511,5 +1617,32 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &two.select(&start, &general, &me).unwrap()));
         assert_eq!(a.unread_count, 1);
         assert_eq!(a.last_activity, 200);
+    }
+
+    #[test]
+    fn the_action_log_reads_back_what_happened() {
+        let mut log = ActionLog::new();
+        let mut state = state();
+        let send = ChatAction::Send { draft: draft("Hello"), temp_id: "tmp1".into(), now: 300 };
+        state = log.dispatch(&state, send.clone()).unwrap();
+        let unknown = ChatAction::Rollback { id: "nope".into() };
+        assert_eq!(log.dispatch(&state, unknown.clone()), Err(ChatError::UnknownMessage("nope".into())));
+        let mut server = Message { content: "Hello".into(), ..message("s1", "general", "arthur", 305) };
+        server.reactions.entry("👍".into()).or_default().insert("ford".into());
+        let confirm = ChatAction::Confirm { id: "tmp1".into(), server };
+        state = log.dispatch(&state, confirm.clone()).unwrap();
+
+        assert_eq!(
+            log.entries(),
+            [
+                LogEntry::Applied { action: send, conflicts: vec![] },
+                LogEntry::Refused { action: unknown, error: ChatError::UnknownMessage("nope".into()) },
+                LogEntry::Applied {
+                    action: confirm,
+                    conflicts: vec![ResolvedConflict { message_id: "s1".into(), strategy: Strategy::Server }],
+                },
+            ]
+        );
+        assert_eq!(order(&state), ["m1", "m2", "s1"]);
     }
 }
