@@ -173,14 +173,16 @@ pub struct Staged {
     gate: Option<ChildStdin>,
     /// The tests still to finish, in order: (id, record, ready file).
     pending: VecDeque<(String, PathBuf, PathBuf)>,
-    /// When the first pending test began to set up.
-    since: Instant,
+    /// Since when the grader has waited for the first pending test: it is
+    /// given `timeout` from then (while the correctness checks run, a slow
+    /// set-up costs the learner nothing).
+    waited_since: Option<Instant>,
     timed_out: bool,
 }
 
 /// Starts `command` (a harness told to run `ids` in order, each at a gate on
 /// its stdin and writing `<scratch>/<id>.json`).
-pub fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path) -> Result<Staged> {
+fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path, memory_bytes: Option<u64>) -> Result<Staged> {
     let mut pending = VecDeque::new();
     for id in ids {
         let record = scratch.join(format!("{id}.json"));
@@ -190,31 +192,30 @@ pub fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path) -> Result
         pending.push_back((id.to_string(), record, ready));
     }
     command.current_dir(scratch);
-    let mut spawned = Spawned::new(command, None, Stdio::piped())?;
+    let mut spawned = Spawned::new(command, memory_bytes, Stdio::piped())?;
     let gate = spawned.child.stdin.take();
-    let since = spawned.start;
-    Ok(Staged { spawned: Some(spawned), gate, pending, since, timed_out: false })
+    Ok(Staged { spawned: Some(spawned), gate, pending, waited_since: None, timed_out: false })
 }
 
 impl Staged {
     /// The test to finish next, if the process may still run it.
-    pub fn next(&self) -> Option<&str> {
+    fn next(&self) -> Option<&str> {
         self.spawned.as_ref().and(self.pending.front()).map(|(id, _, _)| id.as_str())
     }
 
-    pub fn holds(&self, id: &str) -> bool {
+    fn holds(&self, id: &str) -> bool {
         self.pending.iter().any(|(p, _, _)| p == id)
     }
 
     /// Waits until the next test is at its gate or done, or the process has
-    /// ended, at most `timeout` after it began to set up; past that the
-    /// process is stopped, and `finish` says it timed out (while setting up).
-    /// Nothing else may be timed while a set-up runs.
-    pub fn settle(&mut self, timeout: Duration) -> Result<()> {
+    /// ended, at most `timeout` after the grader first waited for it; past
+    /// that the process is stopped, and `finish` says it timed out (while
+    /// setting up). Nothing else may be timed while a set-up runs.
+    fn settle(&mut self, timeout: Duration) -> Result<()> {
         let (Some(spawned), Some((_, record, ready))) = (self.spawned.as_mut(), self.pending.front()) else {
             return Ok(());
         };
-        let deadline = self.since + timeout;
+        let deadline = *self.waited_since.get_or_insert_with(Instant::now) + timeout;
         let mut nap = Duration::from_micros(50);
         while !self.timed_out && !ready.exists() && !record.exists() && spawned.child.try_wait()?.is_none() {
             if Instant::now() >= deadline || interrupted() {
@@ -232,7 +233,7 @@ impl Staged {
     /// record, at most `timeout` from then. A process that ended (or was
     /// stopped) on the way is collected: its exit and output go to this test,
     /// and the tests after it are left to run on their own.
-    pub fn finish(&mut self, timeout: Duration) -> Result<RawRun> {
+    fn finish(&mut self, timeout: Duration) -> Result<RawRun> {
         self.settle(timeout)?;
         let (_, record, ready) = self.pending.pop_front().context("no staged test left")?;
         let spawned = self.spawned.as_mut().context("the staged tests' process has ended")?;
@@ -270,12 +271,63 @@ impl Staged {
             }
             run
         } else {
-            self.since = Instant::now();
+            self.waited_since = None;
             let empty = || Captured { text: String::new(), dropped: 0 };
             RawRun { exit: Exit::Exited(0), record: None, stdout: empty(), stderr: empty(), elapsed: opened.elapsed() }
         };
         run.record = std::fs::read_to_string(&record).ok();
         Ok(run)
+    }
+}
+
+/// The perf tests started ahead of their turn: one staged process per group
+/// of tests that share their data.
+#[derive(Default)]
+pub struct StagedTests(Mutex<Vec<Staged>>);
+
+impl StagedTests {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Staged>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts `command`, a harness told to run `ids` in order, each at a gate
+    /// (see `Staged`), with an address-space limit if given.
+    pub fn stage(&self, command: Command, ids: &[&str], scratch: &Path, memory_bytes: Option<u64>) -> Result<()> {
+        let staged = stage_tests(command, ids, scratch, memory_bytes)?;
+        self.lock().push(staged);
+        Ok(())
+    }
+
+    /// Finishes test `id` in its staged process when it is that process's
+    /// turn; any other time (out of turn, measured again, never staged) it
+    /// runs by itself in `alone`. Nothing is timed while another staged test
+    /// still builds its data.
+    pub fn run(&self, id: &str, timeout: Duration, alone: impl FnOnce() -> Result<RawRun>) -> Result<RawRun> {
+        let mut staged = self.lock();
+        // A group that can no longer run its next test is dropped (killed):
+        // the tests it held run by themselves.
+        staged.retain(|group| group.next().is_some() && (group.next() == Some(id) || !group.holds(id)));
+        let turn = staged.iter().position(|group| group.next() == Some(id));
+        for (i, other) in staged.iter_mut().enumerate() {
+            if Some(i) != turn {
+                other.settle(timeout)?;
+            }
+        }
+        let Some(i) = turn else {
+            drop(staged);
+            return alone();
+        };
+        let run = staged[i].finish(timeout);
+        if staged[i].next().is_none() {
+            staged.swap_remove(i);
+        }
+        run
+    }
+
+    /// Drops the group holding `id` (its process runs its tests in order):
+    /// the others it held run by themselves.
+    pub fn unstage(&self, id: &str) {
+        self.lock().retain(|group| !group.holds(id));
     }
 }
 

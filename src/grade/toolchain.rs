@@ -200,6 +200,20 @@ pub fn of(lang: Lang) -> &'static dyn Toolchain {
     }
 }
 
+/// The perf checks grouped by shared setup (levels.toml `setup`), in course
+/// order: a group's checks run in one process, which builds their data once.
+pub fn perf_groups<'a>(perfs: &[(&'a Check, Limits)]) -> Vec<Vec<(&'a Check, Limits)>> {
+    let mut groups: Vec<Vec<(&Check, Limits)>> = Vec::new();
+    for &(check, limits) in perfs {
+        let shared = check.setup.as_ref().and_then(|s| groups.iter_mut().find(|g| g[0].0.setup.as_ref() == Some(s)));
+        match shared {
+            Some(group) => group.push((check, limits)),
+            None => groups.push(vec![(check, limits)]),
+        }
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

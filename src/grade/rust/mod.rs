@@ -15,7 +15,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use super::run::{self, Limits, RawRun};
-use super::toolchain::{Build, Harness, Toolchain, TypeCases, lines_containing};
+use super::toolchain::{Build, Harness, Toolchain, TypeCases, lines_containing, perf_groups};
 use super::verdict::{CheckResult, Status, mib};
 use super::{Event, Events, Options};
 use crate::course::{Check, CheckKind, Level};
@@ -96,6 +96,7 @@ impl Toolchain for Rust {
             .transpose()?;
         Ok(Build::Built(Box::new(RustHarness {
             built,
+            staged: run::StagedTests::default(),
             scratch,
             types_dir: krate.dir.join("types"),
             crate_name: crate_name(level),
@@ -155,6 +156,7 @@ impl Toolchain for Rust {
 
 struct RustHarness {
     built: cargo::Built,
+    staged: run::StagedTests,
     scratch: PathBuf,
     types_dir: PathBuf,
     crate_name: String,
@@ -169,8 +171,34 @@ impl Harness for RustHarness {
     }
 
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
-        let harness = Command::new(&self.built.harness_exe);
-        run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes), &[])
+        let alone = || {
+            let harness = Command::new(&self.built.harness_exe);
+            run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes), &[])
+        };
+        match check.kind {
+            CheckKind::Perf => self.staged.run(&check.id, limits.timeout, alone),
+            _ => alone(),
+        }
+    }
+
+    /// Perf checks that share a setup (Deep Thought's stores of 100,000 and
+    /// 1,000,000 entities) start with the correctness checks in one process,
+    /// which builds their data once, then waits at a gate before each
+    /// measurement.
+    fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
+        for group in perf_groups(perfs).into_iter().filter(|g| g.len() > 1) {
+            let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max();
+            let mut harness = Command::new(&self.built.harness_exe);
+            harness.arg("run-group").arg(&self.scratch).arg("--gate");
+            let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
+            harness.args(&ids);
+            self.staged.stage(harness, &ids, &self.scratch, memory_bytes)?;
+        }
+        Ok(())
+    }
+
+    fn unstage(&self, check: &Check) {
+        self.staged.unstage(&check.id);
     }
 
     fn type_cases(&self) -> Result<TypeCases> {

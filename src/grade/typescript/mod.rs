@@ -15,7 +15,7 @@ use std::thread;
 use anyhow::{Context, Result};
 
 use super::run::{self, Limits, RawRun};
-use super::toolchain::{Build, BuildFailure, Harness, Toolchain, TypeCases, lines_containing};
+use super::toolchain::{Build, BuildFailure, Harness, Toolchain, TypeCases, lines_containing, perf_groups};
 use super::verdict::{CheckResult, Status, mib};
 use super::{Event, Events, Options};
 use crate::course::{Check, CheckKind, Level};
@@ -106,7 +106,7 @@ impl Toolchain for TypeScript {
             records,
             pool,
             late,
-            staged: Mutex::new(Vec::new()),
+            staged: run::StagedTests::default(),
         })))
     }
 
@@ -193,7 +193,7 @@ struct TsHarness {
     records: PathBuf,
     pool: worker::Pool,
     late: LateTypeCheck,
-    staged: Mutex<Vec<run::Staged>>,
+    staged: run::StagedTests,
 }
 
 impl TsHarness {
@@ -216,45 +216,18 @@ impl Harness for TsHarness {
         if check.kind != CheckKind::Perf {
             return self.pool.run(&check.id, check.setup.as_deref(), limits);
         }
-        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
-        // A check measured out of turn, or again, runs in a process of its
-        // own; a group that can no longer run its next check is dropped.
-        staged.retain(|group| group.next().is_some() && (group.next() == Some(&check.id) || !group.holds(&check.id)));
-        let turn = staged.iter().position(|group| group.next() == Some(&check.id));
-        // Nothing is timed while another check still builds its data.
-        for (i, other) in staged.iter_mut().enumerate() {
-            if Some(i) != turn {
-                other.settle(limits.timeout)?;
-            }
-        }
-        let Some(i) = turn else {
-            drop(staged);
-            return run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &perf_args(check));
-        };
-        let run = staged[i].finish(limits.timeout);
-        if staged[i].next().is_none() {
-            staged.swap_remove(i);
-        }
-        run
+        self.staged.run(&check.id, limits.timeout, || {
+            run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &perf_args(check))
+        })
     }
 
     /// Every perf check starts at once and builds its data beside the
     /// correctness checks (a second or so of CPU the learner no longer waits
     /// for); while one measures, the others wait at their gates, idle. Perf
-    /// checks that share a setup (the same data) run in one process, which
+    /// checks that share a setup (the same data) run in one node, which
     /// builds it once.
     fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
-        let mut groups: Vec<Vec<(&Check, Limits)>> = Vec::new();
-        for &(check, limits) in perfs {
-            let shared =
-                check.setup.as_ref().and_then(|s| groups.iter_mut().find(|g| g[0].0.setup.as_ref() == Some(s)));
-            match shared {
-                Some(group) => group.push((check, limits)),
-                None => groups.push(vec![(check, limits)]),
-            }
-        }
-        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
-        for group in groups {
+        for group in perf_groups(perfs) {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max().unwrap_or_default();
             let mut node = self.node(Limits { memory_bytes, ..group[0].1 });
             node.arg("run-group").arg(&self.records).arg("--gate");
@@ -265,14 +238,13 @@ impl Harness for TsHarness {
                 });
             }
             let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
-            staged.push(run::stage_tests(node, &ids, &self.records)?);
+            self.staged.stage(node, &ids, &self.records, None)?;
         }
         Ok(())
     }
 
     fn unstage(&self, check: &Check) {
-        // The process runs its checks in order: the others of a dropped group run on their own.
-        self.staged.lock().unwrap_or_else(|e| e.into_inner()).retain(|group| !group.holds(&check.id));
+        self.staged.unstage(&check.id);
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
