@@ -27,6 +27,7 @@ mod extension;
 mod ot;
 mod perf;
 mod production;
+mod view;
 
 struct Counting;
 
@@ -93,6 +94,16 @@ pub const TESTS: &[Test] = &[
     Test::check("collab.client-protocol", collab::client_protocol),
     Test::check("collab.server-sequencing", collab::server_sequencing),
     Test::check("collab.attribute-conflict-logged", collab::attribute_conflict_logged),
+    // System Architecture: the live document and its memoized view
+    Test::check("view.document-view", view::document_view),
+    Test::check("view.memo-same-object", view::memo_same_object),
+    Test::check("view.memo-content", view::memo_content),
+    Test::check("view.memo-presence", view::memo_presence),
+    Test::check("view.memo-pending", view::memo_pending),
+    Test::check("view.memo-permissions", view::memo_permissions),
+    Test::check("view.cursors-follow-edits", view::cursors_follow_edits),
+    Test::check("view.permissions-hide", view::permissions_hide),
+    Test::check("view.window-edges", view::window_edges),
     // Performance Engineering
     Test::perf("perf.document-elements-1m", perf::document_elements),
     Test::perf("perf.subtree-1m", perf::subtree_query),
@@ -100,6 +111,7 @@ pub const TESTS: &[Test] = &[
     Test::perf("perf.activity-1m", perf::activity_feed),
     Test::check("perf.memory-per-entity", perf::memory_per_entity),
     Test::check("perf.deep-tree", perf::deep_tree),
+    Test::perf("perf.view-window-100k", view::window_cost),
     Test::perf("perf.ten-million", perf::ten_million),
     Test::check("cache.dependency-invalidation", cache::dependency_invalidation),
     Test::check("cache.warm", cache::warm),

@@ -19,7 +19,9 @@
 // The stub's unused arguments would only be noise; delete this line when done.
 #![allow(unused_variables, unused_imports, dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 // ---------------------------------------------------------------------------
@@ -722,6 +724,142 @@ impl PerformanceMonitor {
     pub fn interaction(&self, action: &str) -> Option<InteractionStats> {
         todo!("what was recorded for this action, if anything")
     }
+}
+
+// ---------------------------------------------------------------------------
+// Step 10: the live document and its memoized view
+// ---------------------------------------------------------------------------
+
+/// A position in an element's text, counted in characters like every text
+/// position: `offset` characters of the element's text come before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Caret {
+    pub element: ElementId,
+    pub offset: usize,
+}
+
+/// A selected range: from `anchor` (where it started) to `head` (where the
+/// cursor is now). Either may come first, and they may sit in different
+/// elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Selection {
+    pub anchor: Caret,
+    pub head: Caret,
+}
+
+/// Where one collaborator is: a cursor, and maybe a selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Presence {
+    pub cursor: Caret,
+    pub selection: Option<Selection>,
+}
+
+/// Element-level read permissions: element id -> the only users who may
+/// read it. For everyone else the element and its whole subtree are hidden,
+/// as if deleted. An element not listed is readable by all.
+pub type Readers = BTreeMap<ElementId, BTreeSet<UserId>>;
+
+/// One open document as a client's screen holds it. Every part is an `Arc`:
+/// an update replaces only the parts it changes, so a selector can tell
+/// what changed by pointer (`Arc::ptr_eq`), as in the earlier levels.
+#[derive(Debug, Clone, Default)]
+pub struct LiveDocument {
+    /// The document, with every edit applied as it arrives.
+    pub content: Arc<Document>,
+    /// Each collaborator's cursor and selection, by user.
+    pub presence: Arc<BTreeMap<UserId, Presence>>,
+    /// Operations applied to `content` that the server has not acknowledged
+    /// yet, oldest first.
+    pub pending: Arc<Vec<Operation>>,
+    /// Who may read what.
+    pub readers: Arc<Readers>,
+}
+
+impl LiveDocument {
+    /// A remote operation arrives, already transformed for this content (as
+    /// `Client::receive` applies it). Returns a new state: `content` with the
+    /// operation applied, and every cursor and every selection end moved
+    /// with it (`transform_caret`); `pending` and `readers` stay the very same
+    /// `Arc`s, and `self` is unchanged. A refused operation is an error.
+    pub fn apply_remote(&self, op: &Operation) -> Result<LiveDocument, OpError> {
+        todo!("apply op to a copy of the content, move every cursor and selection end, share the rest")
+    }
+}
+
+/// Where `caret` is once `op` has been applied, its edits in order. A caret
+/// is a position like any other, and it moves by the text rules of
+/// `transform`, as a zero-width insert sequenced after `op` would:
+/// - text inserted into its element before it, or exactly at it, pushes it
+///   right by the inserted length (the operation came first: it wins the tie);
+/// - a deletion before it pulls it left; a deletion around it (starting
+///   before it and ending at or after it) leaves it where the range began;
+/// - nothing else moves it: other elements' text, and element edits (a
+///   deleted element keeps its text, and the caret stays in it).
+pub fn transform_caret(caret: Caret, op: &Operation) -> Caret {
+    todo!("walk op's text edits on the caret's element and shift the offset")
+}
+
+/// One element as the viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewElement {
+    pub id: ElementId,
+    /// 0 for an element of the root list, 1 for its children, and so on.
+    pub depth: usize,
+    pub text: String,
+    pub attrs: BTreeMap<String, String>,
+    /// Some pending operation has an edit whose `id` is this element.
+    pub pending: bool,
+}
+
+/// Another user, where the viewer may see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collaborator {
+    pub user: UserId,
+    pub cursor: Caret,
+    /// `None` when they select nothing, or when the viewer may not see both
+    /// ends of their selection.
+    pub selection: Option<Selection>,
+}
+
+/// What one viewer's screen shows of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentView {
+    /// How many elements the viewer may see in the whole document: the
+    /// length of the virtual list (what a scroll bar is sized by).
+    pub total: usize,
+    /// The window served: the one asked for, cut to `0..total` (an empty
+    /// range at `total` when it starts past the end).
+    pub window: Range<usize>,
+    /// The elements at those positions of the viewer's document order.
+    pub elements: Vec<ViewElement>,
+    /// The other users whose cursor sits in an element the viewer sees,
+    /// sorted by user. The viewer is never listed.
+    pub collaborators: Vec<Collaborator>,
+}
+
+/// A memoized document view. Yours to design.
+pub struct DocumentSelector {}
+
+impl DocumentSelector {
+    /// The document as `viewer` sees it, cut to `window`.
+    ///
+    /// The viewer's document order is `visible_elements`' order without the
+    /// elements `readers` hides from the viewer (with their subtrees); the
+    /// view holds positions `window.start..window.end` of it. With the same
+    /// inputs as the last call (the same `Arc`s, viewer and window) it
+    /// returns the same `Arc`; when any part it reads changed, a new one.
+    ///
+    /// Moving the window over an unchanged document must cost what the
+    /// window holds, not what the document holds: the checks slide a window
+    /// of 50 over a document of 100,000 elements.
+    pub fn select(&mut self, doc: &LiveDocument, viewer: UserId, window: Range<usize>) -> Arc<DocumentView> {
+        todo!("the same Arc for the same inputs; else the viewer's order (cached), sliced to the window")
+    }
+}
+
+/// A new document selector with its own, empty caches: one per screen.
+pub fn make_select_document_with_collaborators() -> DocumentSelector {
+    todo!("a DocumentSelector with empty caches")
 }
 
 // Your own tests: `cargo test --release` in this folder runs them, and

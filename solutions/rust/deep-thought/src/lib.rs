@@ -7,7 +7,8 @@
 //! - `sync`: the central sequencer and its clients, online and offline (steps 4-5);
 //! - `store`: tenants, workspaces, documents, indexes and permissions (steps 1, 6);
 //! - `cache`: the query cache with dependency tracking (step 7);
-//! - `monitor`: the performance monitor (step 8).
+//! - `monitor`: the performance monitor (step 8);
+//! - `view`: the live document, cursors and the memoized view (step 10).
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -17,15 +18,20 @@ mod monitor;
 mod ot;
 mod store;
 mod sync;
+mod view;
 
 pub use cache::{CacheStats, EntityRef, Query, QueryResult, StateCache};
 pub use doc::{Document, Element, OpError};
 pub use monitor::{
     InteractionStats, PerformanceMonitor, Regression, StateAnalysis, REGRESSION_FACTOR, REGRESSION_WINDOW,
 };
-pub use ot::{compose, transform};
+pub use ot::{compose, transform, transform_caret};
 pub use store::{Activity, NewElement, Role, Store, StoreError};
 pub use sync::{Broadcast, Client, Conflict, Server, Submit};
+pub use view::{
+    make_select_document_with_collaborators, Caret, Collaborator, DocumentSelector, DocumentView, LiveDocument,
+    Presence, Readers, Selection, ViewElement,
+};
 
 // ---------------------------------------------------------------------------
 // Step 1: typed ids

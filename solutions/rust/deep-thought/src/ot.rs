@@ -275,3 +275,24 @@ fn push_merged(edits: &mut Vec<Edit>, next: Edit) {
         _ => edits.push(next),
     }
 }
+
+/// Where a caret ends up after `op`: the text rules of `transform` for a
+/// zero-width insert sequenced after `op`. Text typed before the caret, or
+/// exactly at it (the operation was sequenced first and wins the tie),
+/// pushes it right; a deletion before it pulls it left, and one around it
+/// leaves it where the deleted range began. Other edits move no text.
+pub fn transform_caret(caret: crate::Caret, op: &Operation) -> crate::Caret {
+    let mut offset = caret.offset;
+    for edit in &op.edits {
+        match edit {
+            Edit::InsertText { id, pos, text } if *id == caret.element && *pos <= offset => {
+                offset = offset.saturating_add(char_len(text));
+            }
+            Edit::DeleteText { id, pos, len } if *id == caret.element && *pos < offset => {
+                offset = offset.saturating_sub(*len).max(*pos);
+            }
+            _ => {}
+        }
+    }
+    crate::Caret { element: caret.element, offset }
+}
