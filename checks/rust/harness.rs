@@ -99,6 +99,26 @@ pub struct Measurement {
 // times over, short enough that 15 rounds stay well under a second.
 const TARGET_BLOCK: Duration = Duration::from_millis(4);
 const ROUNDS: usize = 15;
+// After MIN_ROUNDS, a median ratio CLEAR times inside or outside the budget
+// is a verdict noise does not flip; the remaining rounds would only make the
+// learner wait.
+const MIN_ROUNDS: usize = 5;
+const CLEAR: f64 = 2.0;
+
+/// The running perf test's ratio budget, when the grader gave one.
+static BUDGET: Mutex<Option<f64>> = Mutex::new(None);
+
+/// Whether the ratios so far already settle the verdict against the budget.
+fn settled(ratios: &[f64]) -> bool {
+    let Some(budget) = *BUDGET.lock().unwrap_or_else(|e| e.into_inner()) else {
+        return false;
+    };
+    if ratios.len() < MIN_ROUNDS {
+        return false;
+    }
+    let m = median(&mut ratios.to_vec());
+    m <= budget / CLEAR || m >= budget * CLEAR
+}
 
 /// Runs `f` `iters` times and returns the elapsed time.
 fn block(f: &mut dyn FnMut(), iters: u64) -> Duration {
@@ -139,7 +159,7 @@ fn median(values: &mut [f64]) -> f64 {
 /// ratio, far from 1.0 when the machine was too noisy to trust the verdict.
 fn abba(a: &mut dyn FnMut(), b: &mut dyn FnMut(), iters_a: u64, iters_b: u64) -> Rounds {
     let mut rounds = Rounds::default();
-    for _ in 0..ROUNDS {
+    while rounds.ratios.len() < ROUNDS && !settled(&rounds.ratios) {
         let a1 = block(a, iters_a).as_secs_f64() / iters_a as f64;
         let b1 = block(b, iters_b).as_secs_f64() / iters_b as f64;
         let b2 = block(b, iters_b).as_secs_f64() / iters_b as f64;
@@ -176,6 +196,7 @@ pub fn compare(
     block(candidate, iters_b);
 
     let mut r = abba(baseline, candidate, iters_a, iters_b);
+    let rounds = r.ratios.len();
     Measurement {
         baseline: baseline_label.to_string(),
         candidate: candidate_label.to_string(),
@@ -183,7 +204,7 @@ pub fn compare(
         candidate_ns: median(&mut r.per_b) * 1e9,
         ratio: median(&mut r.ratios),
         null_ratio: median(&mut r.nulls),
-        rounds: ROUNDS,
+        rounds,
     }
 }
 
@@ -271,11 +292,13 @@ pub fn main(tests: &[Test]) {
                 println!("{}", t.id);
             }
         }
-        ["run", id, result_file] => {
-            let Some(test) = tests.iter().find(|t| t.id == *id) else {
-                eprintln!("harness: no test named {id}");
-                std::process::exit(2);
-            };
+        ["run", id, result_file, rest @ ..] => {
+            let test = find(tests, id);
+            match rest {
+                [] => {}
+                ["--budget", b] => set_budget(b),
+                _ => usage(),
+            }
             let line = run_one(test);
             if let Err(e) = std::fs::write(result_file, line) {
                 eprintln!("harness: cannot write {result_file}: {e}");
@@ -284,31 +307,54 @@ pub fn main(tests: &[Test]) {
         }
         // Every test in this one process, one record per test: the floor that
         // the latency benchmark compares `workshop check` against.
-        ["run-all", dir] => run_in_turn(dir, tests.iter(), false),
+        ["run-all", dir] => run_in_turn(dir, tests.iter().map(|t| (t, None)), false),
         ["run-group", dir, rest @ ..] => {
             let gated = rest.first() == Some(&"--gate");
             let ids = if gated { &rest[1..] } else { rest };
-            let chosen = ids.iter().map(|id| {
-                tests.iter().find(|t| t.id == *id).unwrap_or_else(|| {
-                    eprintln!("harness: no test named {id}");
-                    std::process::exit(2);
+            let chosen: Vec<(&Test, Option<&str>)> = ids
+                .iter()
+                .map(|spec| match spec.split_once('=') {
+                    Some((id, budget)) => (find(tests, id), Some(budget)),
+                    None => (find(tests, spec), None),
                 })
-            });
-            run_in_turn(dir, chosen.collect::<Vec<_>>().into_iter(), gated);
+                .collect();
+            run_in_turn(dir, chosen.into_iter(), gated);
         }
-        _ => {
-            eprintln!(
-                "usage: harness --list | harness run <test-id> <result-file> | harness run-all <dir> | \
-                 harness run-group <dir> [--gate] <test-id>..."
-            );
-            std::process::exit(2);
-        }
+        _ => usage(),
     }
 }
 
-/// Runs `tests` one after another in this process, writing `<dir>/<id>.json` each.
-fn run_in_turn<'a>(dir: &str, tests: impl Iterator<Item = &'a Test>, gated: bool) {
-    for test in tests {
+fn usage() -> ! {
+    eprintln!(
+        "usage: harness --list | harness run <test-id> <result-file> [--budget <ratio>] | harness run-all <dir> | \
+         harness run-group <dir> [--gate] <test-id>[=<budget>]..."
+    );
+    std::process::exit(2);
+}
+
+fn find<'a>(tests: &'a [Test], id: &str) -> &'a Test {
+    tests.iter().find(|t| t.id == id).unwrap_or_else(|| {
+        eprintln!("harness: no test named {id}");
+        std::process::exit(2);
+    })
+}
+
+fn set_budget(text: &str) {
+    let Some(budget) = text.parse::<f64>().ok().filter(|b| b.is_finite() && *b >= 1.0) else {
+        eprintln!("harness: {text} is not a ratio budget (a number of at least 1)");
+        std::process::exit(2);
+    };
+    *BUDGET.lock().unwrap_or_else(|e| e.into_inner()) = Some(budget);
+}
+
+/// Runs `tests` (each with its budget, if given) one after another in this
+/// process, writing `<dir>/<id>.json` each.
+fn run_in_turn<'a>(dir: &str, tests: impl Iterator<Item = (&'a Test, Option<&'a str>)>, gated: bool) {
+    for (test, budget) in tests {
+        *BUDGET.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        if let Some(b) = budget {
+            set_budget(b);
+        }
         let path = std::path::Path::new(dir).join(format!("{}.json", test.id));
         if gated {
             *GATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{}.ready", path.display()));

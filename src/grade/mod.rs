@@ -102,11 +102,53 @@ pub fn runs(check: &Check, options: &Options) -> bool {
 /// Grades `level` in `ws` with the workspace's toolchain.
 pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Grade> {
     let toolchain = toolchain::of(ws.lang);
-    events(Event::Building(&level.id));
-    let harness = match toolchain.build(ws, level, options, events)? {
-        Build::Built(h) => h,
-        Build::Failed(f) => return Ok(Grade::BuildFailed(f)),
-    };
+    thread::scope(|s| {
+        // The learner's own tests build their own copy of the crate: started
+        // now, that build overlaps the harness's instead of following it.
+        let own = s.spawn(|| own_tests(ws, level, toolchain, events));
+        events(Event::Building(&level.id));
+        let built = toolchain.build(ws, level, options, events);
+        let harness = match built {
+            Ok(Build::Built(h)) => h,
+            Ok(Build::Failed(f)) => {
+                let _ = own.join();
+                return Ok(Grade::BuildFailed(f));
+            }
+            Err(e) => {
+                let _ = own.join();
+                return Err(e);
+            }
+        };
+        grade_built(ws, level, options, events, toolchain, harness.as_ref(), own)
+    })
+}
+
+/// The learner's own tests (`learner-tests` checks), in course order.
+fn own_tests(ws: &Workspace, level: &Level, toolchain: &dyn Toolchain, events: Events) -> Result<Vec<CheckResult>> {
+    let mut results = Vec::new();
+    for check in level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests) {
+        if run::interrupted() {
+            break;
+        }
+        events(Event::OwnTests);
+        let result = toolchain.own_tests(ws, level, check)?;
+        events(Event::Finished(&result));
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// Everything after a successful build; `own` is the learner's own tests,
+/// which must be done before anything is measured.
+fn grade_built(
+    ws: &Workspace,
+    level: &Level,
+    options: &Options,
+    events: Events,
+    toolchain: &dyn Toolchain,
+    harness: &dyn Harness,
+    own: thread::ScopedJoinHandle<'_, Result<Vec<CheckResult>>>,
+) -> Result<Grade> {
     let (limits, test_timeout) = limits(level)?;
 
     let tests: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Test && runs(c, options)).collect();
@@ -115,7 +157,6 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
 
     // Correctness tests and the type cases share the cores; perf checks then
     // run alone, so nothing of ours competes with their measurements.
-    let harness = harness.as_ref();
     harness.stage(&perfs.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
     events(Event::Running(tests.len()));
     let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
@@ -159,6 +200,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         }
         cf.map(|h| h.join().map_err(|_| anyhow::anyhow!("the type checker thread panicked"))?).transpose()
     })?;
+    let own = own.join().map_err(|_| anyhow::anyhow!("the thread running your own tests panicked"))??;
     if run::interrupted() {
         bail!(INTERRUPTED);
     }
@@ -167,6 +209,7 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
     }
 
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.extend(own);
     if let Some(cases) = type_cases {
         for check in level.checks.iter().filter(|c| c.kind == CheckKind::CompileFail) {
             let result = type_case_result(check, &cases);
@@ -181,17 +224,6 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
         };
         events(Event::Finished(&result));
         results.push(result);
-    }
-    // The learner's own tests compile, so they run before the perf checks,
-    // which need the machine to themselves.
-    for check in level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests) {
-        events(Event::OwnTests);
-        let result = toolchain.own_tests(ws, level, check)?;
-        events(Event::Finished(&result));
-        results.push(result);
-        if run::interrupted() {
-            bail!(INTERRUPTED);
-        }
     }
     // A perf check of an item whose correctness check ran into its time
     // limit would most likely loop too: it is not measured.

@@ -214,6 +214,20 @@ pub fn perf_groups<'a>(perfs: &[(&'a Check, Limits)]) -> Vec<Vec<(&'a Check, Lim
     groups
 }
 
+/// A perf check's budget for a harness's `run`, which stops measuring once
+/// the verdict is clear (both harnesses share this protocol).
+pub fn budget_args(check: &Check) -> Vec<String> {
+    check.budget.iter().flat_map(|b| ["--budget".to_string(), b.to_string()]).collect()
+}
+
+/// A perf check as a harness's `run-group` names it: `<id>[=<budget>]`.
+pub fn group_member(check: &Check) -> String {
+    match check.budget {
+        Some(b) => format!("{}={b}", check.id),
+        None => check.id.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

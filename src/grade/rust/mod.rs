@@ -15,7 +15,9 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use super::run::{self, Limits, RawRun};
-use super::toolchain::{Build, Harness, Toolchain, TypeCases, lines_containing, perf_groups};
+use super::toolchain::{
+    Build, Harness, Toolchain, TypeCases, budget_args, group_member, lines_containing, perf_groups,
+};
 use super::verdict::{CheckResult, Status, mib};
 use super::{Event, Events, Options};
 use crate::course::{Check, CheckKind, Level};
@@ -173,7 +175,14 @@ impl Harness for RustHarness {
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
         let alone = || {
             let harness = Command::new(&self.built.harness_exe);
-            run::run_test(harness, &check.id, &self.scratch, limits.timeout, Some(limits.memory_bytes), &[])
+            run::run_test(
+                harness,
+                &check.id,
+                &self.scratch,
+                limits.timeout,
+                Some(limits.memory_bytes),
+                &budget_args(check),
+            )
         };
         match check.kind {
             CheckKind::Perf => self.staged.run(&check.id, limits.timeout, alone),
@@ -190,8 +199,8 @@ impl Harness for RustHarness {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max();
             let mut harness = Command::new(&self.built.harness_exe);
             harness.arg("run-group").arg(&self.scratch).arg("--gate");
+            harness.args(group.iter().map(|(check, _)| group_member(check)));
             let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
-            harness.args(&ids);
             self.staged.stage(harness, &ids, &self.scratch, memory_bytes)?;
         }
         Ok(())

@@ -25,9 +25,10 @@ fn test_line(line: &str) -> Option<(&str, bool)> {
     }
 }
 
-/// Runs the learner's `cargo test` (optimized, in a target dir of its own).
 /// `cargo test --release` of the learner's crate, in a target dir of its own
-/// so that it never invalidates the harness build.
+/// so that it never invalidates the harness build. Incremental, as the
+/// harness's profile is: a plain release build recompiles the whole crate on
+/// every edit (Deep Thought: 3.6 s, against 0.2 s incremental).
 pub fn cargo_test(ws: &Workspace, level: &Level) -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
     cmd.args(["test", "--release", "--color", "never", "--manifest-path"])
@@ -35,6 +36,9 @@ pub fn cargo_test(ws: &Workspace, level: &Level) -> Command {
         .arg("--target-dir")
         .arg(ws.meta_dir().join("target-own-tests"))
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
+        // Config beats the learner's Cargo.toml profile, so these hold whatever it says.
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
         .current_dir(ws.level_dir(&level.id));
     cmd
 }

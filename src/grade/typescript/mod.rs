@@ -15,7 +15,9 @@ use std::thread;
 use anyhow::{Context, Result};
 
 use super::run::{self, Limits, RawRun};
-use super::toolchain::{Build, BuildFailure, Harness, Toolchain, TypeCases, lines_containing, perf_groups};
+use super::toolchain::{
+    Build, BuildFailure, Harness, Toolchain, TypeCases, budget_args, group_member, lines_containing, perf_groups,
+};
 use super::verdict::{CheckResult, Status, mib};
 use super::{Event, Events, Options};
 use crate::course::{Check, CheckKind, Level};
@@ -217,7 +219,7 @@ impl Harness for TsHarness {
             return self.pool.run(&check.id, check.setup.as_deref(), limits);
         }
         self.staged.run(&check.id, limits.timeout, || {
-            run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &perf_args(check))
+            run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &budget_args(check))
         })
     }
 
@@ -231,12 +233,7 @@ impl Harness for TsHarness {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max().unwrap_or_default();
             let mut node = self.node(Limits { memory_bytes, ..group[0].1 });
             node.arg("run-group").arg(&self.records).arg("--gate");
-            for (check, _) in &group {
-                node.arg(match check.budget {
-                    Some(b) => format!("{}={b}", check.id),
-                    None => check.id.clone(),
-                });
-            }
+            node.args(group.iter().map(|(check, _)| group_member(check)));
             let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
             self.staged.stage(node, &ids, &self.records, None)?;
         }
@@ -266,10 +263,6 @@ impl Harness for TsHarness {
 
 /// A measurement gets a fresh process (no other check's garbage or JIT
 /// state) and the budget, so that it stops once its verdict is clear.
-fn perf_args(check: &Check) -> Vec<String> {
-    check.budget.iter().flat_map(|b| ["--budget".to_string(), b.to_string()]).collect()
-}
-
 /// An uncaught throw while node evaluated the bundle (a module's top level),
 /// as "<error> (at <file:line:col>)": node's ESM loader is on its stack.
 fn load_time_throw(stderr: &str) -> Option<String> {
