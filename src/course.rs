@@ -44,6 +44,8 @@ pub struct Level {
     pub reflection: Vec<String>,
     pub extension: String,
     pub limits: Limits,
+    /// Compile the hidden checks optimized (the track's `optimize_checks`).
+    pub optimize_checks: bool,
     pub items: Vec<Item>,
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
@@ -117,6 +119,8 @@ struct TrackFile {
     reflection: Option<Vec<String>>,
     #[serde(default)]
     limits: Option<Limits>,
+    #[serde(default)]
+    optimize_checks: bool,
     #[serde(default)]
     steps: Vec<Step>,
     #[serde(default)]
@@ -370,6 +374,7 @@ impl LevelFile {
             reflection: track.and_then(|t| t.reflection.clone()).unwrap_or_else(|| self.reflection.clone()),
             extension: track.map(|t| t.extension.clone()).unwrap_or_default(),
             limits: track.and_then(|t| t.limits).unwrap_or(self.limits),
+            optimize_checks: track.is_some_and(|t| t.optimize_checks),
             items,
             steps: track.map(|t| t.steps.clone()).unwrap_or_default(),
             checks: track.map(|t| t.checks.clone()).unwrap_or_default(),
