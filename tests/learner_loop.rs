@@ -119,7 +119,11 @@ fn check_json_is_one_document_in_course_order() {
         assert!(t["item"].is_string() && t["duration"].is_number() && t["message"].is_string(), "{t}");
     }
     let perf = tests.iter().find(|t| t["id"] == "schema.rename-cost-flat").unwrap();
-    assert!(perf["perf"]["ratio"].as_f64().unwrap() <= perf["budget"].as_f64().unwrap());
+    let (ratio, budget) = (perf["perf"]["ratio"].as_f64().unwrap(), perf["budget"].as_f64().unwrap());
+    assert!(ratio <= budget);
+    // The harness stops early only once the median is clear of the budget (2x either way).
+    let rounds = perf["perf"]["rounds"].as_u64().unwrap();
+    assert!(rounds == 15 || (rounds >= 5 && (ratio <= budget / 2.0 || ratio >= budget * 2.0)), "{perf}");
     assert_eq!(doc["summary"]["failed"], 0);
     assert_eq!(doc["summary"]["total"], tests.len());
 }
