@@ -536,3 +536,26 @@ fn ts_a_perf_check_looping_in_a_shared_setup_times_out_and_the_next_is_measured_
     assert_eq!(status(&doc, "production.thread-view-under-load"), "pass", "{doc}");
     assert!(no_process_left(dir.path()), "{:?}", processes_mentioning(&dir.path().display().to_string()));
 }
+
+#[test]
+fn ts_a_perf_candidate_far_too_slow_is_reported_with_its_ratio_before_the_time_limit() {
+    // Two seconds per call on the big store only: fifteen ABBA rounds of it
+    // would run into the 10 s limit; two calls settle the verdict.
+    let dir = started_ts();
+    solve_ts(dir.path());
+    plant_ts(
+        dir.path(),
+        "listOf(state.postComments, postId).flatMap",
+        "(crawl(state), listOf(state.postComments, postId)).flatMap",
+        "function crawl(state: BlogState): void {\n  \
+         if (Object.keys(state.comments).length < 90_000) return;\n  \
+         const end = Date.now() + 2_000;\n  while (Date.now() < end) {}\n}",
+    );
+    let doc = check_json(dir.path(), &[], 1);
+    let id = "selectors.post-comments-cost-flat";
+    assert_eq!(status(&doc, id), "too-slow", "{doc}");
+    let check = doc["tests"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap();
+    assert_eq!(check["perf"]["rounds"], 1, "{check}");
+    assert!(check["perf"]["ratio"].as_f64().unwrap() > 30.0, "{check}");
+    assert!(no_process_left(dir.path()), "{:?}", processes_mentioning(&dir.path().display().to_string()));
+}

@@ -134,7 +134,8 @@ fn block(f: &mut dyn FnMut(), iters: u64) -> Duration {
 /// The per-call cost is the fastest of several blocks: being preempted only
 /// ever adds time. Both sides of a comparison get blocks of the same length,
 /// so an interruption is as likely to land on either side.
-fn calibrate(f: &mut dyn FnMut()) -> u64 {
+/// Returns the calls per block and the fastest time per call, in seconds.
+fn calibrate(f: &mut dyn FnMut()) -> (u64, f64) {
     let mut iters = 1u64;
     loop {
         let t = block(f, iters);
@@ -144,7 +145,24 @@ fn calibrate(f: &mut dyn FnMut()) -> u64 {
         iters = iters.saturating_mul(4);
     }
     let fastest = (0..5).map(|_| block(f, iters).as_secs_f64() / iters as f64).fold(f64::INFINITY, f64::min);
-    ((TARGET_BLOCK.as_secs_f64() / fastest.max(1e-10)).ceil() as u64).clamp(1, 1 << 26)
+    (((TARGET_BLOCK.as_secs_f64() / fastest.max(1e-10)).ceil() as u64).clamp(1, 1 << 26), fastest)
+}
+
+// A candidate call this slow, and FAR times its budget over the baseline's,
+// settles the verdict on two calls: ABBA rounds of it would run into the
+// time limit, and a learner would see "timed out" instead of how slow.
+const SLOW_CALL: Duration = Duration::from_millis(100);
+const FAR: f64 = 3.0;
+
+/// The faster of two candidate calls, in seconds, if it is far over budget.
+fn far_too_slow(candidate: &mut dyn FnMut(), base_per_call: f64) -> Option<f64> {
+    let first = block(candidate, 1);
+    let budget = (*BUDGET.lock().unwrap_or_else(|e| e.into_inner()))?;
+    if first < SLOW_CALL {
+        return None;
+    }
+    let fastest = first.min(block(candidate, 1)).as_secs_f64();
+    (fastest / base_per_call.max(1e-10) >= budget * FAR).then_some(fastest)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -190,8 +208,28 @@ pub fn compare(
 ) -> Measurement {
     await_go();
     // Warm-up: caches, allocator and branch predictors settle.
-    let iters_a = calibrate(baseline);
-    let iters_b = calibrate(candidate);
+    let (iters_a, per_call) = calibrate(baseline);
+    if let Some(slow) = far_too_slow(candidate, per_call) {
+        // The baseline against itself still says how quiet the machine was.
+        let (mut nulls, mut per_a) = (Vec::new(), Vec::new());
+        for _ in 0..MIN_ROUNDS {
+            let a1 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
+            let a2 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
+            nulls.push(a2 / a1.max(1e-12));
+            per_a.push((a1 + a2) / 2.0);
+        }
+        let base = median(&mut per_a);
+        return Measurement {
+            baseline: baseline_label.to_string(),
+            candidate: candidate_label.to_string(),
+            baseline_ns: base * 1e9,
+            candidate_ns: slow * 1e9,
+            ratio: slow / base.max(1e-12),
+            null_ratio: median(&mut nulls),
+            rounds: 1,
+        };
+    }
+    let (iters_b, _) = calibrate(candidate);
     block(baseline, iters_a);
     block(candidate, iters_b);
 

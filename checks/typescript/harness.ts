@@ -433,7 +433,7 @@ function block(f: () => void, iters: number): number {
  * ever adds time. Both sides of a comparison get blocks of the same length,
  * so an interruption is as likely to land on either side.
  */
-function calibrate(f: () => void): number {
+function calibrate(f: () => void): { iters: number; perCall: number } {
   let iters = 1;
   for (;;) {
     const t = block(f, iters);
@@ -442,7 +442,21 @@ function calibrate(f: () => void): number {
   }
   let fastest = Infinity;
   for (let i = 0; i < 5; i++) fastest = Math.min(fastest, block(f, iters) / iters);
-  return Math.min(Math.max(Math.ceil(TARGET_BLOCK_NS / Math.max(fastest, 0.1)), 1), MAX_ITERS);
+  return { iters: Math.min(Math.max(Math.ceil(TARGET_BLOCK_NS / Math.max(fastest, 0.1)), 1), MAX_ITERS), perCall: fastest };
+}
+
+// A candidate call this slow, and FAR times its budget over the baseline's,
+// settles the verdict on two calls: ABBA rounds of it would run into the
+// time limit, and a learner would see "timed out" instead of how slow.
+const SLOW_CALL_NS = 1e8;
+const FAR = 3;
+
+/** The faster of two candidate calls (the second one warm), if it is far over budget. */
+function farTooSlow(candidate: () => void, basePerCall: number): number | undefined {
+  const first = block(candidate, 1);
+  if (budget === undefined || first < SLOW_CALL_NS) return undefined;
+  const fastest = Math.min(first, block(candidate, 1));
+  return fastest / Math.max(basePerCall, 0.1) >= budget * FAR ? fastest : undefined;
 }
 
 function median(values: number[]): number {
@@ -488,8 +502,22 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
   if (readyFile !== undefined) awaitGo(readyFile);
   phase('making the timed calls');
   // Warm-up: the JIT, caches and the allocator settle.
-  const itersA = calibrate(baseline);
-  const itersB = calibrate(candidate);
+  const { iters: itersA, perCall } = calibrate(baseline);
+  const slow = farTooSlow(candidate, perCall);
+  if (slow !== undefined) {
+    // The baseline against itself still says how quiet the machine was.
+    const nulls: number[] = [];
+    const perA: number[] = [];
+    for (let r = 0; r < MIN_ROUNDS; r++) {
+      const a1 = block(baseline, itersA) / itersA;
+      const a2 = block(baseline, itersA) / itersA;
+      nulls.push(a2 / Math.max(a1, 1e-3));
+      perA.push((a1 + a2) / 2);
+    }
+    const base = median(perA);
+    return { baseline: baselineLabel, candidate: candidateLabel, baseline_ns: base, candidate_ns: slow, ratio: slow / Math.max(base, 1e-3), null_ratio: median(nulls), rounds: 1 };
+  }
+  const { iters: itersB } = calibrate(candidate);
   block(baseline, itersA);
   block(candidate, itersB);
   const { ratios, nulls, perA, perB } = abba(baseline, candidate, itersA, itersB);
