@@ -177,15 +177,29 @@ fn floor_typescript(dir: &Path, level: &str) -> f64 {
     let mut tsc = Command::new(native(dir, "@typescript", "lib/tsc"))
         .arg("-p")
         .arg(build.join("tsconfig.json"))
-        .args(["--pretty", "false"])
+        .args(["--pretty", "false", "--singleThreaded"])
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // The packages the checks have pre-bundled (happy-dom), as the check uses them.
+    let prebundled: Vec<String> = fs::read_dir(dir.join(".workshop/prebundled"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "mjs") && !p.to_string_lossy().contains(".entry."))
+        .flat_map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let package = name.rsplit_once('-').map_or(name.clone(), |(package, _)| package.to_string());
+            [format!("--alias:{package}={}", p.display()), format!("--external:{}", p.display())]
+        })
+        .collect();
     let bundled = Command::new(native(dir, "@esbuild", "bin/esbuild"))
         .arg(build.join("entry.ts"))
         .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--sourcemap"])
         .args(["--log-level=error", "--color=false"])
+        .args(&prebundled)
         .arg(format!("--outfile={}", bundle.display()))
         .current_dir(dir)
         .status()

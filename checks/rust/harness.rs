@@ -134,8 +134,7 @@ fn block(f: &mut dyn FnMut(), iters: u64) -> Duration {
 /// The per-call cost is the fastest of several blocks: being preempted only
 /// ever adds time. Both sides of a comparison get blocks of the same length,
 /// so an interruption is as likely to land on either side.
-/// Returns the calls per block and the fastest time per call, in seconds.
-fn calibrate(f: &mut dyn FnMut()) -> (u64, f64) {
+fn calibrate(f: &mut dyn FnMut()) -> u64 {
     let mut iters = 1u64;
     loop {
         let t = block(f, iters);
@@ -145,7 +144,7 @@ fn calibrate(f: &mut dyn FnMut()) -> (u64, f64) {
         iters = iters.saturating_mul(4);
     }
     let fastest = (0..5).map(|_| block(f, iters).as_secs_f64() / iters as f64).fold(f64::INFINITY, f64::min);
-    (((TARGET_BLOCK.as_secs_f64() / fastest.max(1e-10)).ceil() as u64).clamp(1, 1 << 26), fastest)
+    ((TARGET_BLOCK.as_secs_f64() / fastest.max(1e-10)).ceil() as u64).clamp(1, 1 << 26)
 }
 
 // A candidate call this slow, and FAR times its budget over the baseline's,
@@ -154,15 +153,26 @@ fn calibrate(f: &mut dyn FnMut()) -> (u64, f64) {
 const SLOW_CALL: Duration = Duration::from_millis(100);
 const FAR: f64 = 3.0;
 
-/// The faster of two candidate calls, in seconds, if it is far over budget.
-fn far_too_slow(candidate: &mut dyn FnMut(), base_per_call: f64) -> Option<f64> {
-    let first = block(candidate, 1);
+/// The faster of two candidate calls against the baseline, if that is far
+/// over budget; the baseline against itself still says how quiet the machine was.
+fn far_too_slow(baseline: &mut dyn FnMut(), candidate: &mut dyn FnMut(), iters_a: u64) -> Option<Rounds> {
     let budget = (*BUDGET.lock().unwrap_or_else(|e| e.into_inner()))?;
-    if first < SLOW_CALL {
+    let slow = block(candidate, 1).min(block(candidate, 1));
+    if slow < SLOW_CALL {
         return None;
     }
-    let fastest = first.min(block(candidate, 1)).as_secs_f64();
-    (fastest / base_per_call.max(1e-10) >= budget * FAR).then_some(fastest)
+    let mut rounds = Rounds::default();
+    for _ in 0..MIN_ROUNDS {
+        let a1 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
+        let a2 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
+        rounds.nulls.push(a2 / a1.max(1e-12));
+        rounds.per_a.push((a1 + a2) / 2.0);
+    }
+    let base = median(&mut rounds.per_a);
+    let ratio = slow.as_secs_f64() / base.max(1e-12);
+    rounds.ratios.push(ratio);
+    rounds.per_b.push(slow.as_secs_f64());
+    (ratio >= budget * FAR).then_some(rounds)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -206,43 +216,35 @@ pub fn compare(
     candidate_label: &str,
     candidate: &mut dyn FnMut(),
 ) -> Measurement {
+    // Sizing the blocks (which also warms caches and the allocator) needs no
+    // quiet machine: it runs before the gate, beside the correctness checks.
+    // A candidate whose one call is already slow is sized after it, if at all.
+    let iters_a = calibrate(baseline);
+    let sized = (block(candidate, 1) < SLOW_CALL).then(|| calibrate(candidate));
     await_go();
-    // Warm-up: caches, allocator and branch predictors settle.
-    let (iters_a, per_call) = calibrate(baseline);
-    if let Some(slow) = far_too_slow(candidate, per_call) {
-        // The baseline against itself still says how quiet the machine was.
-        let (mut nulls, mut per_a) = (Vec::new(), Vec::new());
-        for _ in 0..MIN_ROUNDS {
-            let a1 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
-            let a2 = block(baseline, iters_a).as_secs_f64() / iters_a as f64;
-            nulls.push(a2 / a1.max(1e-12));
-            per_a.push((a1 + a2) / 2.0);
-        }
-        let base = median(&mut per_a);
-        return Measurement {
-            baseline: baseline_label.to_string(),
-            candidate: candidate_label.to_string(),
-            baseline_ns: base * 1e9,
-            candidate_ns: slow * 1e9,
-            ratio: slow / base.max(1e-12),
-            null_ratio: median(&mut nulls),
-            rounds: 1,
-        };
-    }
-    let (iters_b, _) = calibrate(candidate);
+    let iters_b = match sized {
+        Some(iters) => iters,
+        None => match far_too_slow(baseline, candidate, iters_a) {
+            Some(mut r) => return measurement(baseline_label, candidate_label, &mut r),
+            None => calibrate(candidate),
+        },
+    };
     block(baseline, iters_a);
     block(candidate, iters_b);
 
     let mut r = abba(baseline, candidate, iters_a, iters_b);
-    let rounds = r.ratios.len();
+    measurement(baseline_label, candidate_label, &mut r)
+}
+
+fn measurement(baseline: &str, candidate: &str, r: &mut Rounds) -> Measurement {
     Measurement {
-        baseline: baseline_label.to_string(),
-        candidate: candidate_label.to_string(),
+        baseline: baseline.to_string(),
+        candidate: candidate.to_string(),
         baseline_ns: median(&mut r.per_a) * 1e9,
         candidate_ns: median(&mut r.per_b) * 1e9,
         ratio: median(&mut r.ratios),
         null_ratio: median(&mut r.nulls),
-        rounds,
+        rounds: r.ratios.len(),
     }
 }
 

@@ -433,7 +433,7 @@ function block(f: () => void, iters: number): number {
  * ever adds time. Both sides of a comparison get blocks of the same length,
  * so an interruption is as likely to land on either side.
  */
-function calibrate(f: () => void): { iters: number; perCall: number } {
+function calibrate(f: () => void): number {
   let iters = 1;
   for (;;) {
     const t = block(f, iters);
@@ -442,7 +442,7 @@ function calibrate(f: () => void): { iters: number; perCall: number } {
   }
   let fastest = Infinity;
   for (let i = 0; i < 5; i++) fastest = Math.min(fastest, block(f, iters) / iters);
-  return { iters: Math.min(Math.max(Math.ceil(TARGET_BLOCK_NS / Math.max(fastest, 0.1)), 1), MAX_ITERS), perCall: fastest };
+  return Math.min(Math.max(Math.ceil(TARGET_BLOCK_NS / Math.max(fastest, 0.1)), 1), MAX_ITERS);
 }
 
 // A candidate call this slow, and FAR times its budget over the baseline's,
@@ -451,12 +451,25 @@ function calibrate(f: () => void): { iters: number; perCall: number } {
 const SLOW_CALL_NS = 1e8;
 const FAR = 3;
 
-/** The faster of two candidate calls (the second one warm), if it is far over budget. */
-function farTooSlow(candidate: () => void, basePerCall: number): number | undefined {
-  const first = block(candidate, 1);
-  if (budget === undefined || first < SLOW_CALL_NS) return undefined;
-  const fastest = Math.min(first, block(candidate, 1));
-  return fastest / Math.max(basePerCall, 0.1) >= budget * FAR ? fastest : undefined;
+/**
+ * The faster of two candidate calls against the baseline, if that is far
+ * over budget; the baseline against itself still says how quiet the machine was.
+ */
+function farTooSlow(baseline: () => void, candidate: () => void, itersA: number): Omit<Measurement, 'baseline' | 'candidate'> | undefined {
+  if (budget === undefined) return undefined;
+  const slow = Math.min(block(candidate, 1), block(candidate, 1));
+  if (slow < SLOW_CALL_NS) return undefined;
+  const nulls: number[] = [];
+  const perA: number[] = [];
+  for (let r = 0; r < MIN_ROUNDS; r++) {
+    const a1 = block(baseline, itersA) / itersA;
+    const a2 = block(baseline, itersA) / itersA;
+    nulls.push(a2 / Math.max(a1, 1e-3));
+    perA.push((a1 + a2) / 2);
+  }
+  const base = median(perA);
+  const ratio = slow / Math.max(base, 1e-3);
+  return ratio >= budget * FAR ? { baseline_ns: base, candidate_ns: slow, ratio, null_ratio: median(nulls), rounds: 1 } : undefined;
 }
 
 function median(values: number[]): number {
@@ -499,25 +512,19 @@ function abba(a: () => void, b: () => void, itersA: number, itersB: number): { r
  * function should do one unit of work and hand its result to `keep`.
  */
 export function compare(baselineLabel: string, baseline: () => void, candidateLabel: string, candidate: () => void): Measurement {
+  // Sizing the blocks (which also warms up the JIT) needs no quiet machine:
+  // it runs before the gate, beside the correctness checks. A candidate whose
+  // one call is already slow is sized after it, if at all.
+  phase('sizing the timed blocks');
+  const itersA = calibrate(baseline);
+  let itersB = block(candidate, 1) < SLOW_CALL_NS ? calibrate(candidate) : undefined;
   if (readyFile !== undefined) awaitGo(readyFile);
   phase('making the timed calls');
-  // Warm-up: the JIT, caches and the allocator settle.
-  const { iters: itersA, perCall } = calibrate(baseline);
-  const slow = farTooSlow(candidate, perCall);
-  if (slow !== undefined) {
-    // The baseline against itself still says how quiet the machine was.
-    const nulls: number[] = [];
-    const perA: number[] = [];
-    for (let r = 0; r < MIN_ROUNDS; r++) {
-      const a1 = block(baseline, itersA) / itersA;
-      const a2 = block(baseline, itersA) / itersA;
-      nulls.push(a2 / Math.max(a1, 1e-3));
-      perA.push((a1 + a2) / 2);
-    }
-    const base = median(perA);
-    return { baseline: baselineLabel, candidate: candidateLabel, baseline_ns: base, candidate_ns: slow, ratio: slow / Math.max(base, 1e-3), null_ratio: median(nulls), rounds: 1 };
+  if (itersB === undefined) {
+    const slow = farTooSlow(baseline, candidate, itersA);
+    if (slow !== undefined) return { baseline: baselineLabel, candidate: candidateLabel, ...slow };
+    itersB = calibrate(candidate);
   }
-  const { iters: itersB } = calibrate(candidate);
   block(baseline, itersA);
   block(candidate, itersB);
   const { ratios, nulls, perA, perB } = abba(baseline, candidate, itersA, itersB);
