@@ -266,8 +266,12 @@ impl Check {
             return Some(format!("write a test whose name contains `{wanted}` (a performance test)."));
         }
         let min = self.min_names.unwrap_or(0);
-        let named: Vec<&str> =
-            self.names_any.iter().filter(|w| names.iter().any(|n| n.contains(w.as_str()))).map(String::as_str).collect();
+        let named: Vec<&str> = self
+            .names_any
+            .iter()
+            .filter(|w| names.iter().any(|n| n.contains(w.as_str())))
+            .map(String::as_str)
+            .collect();
         (named.len() < min).then(|| {
             let wanted = self.names_any.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
             let found = if named.is_empty() { "none".to_string() } else { named.join(", ") };

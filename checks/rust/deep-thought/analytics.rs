@@ -72,7 +72,7 @@ fn against_recount(store: &Store, log: &[Entry], when: &str) -> CheckResult {
 // counted over all time instead of the latest ACTIVE_WINDOW operations, and
 // counts shared between tenants with the same ids.
 pub fn recount_matches() -> CheckResult {
-    let mut rng = Rng::new(0xA_7A1);
+    let mut rng = Rng::new(0xA7A1);
     let mut store = Store::new();
     for tenant in [1, 2] {
         ok(store.add_tenant(t(tenant), "Infinite Improbability Inc"), "add_tenant")?;

@@ -155,8 +155,11 @@ fn suite(name: &str, checks: &[fn() -> CheckResult]) -> CheckResult {
     Ok(())
 }
 
-/// The extensions and their correctness checks, the quickest first.
-const EXTENSIONS: &[(&str, &[fn() -> CheckResult])] = &[
+/// An extension's name and its correctness checks.
+type Suite = (&'static str, &'static [fn() -> CheckResult]);
+
+/// The extensions, the quickest to check first.
+const EXTENSIONS: &[Suite] = &[
     ("permissions", &[permissions_document, permissions_operation, permissions_element, permissions_every_edit]),
     ("plugins", &[plugins::observe_order, plugins::veto_changes_nothing, plugins::panic_isolated]),
     ("analytics", &[analytics::recount_matches]),
