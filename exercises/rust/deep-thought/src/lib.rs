@@ -638,12 +638,12 @@ pub struct Change<'a> {
 /// overrides them.
 pub trait Plugin {
     /// Asked before an operation is applied; `Err(reason)` vetoes it.
-    fn check(&mut self, change: &Change<'_>) -> Result<(), String> {
+    fn check(&mut self, _change: &Change<'_>) -> Result<(), String> {
         Ok(())
     }
 
     /// Told after an operation was applied, with the document's new revision.
-    fn applied(&mut self, change: &Change<'_>, revision: u64) {}
+    fn applied(&mut self, _change: &Change<'_>, _revision: u64) {}
 }
 
 /// A store with plugins around its `apply`. Yours to design.
