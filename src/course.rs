@@ -242,6 +242,12 @@ pub struct Check {
     /// learner-tests: one test name must contain this (e.g. "perf").
     #[serde(default)]
     pub name_contains: Option<String>,
+    /// learner-tests: the test names must name at least `min_names` of these
+    /// (say, the extensions a learner chose), each in a passing test.
+    #[serde(default)]
+    pub names_any: Vec<String>,
+    #[serde(default)]
+    pub min_names: Option<usize>,
     /// source-contains: the learner's file, relative to the level folder.
     #[serde(default)]
     pub file: Option<String>,
@@ -256,6 +262,25 @@ pub struct Check {
 impl Check {
     fn default_kind() -> CheckKind {
         CheckKind::Test
+    }
+
+    /// learner-tests: what the names of the learner's tests lack, if anything.
+    pub fn names_missing(&self, names: &[&str]) -> Option<String> {
+        if let Some(wanted) = self.name_contains.as_deref().filter(|w| !names.iter().any(|n| n.contains(w))) {
+            return Some(format!("write a test whose name contains `{wanted}` (a performance test)."));
+        }
+        let min = self.min_names.unwrap_or(0);
+        let named: Vec<&str> = self
+            .names_any
+            .iter()
+            .filter(|w| names.iter().any(|n| n.contains(w.as_str())))
+            .map(String::as_str)
+            .collect();
+        (named.len() < min).then(|| {
+            let wanted = self.names_any.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+            let found = if named.is_empty() { "none".to_string() } else { named.join(", ") };
+            format!("write tests whose names name at least {min} of {wanted}; your tests name {found}.")
+        })
     }
 }
 
@@ -452,6 +477,14 @@ impl Level {
             if learner != check.min_tests.is_some() || (!learner && check.name_contains.is_some()) {
                 bail!("levels.toml: {c}: min_tests (required) and name_contains go with kind = \"learner-tests\" only");
             }
+            match (check.min_names, check.names_any.len()) {
+                (None, 0) => {}
+                (Some(min), n) if learner && (1..=n).contains(&min) => {}
+                _ => bail!(
+                    "levels.toml: {c}: names_any and min_names (1 up to the number of names) go together, with \
+                     kind = \"learner-tests\" only"
+                ),
+            }
             let source = check.kind == CheckKind::SourceContains;
             if source != check.file.is_some() || source != check.pattern.is_some() {
                 bail!("levels.toml: {c}: file and pattern go together, with kind = \"source-contains\" only");
@@ -555,6 +588,24 @@ mod tests {
             assert!(err.contains("patterns (none of them empty) go with"), "{bad}: {err}");
         }
         assert!(Course::parse(&add("kind = \"source-lacks\"\npatterns = [\"dyn Any\"]"), Lang::Rust).is_ok());
+        let learner = "kind = \"learner-tests\"\nmin_tests = 2\nnames_any = [\"a\", \"b\"]";
+        for bad in ["names_any = [\"a\"]\nmin_names = 1", &format!("{learner}\nmin_names = 3"), learner] {
+            let err = format!("{:#}", Course::parse(&add(bad), Lang::Rust).unwrap_err());
+            assert!(err.contains("names_any and min_names"), "{bad}: {err}");
+        }
+        assert!(Course::parse(&add(&format!("{learner}\nmin_names = 2")), Lang::Rust).is_ok());
+    }
+
+    #[test]
+    fn learner_test_names_must_name_enough_of_the_list() {
+        let check: Check = toml::from_str(
+            "id = \"i\"\nitem = \"x\"\nstep = \"s\"\nkind = \"learner-tests\"\nsummary = \"s\"\nmin_tests = 2\n\
+             names_any = [\"plugin\", \"analytics\", \"time_travel\"]\nmin_names = 2\n",
+        )
+        .unwrap();
+        assert_eq!(check.names_missing(&["tests::plugin_vetoes", "tests::time_travel_replays"]), None);
+        let missing = check.names_missing(&["tests::plugin_vetoes", "tests::plugin_observes"]).unwrap();
+        assert!(missing.contains("at least 2") && missing.contains("name plugin."), "{missing}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use deep_thought::*;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
+mod analytics;
 mod arch;
 mod cache;
 mod collab;
@@ -26,6 +27,8 @@ mod data;
 mod extension;
 mod ot;
 mod perf;
+mod platforms;
+mod plugins;
 mod production;
 mod view;
 
@@ -121,7 +124,7 @@ pub const TESTS: &[Test] = &[
     Test::check("cache.hidden-subtree-root", cache::hidden_subtree_root),
     Test::check("cache.warm-and-compress-policies", cache::warm_and_compress_policies),
     // Innovation
-    Test::check("innovation.an-extension-works", extension::an_extension_works),
+    Test::check("innovation.two-extensions-work", extension::two_extensions_work),
     // Production Ready
     Test::check("prod.malicious-positions", production::malicious_positions),
     Test::check("prod.malicious-unknown-ids", production::malicious_unknown_ids),
@@ -143,4 +146,12 @@ pub const TESTS: &[Test] = &[
     Test::check("extension.permissions-operation", extension::permissions_operation),
     Test::check("extension.permissions-element", extension::permissions_element),
     Test::check("extension.permissions-every-edit", extension::permissions_every_edit),
+    Test::check("extension.analytics-recount", analytics::recount_matches),
+    Test::perf("perf.analytics-reads-1m", perf::analytics_reads),
+    Test::check("extension.plugins-observe-order", plugins::observe_order),
+    Test::check("extension.plugins-veto", plugins::veto_changes_nothing),
+    Test::check("extension.plugins-panic-isolated", plugins::panic_isolated),
+    Test::check("extension.cross-platform-converge", platforms::converge),
+    Test::check("extension.cross-platform-rendered", platforms::rendered),
+    Test::check("extension.cross-platform-edits", platforms::edits_refused),
 ];

@@ -249,6 +249,42 @@ pub fn activity_feed() -> Result<Measurement, String> {
     Ok(m)
 }
 
+/// The three live metrics reads of the analytics extension.
+fn live_metrics(s: &Store) -> Result<(Metrics, Metrics, u64), String> {
+    Ok((
+        ok(s.metrics(t(T1), w(MAIN)), "metrics")?,
+        ok(s.document_metrics(t(T1), d(HUGE)), "document_metrics")?,
+        ok(s.operations_by(t(T1), w(MAIN), u(1)), "operations_by")?,
+    ))
+}
+
+// Catches: live metrics recounted from the activity log (or the documents)
+// on every read, instead of kept up to date as operations are applied.
+pub fn analytics_reads() -> Result<Measurement, String> {
+    let (small, big) = million()?;
+    for s in [small, big] {
+        // Tenant 1's elements, each one bulk-loaded operation by user 1.
+        let ops = (s.elements - 1000) as u64;
+        let huge = ok(s.store.document(t(T1), d(HUGE)), "document")?.len() as u64;
+        let want = (
+            Metrics { operations: ops, edits: ops, refused: 0, active_editors: 1 },
+            Metrics { operations: huge, edits: huge, refused: 0, active_editors: 1 },
+            ops,
+        );
+        ensure_eq!(
+            live_metrics(&s.store)?,
+            want,
+            "(metrics of workspace 1, document_metrics of the huge document, operations_by user 1) after \
+             bulk_load of {} entities",
+            thousands(s.elements)
+        );
+    }
+    let (a, b) = (&small.store, &big.store);
+    phase("the timed calls: the same reads on both stores, in turns");
+    let m = compare(&label(small), &mut || keep(live_metrics(a)), &big_label(big), &mut || keep(live_metrics(b)));
+    Ok(m)
+}
+
 // Catches: per-element overhead that makes millions of entities unaffordable
 // (a copy of the document per change, text stored several times over).
 pub fn memory_per_entity() -> CheckResult {

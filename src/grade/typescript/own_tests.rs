@@ -38,7 +38,6 @@ pub fn run(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> 
     let results: Vec<(&str, bool)> = raw.stdout.text.lines().filter_map(tap_line).collect();
     let failed: Vec<&str> = results.iter().filter(|(_, ok)| !ok).map(|(n, _)| *n).collect();
     let min = check.min_tests.unwrap_or(1);
-    let wanted = check.name_contains.as_deref().unwrap_or("");
     let (status, message) = if raw.exit == Exit::TimedOut {
         (Status::TimedOut, format!("your own tests were still running after {} s and were stopped.", timeout.as_secs()))
     } else if !failed.is_empty() {
@@ -54,8 +53,8 @@ pub fn run(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> 
             Status::Fail,
             format!("write at least {min} tests of your own in {}/test/; found {}.", level.id, results.len()),
         )
-    } else if !results.iter().any(|(n, _)| n.contains(wanted)) {
-        (Status::Fail, format!("write a test whose name contains `{wanted}` (a performance test)."))
+    } else if let Some(missing) = check.names_missing(&results.iter().map(|(n, _)| *n).collect::<Vec<_>>()) {
+        (Status::Fail, missing)
     } else {
         (Status::Pass, String::new())
     };

@@ -363,7 +363,33 @@ impl Client {
     pub fn is_synced(&self) -> bool {
         todo!("true when nothing is in flight and the buffer is empty")
     }
+
+    /// Extension (cross-platform sync): a client that renders text and the
+    /// element kinds in `kinds` only (a phone that shows no video, say). An
+    /// element's kind is its `KIND` attribute; without one, or "text", it is
+    /// text. The client still keeps, receives and syncs every element, so
+    /// its document converges with everyone else's and the elements it
+    /// cannot render come through untouched. `edit` refuses, with
+    /// `OpError::UnknownElement`, an operation with an edit that touches an
+    /// element it does not render, or one inside such an element's subtree
+    /// (the element named, an insert's parent, a move's element and both
+    /// parents); the document stays as it was and nothing is sent.
+    pub fn with_capabilities(id: ClientId, doc: Document, rev: u64, kinds: &[&str]) -> Client {
+        todo!("bonus: Client::new plus the kinds it renders")
+    }
+
+    /// Extension (cross-platform sync): what this client shows: the visible
+    /// elements in document order, without the elements of a kind it does
+    /// not render and their subtrees. A client made with `new` renders all.
+    pub fn rendered(&self) -> Vec<ElementId> {
+        todo!("bonus: visible_elements, skipping the subtrees of kinds it does not render")
+    }
 }
+
+/// Extension (cross-platform sync): the attribute that names an element's
+/// kind ("image", "video", ...). No such attribute, or "text", is text,
+/// which every client renders.
+pub const KIND: &str = "kind";
 
 // ---------------------------------------------------------------------------
 // Steps 1 and 6: the multi-tenant store and its queries
@@ -554,6 +580,116 @@ impl Store {
         owner: UserId,
     ) -> Result<(), StoreError> {
         todo!("bonus")
+    }
+
+    /// Extension (real-time analytics): the workspace's live metrics. They
+    /// are kept up to date as operations are applied (or refused): reading
+    /// them must not walk the activity log, however long it grows.
+    pub fn metrics(&self, tenant: TenantId, workspace: WorkspaceId) -> Result<Metrics, StoreError> {
+        todo!("bonus: counts kept up to date by apply and bulk_load")
+    }
+
+    /// Extension (real-time analytics): the same metrics for one document.
+    pub fn document_metrics(&self, tenant: TenantId, document: DocumentId) -> Result<Metrics, StoreError> {
+        todo!("bonus: counts kept up to date by apply and bulk_load")
+    }
+
+    /// Extension (real-time analytics): how many operations `user` has
+    /// applied in the workspace (0 for a user of the tenant who has none; an
+    /// error for an unknown tenant, workspace or user).
+    pub fn operations_by(&self, tenant: TenantId, workspace: WorkspaceId, user: UserId) -> Result<u64, StoreError> {
+        todo!("bonus: a count per user, kept up to date by apply and bulk_load")
+    }
+}
+
+/// Extension (real-time analytics): how many of the latest applied
+/// operations `Metrics::active_editors` looks at.
+pub const ACTIVE_WINDOW: usize = 50;
+
+/// Extension (real-time analytics): what a live dashboard reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Metrics {
+    /// Operations applied: each `apply` that succeeded (one with no edits
+    /// too), and one per element of a `bulk_load`, as in the activity feed.
+    pub operations: u64,
+    /// The edits those operations made (one per `bulk_load` element).
+    pub edits: u64,
+    /// Operations on this tenant's document, by this tenant's user, that
+    /// the store refused: invalid, or forbidden by the permissions.
+    pub refused: u64,
+    /// Distinct users among the latest `ACTIVE_WINDOW` applied operations.
+    pub active_editors: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Extension: plugins
+// ---------------------------------------------------------------------------
+
+/// An operation on its way into the store, as plugins see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub tenant: TenantId,
+    pub document: DocumentId,
+    pub user: UserId,
+    pub op: &'a Operation,
+}
+
+/// A third-party integration. Both hooks do nothing unless a plugin
+/// overrides them.
+pub trait Plugin {
+    /// Asked before an operation is applied; `Err(reason)` vetoes it.
+    fn check(&mut self, _change: &Change<'_>) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Told after an operation was applied, with the document's new revision.
+    fn applied(&mut self, _change: &Change<'_>, _revision: u64) {}
+}
+
+/// A store with plugins around its `apply`. Yours to design.
+pub struct PluginHost {}
+
+impl PluginHost {
+    pub fn new(store: Store) -> PluginHost {
+        todo!("bonus: keep the store and an empty list of plugins")
+    }
+
+    pub fn store(&self) -> &Store {
+        todo!("bonus")
+    }
+
+    /// The store itself, for what plugins do not watch (tenants, roles...).
+    pub fn store_mut(&mut self) -> &mut Store {
+        todo!("bonus")
+    }
+
+    /// Adds a plugin after the others; returns its number: 0, 1, 2, ... in
+    /// the order added (a removed plugin's number is never reused).
+    pub fn add_plugin(&mut self, plugin: Box<dyn Plugin>) -> usize {
+        todo!("bonus")
+    }
+
+    /// The numbers of the plugins still installed, in the order added.
+    pub fn plugins(&self) -> Vec<usize> {
+        todo!("bonus")
+    }
+
+    /// `Store::apply` with the plugins around it. First every plugin's
+    /// `check`, in the order added: the first veto refuses the operation
+    /// (`StoreError::Forbidden`), and the store, its revisions and its feed
+    /// stay as they were. Then the store applies it; only if it did, every
+    /// plugin's `applied` in the same order. A plugin that panics (see
+    /// `std::panic::catch_unwind`) is removed at once and never called
+    /// again; a panic in `check` refuses the operation, a panic in
+    /// `applied` comes after the fact and the operation stands.
+    pub fn apply(
+        &mut self,
+        tenant: TenantId,
+        document: DocumentId,
+        user: UserId,
+        op: &Operation,
+    ) -> Result<u64, StoreError> {
+        todo!("bonus: ask every plugin, apply, tell every plugin; a panicking plugin is removed")
     }
 }
 

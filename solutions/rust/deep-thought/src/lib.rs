@@ -5,7 +5,9 @@
 //! - `doc`: one document's element tree and `apply` (step 2);
 //! - `ot`: `transform` and `compose` (step 3);
 //! - `sync`: the central sequencer and its clients, online and offline (steps 4-5);
-//! - `store`: tenants, workspaces, documents, indexes and permissions (steps 1, 6);
+//! - `store`: tenants, workspaces, documents, indexes, permissions and
+//!   analytics (steps 1, 6, extensions);
+//! - `plugin`: plugins that watch and veto operations (extension);
 //! - `cache`: the query cache with dependency tracking (step 7);
 //! - `monitor`: the performance monitor (step 8);
 //! - `view`: the live document, cursors and the memoized view (step 10).
@@ -16,6 +18,7 @@ mod cache;
 mod doc;
 mod monitor;
 mod ot;
+mod plugin;
 mod store;
 mod sync;
 mod view;
@@ -26,7 +29,8 @@ pub use monitor::{
     InteractionStats, PerformanceMonitor, Regression, StateAnalysis, REGRESSION_FACTOR, REGRESSION_WINDOW,
 };
 pub use ot::{compose, transform, transform_caret};
-pub use store::{Activity, NewElement, Role, Store, StoreError};
+pub use plugin::{Change, Plugin, PluginHost};
+pub use store::{Activity, Metrics, NewElement, Role, Store, StoreError, ACTIVE_WINDOW};
 pub use sync::{Broadcast, Client, Conflict, Server, Submit};
 pub use view::{
     make_select_document_with_collaborators, Caret, Collaborator, DocumentSelector, DocumentView, LiveDocument,
@@ -113,6 +117,25 @@ pub enum Edit {
     /// Deletes `len` characters from a character position.
     DeleteText { id: ElementId, pos: usize, len: usize },
 }
+
+impl Edit {
+    /// The elements the edit changes, or puts something into or takes
+    /// something out of (`None`: the root list).
+    pub(crate) fn touched(&self) -> [Option<ElementId>; 3] {
+        match self {
+            Edit::Insert { parent, .. } => [*parent, None, None],
+            Edit::Move { id, from, to } => [Some(*id), from.parent(), to.parent()],
+            Edit::Delete { id }
+            | Edit::SetAttr { id, .. }
+            | Edit::InsertText { id, .. }
+            | Edit::DeleteText { id, .. } => [Some(*id), None, None],
+        }
+    }
+}
+
+/// What kind of element this is, for clients that render only some kinds
+/// (the cross-platform extension): no such attribute, or "text", is text.
+pub const KIND: &str = "kind";
 
 /// A sequence of edits, applied in order and all or nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -206,6 +229,53 @@ mod tests {
         right.apply(&a2).unwrap();
         assert_eq!(left.element(e(1)).unwrap().text, "answer 42!");
         assert_eq!(right.element(e(1)).unwrap().text, "answer 42!");
+    }
+
+    #[test]
+    fn analytics_count_applied_and_refused_operations() {
+        let (mut store, t, d, u) = store_with_doc();
+        let w = store.workspace_of(t, d).unwrap();
+        let insert = Edit::Insert { id: e(1), parent: None, index: 0, text: "fjords".into() };
+        store.apply(t, d, u, &Operation::one(insert.clone())).unwrap();
+        store.apply(t, d, u, &Operation::one(Edit::InsertText { id: e(1), pos: 0, text: "deep ".into() })).unwrap();
+        assert!(store.apply(t, d, u, &Operation::one(insert)).is_err(), "element 1 exists already");
+        let metrics = store.metrics(t, w).unwrap();
+        assert_eq!((metrics.operations, metrics.edits, metrics.refused, metrics.active_editors), (2, 2, 1, 1));
+        assert_eq!(store.document_metrics(t, d).unwrap(), metrics);
+        assert_eq!(store.operations_by(t, w, u).unwrap(), 2);
+    }
+
+    /// Counts the operations it is told about; vetoes text with "vogon" in it.
+    struct VogonFilter(std::rc::Rc<std::cell::Cell<u64>>);
+
+    impl Plugin for VogonFilter {
+        fn check(&mut self, change: &Change<'_>) -> Result<(), String> {
+            let vogon =
+                change.op.edits.iter().any(|e| matches!(e, Edit::InsertText { text, .. } if text.contains("vogon")));
+            if vogon {
+                Err("no poetry".into())
+            } else {
+                Ok(())
+            }
+        }
+
+        fn applied(&mut self, _change: &Change<'_>, _revision: u64) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    #[test]
+    fn plugin_observes_operations_and_vetoes_poetry() {
+        let (store, t, d, u) = store_with_doc();
+        let seen = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut host = PluginHost::new(store);
+        assert_eq!(host.add_plugin(Box::new(VogonFilter(seen.clone()))), 0);
+        let insert = Edit::Insert { id: e(1), parent: None, index: 0, text: "fjords".into() };
+        assert_eq!(host.apply(t, d, u, &Operation::one(insert)).unwrap(), 1);
+        let poem = Operation::one(Edit::InsertText { id: e(1), pos: 0, text: "vogon ".into() });
+        assert!(host.apply(t, d, u, &poem).is_err());
+        assert_eq!(seen.get(), 1);
+        assert_eq!(host.plugins(), vec![0]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! every read and write names its tenant first, and every table below a
 //! tenant lives inside that tenant, so ids only need to be unique per tenant.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 
 use crate::doc::Document;
@@ -62,6 +62,56 @@ pub enum Role {
     Owner,
 }
 
+/// How many of the latest operations `Metrics::active_editors` looks at.
+pub const ACTIVE_WINDOW: usize = 50;
+
+/// Live collaboration metrics (the analytics extension), kept up to date as
+/// operations are applied: reading them never walks the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Metrics {
+    /// Operations applied (`bulk_load`: one per element, as in the feed).
+    pub operations: u64,
+    /// Edits those operations made.
+    pub edits: u64,
+    /// Operations the store refused (invalid, or forbidden).
+    pub refused: u64,
+    /// Distinct users among the latest `ACTIVE_WINDOW` applied operations.
+    pub active_editors: usize,
+}
+
+/// The running counts behind `Metrics`, for a workspace or a document.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    metrics: Metrics,
+    /// The authors of the latest `ACTIVE_WINDOW` operations, oldest first,
+    /// and how often each appears there.
+    recent: VecDeque<UserId>,
+    in_window: IdMap<UserId, u32>,
+}
+
+impl Tally {
+    /// `count` operations by `user`, `edits` edits in all.
+    fn record(&mut self, user: UserId, count: u64, edits: u64) {
+        self.metrics.operations += count;
+        self.metrics.edits += edits;
+        // Only the latest ACTIVE_WINDOW of them can stay in the window.
+        for _ in 0..count.min(ACTIVE_WINDOW as u64) {
+            if self.recent.len() == ACTIVE_WINDOW {
+                let old = self.recent.pop_front().expect("the window is full");
+                if let Some(n) = self.in_window.get_mut(&old) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.in_window.remove(&old);
+                    }
+                }
+            }
+            self.recent.push_back(user);
+            *self.in_window.entry(user).or_default() += 1;
+        }
+        self.metrics.active_editors = self.in_window.len();
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Tenant {
     name: String,
@@ -76,6 +126,8 @@ struct Workspace {
     documents: Vec<DocumentId>,
     words: WordIndex,
     activity: Vec<Activity>,
+    tally: Tally,
+    operations_by: IdMap<UserId, u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +138,7 @@ struct DocEntry {
     revision: u64,
     roles: IdMap<UserId, Role>,
     locks: IdMap<ElementId, UserId>,
+    tally: Tally,
 }
 
 /// Every tenant's data.
@@ -190,6 +243,8 @@ impl Store {
             documents: Vec::new(),
             words: WordIndex::default(),
             activity: Vec::new(),
+            tally: Tally::default(),
+            operations_by: IdMap::default(),
         };
         t.workspaces.insert(workspace, ws);
         Ok(())
@@ -226,6 +281,7 @@ impl Store {
             revision: 0,
             roles: IdMap::default(),
             locks: IdMap::default(),
+            tally: Tally::default(),
         };
         t.documents.insert(document, entry);
         Ok(())
@@ -268,9 +324,12 @@ impl Store {
         }
         ws.activity.reserve(count);
         ws.activity.extend((1..=count as u64).map(|revision| Activity { document, user: author, revision, edits: 1 }));
+        ws.tally.record(author, count as u64, count as u64);
+        *ws.operations_by.entry(author).or_default() += count as u64;
         self.insert_document(tenant, workspace, document, title, doc)?;
         let entry = self.tenants.get_mut(&tenant).and_then(|t| t.documents.get_mut(&document)).expect("just inserted");
         entry.revision = count as u64;
+        entry.tally.record(author, count as u64, count as u64);
         Ok(())
     }
 
@@ -288,7 +347,12 @@ impl Store {
             return Err(StoreError::UnknownUser(user));
         }
         let entry = t.documents.get_mut(&document).ok_or(StoreError::UnknownDocument(document))?;
-        check_permissions(entry, user, op)?;
+        let ws = t.workspaces.get_mut(&entry.workspace).expect("a document's workspace exists");
+        if let Err(refusal) = check_permissions(entry, user, op) {
+            entry.tally.metrics.refused += 1;
+            ws.tally.metrics.refused += 1;
+            return Err(refusal);
+        }
 
         // The words of every element whose text may change, before and after.
         let mut touched: Vec<ElementId> = op
@@ -308,12 +372,19 @@ impl Store {
             ws
         };
         let before: Vec<Vec<String>> = touched.iter().map(|id| word_set(&entry.doc, *id)).collect();
-        entry.doc.apply(op)?;
+        if let Err(refusal) = entry.doc.apply(op) {
+            entry.tally.metrics.refused += 1;
+            ws.tally.metrics.refused += 1;
+            return Err(refusal.into());
+        }
         entry.revision += 1;
+        let edits = op.edits.len() as u64;
+        entry.tally.record(user, 1, edits);
+        ws.tally.record(user, 1, edits);
+        *ws.operations_by.entry(user).or_default() += 1;
 
         // Only the words an element gained or lost touch the index; losing a
         // word costs a pass over that word's list.
-        let ws = t.workspaces.get_mut(&entry.workspace).expect("a document's workspace exists");
         for (id, old) in touched.iter().zip(before) {
             let key = (document, *id);
             let new = word_set(&entry.doc, *id);
@@ -391,6 +462,28 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Activity>, StoreError> {
         Ok(self.workspace(tenant, workspace)?.activity.iter().rev().take(limit).cloned().collect())
+    }
+
+    // -- Extension: real-time analytics --------------------------------------
+
+    /// The workspace's live metrics.
+    pub fn metrics(&self, tenant: TenantId, workspace: WorkspaceId) -> Result<Metrics, StoreError> {
+        Ok(self.workspace(tenant, workspace)?.tally.metrics)
+    }
+
+    /// One document's live metrics.
+    pub fn document_metrics(&self, tenant: TenantId, document: DocumentId) -> Result<Metrics, StoreError> {
+        Ok(self.entry(tenant, document)?.tally.metrics)
+    }
+
+    /// How many operations `user` has applied in the workspace.
+    pub fn operations_by(&self, tenant: TenantId, workspace: WorkspaceId, user: UserId) -> Result<u64, StoreError> {
+        let t = self.tenant(tenant)?;
+        if !t.users.contains_key(&user) {
+            return Err(StoreError::UnknownUser(user));
+        }
+        let ws = t.workspaces.get(&workspace).ok_or(StoreError::UnknownWorkspace(workspace))?;
+        Ok(ws.operations_by.get(&user).copied().unwrap_or(0))
     }
 
     // -- Extension: permissions ----------------------------------------------
@@ -480,15 +573,7 @@ fn check_permissions(entry: &DocEntry, user: UserId, op: &Operation) -> Result<(
     }
     if !entry.locks.is_empty() {
         for edit in &op.edits {
-            let touched: Vec<Option<ElementId>> = match edit {
-                Edit::Insert { parent, .. } => vec![*parent],
-                Edit::Move { id, from, to } => vec![Some(*id), from.parent(), to.parent()],
-                Edit::Delete { id }
-                | Edit::SetAttr { id, .. }
-                | Edit::InsertText { id, .. }
-                | Edit::DeleteText { id, .. } => vec![Some(*id)],
-            };
-            for el in touched.into_iter().flatten() {
+            for el in edit.touched().into_iter().flatten() {
                 if lock_owner(entry, el).is_some_and(|owner| owner != user) {
                     return Err(StoreError::Forbidden(format!("element {el:?} is locked")));
                 }

@@ -9,7 +9,7 @@
 //! path, which rebases the queue.
 
 use crate::ot::{compose, transform_noting};
-use crate::{ClientId, Document, IdMap, OpError, Operation};
+use crate::{ClientId, Document, Element, ElementId, IdMap, OpError, Operation, KIND};
 
 /// A client's operation, sent to the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +161,8 @@ pub struct Client {
     buffer: Option<Operation>,
     /// This client's edits that a rebase dropped or undid, and why.
     conflicts: Vec<Conflict>,
+    /// The element kinds this client renders besides text; `None`: all.
+    renders: Option<Vec<String>>,
 }
 
 impl Client {
@@ -176,7 +178,51 @@ impl Client {
             sent: false,
             buffer: None,
             conflicts: Vec::new(),
+            renders: None,
         }
+    }
+
+    /// A client that renders text and the element kinds in `kinds` only
+    /// (the cross-platform extension). It keeps and syncs every element all
+    /// the same, but shows and edits only those it renders.
+    pub fn with_capabilities(id: ClientId, doc: Document, rev: u64, kinds: &[&str]) -> Client {
+        Client { renders: Some(kinds.iter().map(|k| k.to_string()).collect()), ..Client::new(id, doc, rev) }
+    }
+
+    fn renders(&self, element: &Element) -> bool {
+        match (&self.renders, element.attrs.get(KIND)) {
+            (None, _) | (_, None) => true,
+            (Some(kinds), Some(kind)) => kind == "text" || kinds.contains(kind),
+        }
+    }
+
+    /// Whether the element, or one of its ancestors, is of a kind this
+    /// client does not render. Unknown elements are not hidden.
+    fn hidden(&self, id: ElementId) -> bool {
+        let mut at = self.doc.element(id);
+        while let Some(element) = at {
+            if !self.renders(element) {
+                return true;
+            }
+            at = element.parent.and_then(|p| self.doc.element(p));
+        }
+        false
+    }
+
+    /// What this client shows: the visible elements in document order,
+    /// without those of a kind it does not render, nor their subtrees.
+    pub fn rendered(&self) -> Vec<ElementId> {
+        let mut out = Vec::new();
+        let mut stack: Vec<ElementId> = self.doc.children(None).iter().rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            let Some(element) = self.doc.element(id) else { continue };
+            if element.deleted || !self.renders(element) {
+                continue;
+            }
+            out.push(id);
+            stack.extend(self.doc.children(Some(id)).iter().rev());
+        }
+        out
     }
 
     pub fn id(&self) -> ClientId {
@@ -195,6 +241,15 @@ impl Client {
 
     /// A local edit: applied at once (optimistically) and queued for the server.
     pub fn edit(&mut self, op: Operation) -> Result<(), OpError> {
+        // What a client does not render, its user cannot have edited: such
+        // an edit is refused as if the element were unknown.
+        if self.renders.is_some() {
+            for edit in &op.edits {
+                if let Some(id) = edit.touched().into_iter().flatten().find(|id| self.hidden(*id)) {
+                    return Err(OpError::UnknownElement(id));
+                }
+            }
+        }
         self.doc.apply(&op)?;
         self.buffer = Some(match self.buffer.take() {
             None => op,
