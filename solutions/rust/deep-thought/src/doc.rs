@@ -79,7 +79,7 @@ impl Nodes {
     /// it leaves every other node in its slot.
     fn remove_newest(&mut self, id: &ElementId) {
         if self.list.last().is_some_and(|n| n.element.id == *id) {
-            self.index.remove(*id, &self.list);
+            self.index.forget_newest(*id, &self.list);
             self.list.pop();
         }
     }
@@ -165,27 +165,14 @@ impl SlotIndex {
         }
     }
 
-    /// Forgets `id`. A search stops at the first free bucket, so freeing one
-    /// could hide the ids filed after it: each of them that may sit in the
-    /// hole (its home is at or before the hole) moves back into it, and the
-    /// hole moves to where it was.
-    fn remove(&mut self, id: ElementId, list: &[Node]) {
-        let Ok(mut hole) = self.probe(id, list) else { return };
-        let mask = self.buckets.len() - 1;
-        let mut at = hole;
-        loop {
-            at = (at + 1) & mask;
-            let slot = self.buckets[at];
-            if slot == EMPTY {
-                break;
-            }
-            let home = self.home(list[slot as usize].element.id);
-            if at.wrapping_sub(home) & mask >= at.wrapping_sub(hole) & mask {
-                self.buckets[hole] = slot;
-                hole = at;
-            }
+    /// Forgets the id filed last. Each id filed before it found its bucket
+    /// while this one was still free, so no search for them passes through
+    /// it: freeing it hides nothing. (Freeing another bucket could, which
+    /// is why a general-purpose remove has to move entries back.)
+    fn forget_newest(&mut self, id: ElementId, list: &[Node]) {
+        if let Ok(at) = self.probe(id, list) {
+            self.buckets[at] = EMPTY;
         }
-        self.buckets[hole] = EMPTY;
     }
 }
 

@@ -406,8 +406,15 @@ impl Store {
         workspace: WorkspaceId,
         limit: usize,
     ) -> Result<Vec<Activity>, StoreError> {
-        let runs = &self.workspace(tenant, workspace)?.activity;
-        Ok(runs.iter().rev().flat_map(ActivityRun::newest_first).take(limit).collect())
+        let mut out = Vec::new();
+        // Run by run, newest first: a feed of a few entries reads one run.
+        for run in self.workspace(tenant, workspace)?.activity.iter().rev() {
+            if out.len() == limit {
+                break;
+            }
+            out.extend(run.newest_first().take(limit - out.len()));
+        }
+        Ok(out)
     }
 
     // -- Extension: permissions ----------------------------------------------
