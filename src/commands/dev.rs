@@ -92,6 +92,10 @@ fn write_files(ws: &Workspace, level: &Level, files: &[(String, String)]) -> Res
     let dir = ws.level_dir(&level.id);
     for (path, text) in files {
         let path = dir.join(path);
+        // A reference may keep modules in folders (src/store/postings.rs).
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())

@@ -132,6 +132,7 @@ pub const TESTS: &[Test] = &[
     Test::check("prod.malicious-oversized", production::malicious_oversized),
     Test::check("prod.malicious-other-tenant", production::malicious_other_tenant),
     Test::check("prod.malicious-garbage", production::malicious_garbage),
+    Test::check("prod.refused-inserts-leave-no-trace", production::refused_inserts_leave_no_trace),
     Test::check("prod.malicious-limits", production::malicious_limits),
     Test::check("prod.malicious-garbage-store-and-server", production::malicious_garbage_store_and_server),
     Test::check("monitor.regression", production::monitor_regression),

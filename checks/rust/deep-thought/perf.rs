@@ -109,7 +109,7 @@ fn label(s: &Scale) -> String {
 /// Bytes per element of the reference solution's store at 1M and 10M, measured
 /// by this allocator (`workshop check --stress` on the reference, rustc 1.95,
 /// x86_64 Linux): the yardstick printed beside the learner's.
-const REFERENCE_BYTES: [(usize, isize); 2] = [(BIG, 289), (10 * BIG, 294)];
+const REFERENCE_BYTES: [(usize, isize); 2] = [(BIG, 143), (10 * BIG, 141)];
 
 fn big_label(s: &Scale) -> String {
     let reference = REFERENCE_BYTES.iter().find(|(at, _)| s.elements.abs_diff(*at) < *at / 10);

@@ -221,6 +221,55 @@ pub fn malicious_other_tenant() -> CheckResult {
     Ok(())
 }
 
+// Catches: an undone insert that leaves the element table wrong: the undone
+// element still found, or another element lost because the table filled the
+// undone one's place carelessly (the garbage cases rarely undo many inserts).
+pub fn refused_inserts_leave_no_trace() -> CheckResult {
+    let mut rng = Rng::new(0xDEC0DE);
+    // Random ids, so that many share a hash bucket in a table keyed by id.
+    let mut ids: Vec<u64> = Vec::new();
+    while ids.len() < 3000 {
+        let id = 1 + rng.next() % 1_000_000_000;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let (kept, undone) = ids.split_at(2000);
+    let mut doc = Document::new();
+    let roots = kept.iter().enumerate().map(|(i, id)| insert(*id, None, i, &format!("kept {id}"))).collect();
+    ok(doc.apply(&op(roots)), "insert 2,000 elements in one operation")?;
+    let before = dump(&doc);
+    for round in 0..3 {
+        // Inserts under kept elements, then an edit that is refused.
+        let mut edits: Vec<Edit> =
+            undone.iter().enumerate().map(|(i, id)| insert(*id, Some(kept[(i * 7) % 2000]), 0, "undone")).collect();
+        edits.push(erase(kept[0], 0, 99));
+        refused(
+            doc.apply(&op(edits)),
+            &before,
+            &dump(&doc),
+            &format!("1,000 inserts then a bad edit (round {round})"),
+        )?;
+        for id in kept {
+            ensure_eq!(text(&doc, *id), format!("kept {id}"), "element {id} after the refused operation");
+        }
+        for id in undone {
+            ensure!(doc.element(e(*id)).is_none(), "element {id} was inserted by a refused operation, yet is found");
+        }
+    }
+    let children = undone.iter().enumerate().map(|(i, id)| insert(*id, Some(kept[(i * 7) % 2000]), 0, "now")).collect();
+    ok(doc.apply(&op(children)), "the same 1,000 inserts without the bad edit")?;
+    ensure!(
+        undone.iter().all(|id| text(&doc, *id) == "now"),
+        "the ids a refused operation undid can be inserted again"
+    );
+    Ok(())
+}
+
+fn text(doc: &Document, id: u64) -> String {
+    doc.element(e(id)).map_or_else(|| "<missing>".into(), |el| el.text.clone())
+}
+
 // Catches: panics on garbage (slicing inside a character, index arithmetic
 // that overflows) and operations that keep their valid first half.
 pub fn malicious_garbage() -> CheckResult {

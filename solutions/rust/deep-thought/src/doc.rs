@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Edit, ElementId, IdMap, Operation, Place, MAX_EDITS, MAX_PAYLOAD_BYTES};
+use crate::{Edit, ElementId, NewElement, Operation, Place, MAX_EDITS, MAX_PAYLOAD_BYTES};
 
 /// One element of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,38 +42,45 @@ pub enum OpError {
 #[derive(Debug, Clone)]
 struct Node {
     element: Element,
-    children: Vec<ElementId>,
+    /// A boxed slice, not a `Vec`: no spare room and no capacity field (16
+    /// bytes, not 24). Child lists are read far more often than changed.
+    children: Box<[ElementId]>,
 }
 
-/// The nodes in a dense vector, found through a small id -> slot map: a
+/// The nodes in a dense vector, found through a compact id -> slot index: a
 /// million elements load with sequential writes, and a pass over all of
-/// them reads memory in order.
+/// them reads memory in order. A node keeps its slot for good (a delete
+/// leaves a tombstone), so the word index can name elements by slot.
 #[derive(Debug, Clone, Default)]
 struct Nodes {
-    slots: IdMap<ElementId, u32>,
+    index: SlotIndex,
     list: Vec<Node>,
 }
 
 impl Nodes {
+    fn slot(&self, id: &ElementId) -> Option<u32> {
+        self.index.get(*id, &self.list)
+    }
     fn get(&self, id: &ElementId) -> Option<&Node> {
-        self.slots.get(id).map(|&s| &self.list[s as usize])
+        self.slot(id).map(|s| &self.list[s as usize])
     }
     fn get_mut(&mut self, id: &ElementId) -> Option<&mut Node> {
-        self.slots.get(id).map(|&s| &mut self.list[s as usize])
+        self.slot(id).map(|s| &mut self.list[s as usize])
     }
     fn contains_key(&self, id: &ElementId) -> bool {
-        self.slots.contains_key(id)
+        self.slot(id).is_some()
     }
     fn insert(&mut self, id: ElementId, node: Node) {
-        self.slots.insert(id, self.list.len() as u32);
+        self.index.insert(id, self.list.len() as u32, &self.list);
         self.list.push(node);
     }
-    fn remove(&mut self, id: &ElementId) {
-        if let Some(slot) = self.slots.remove(id) {
-            self.list.swap_remove(slot as usize);
-            if let Some(moved) = self.list.get(slot as usize) {
-                self.slots.insert(moved.element.id, slot);
-            }
+    /// Takes back an inserted element. Only an undone insert removes one,
+    /// and undo runs newest first, so it is always the last node: popping
+    /// it leaves every other node in its slot.
+    fn remove_newest(&mut self, id: &ElementId) {
+        if self.list.last().is_some_and(|n| n.element.id == *id) {
+            self.index.forget_newest(*id, &self.list);
+            self.list.pop();
         }
     }
     fn len(&self) -> usize {
@@ -86,12 +93,86 @@ impl Nodes {
         self.list.iter()
     }
     fn reserve(&mut self, n: usize) {
-        self.slots.reserve(n);
         self.list.reserve(n);
+        self.index.reserve(self.list.len() + n, &self.list);
     }
     fn approx_bytes(&self) -> usize {
-        self.slots.capacity() * (std::mem::size_of::<(ElementId, u32)>() + 1)
-            + self.list.capacity() * std::mem::size_of::<Node>()
+        self.index.buckets.capacity() * 4 + self.list.capacity() * std::mem::size_of::<Node>()
+    }
+}
+
+/// A free bucket of a `SlotIndex`.
+const EMPTY: u32 = u32::MAX;
+
+/// Element id -> slot, as a hash table of bare slots: 4 bytes a bucket,
+/// where a `HashMap<ElementId, u32>` takes 17. The id a bucket stands for
+/// is read from the node its slot points at. Open addressing with linear
+/// probing: an id lives in its home bucket or in the first free one after.
+#[derive(Debug, Clone, Default)]
+struct SlotIndex {
+    /// Empty, or a power of two long and at most half full, so that a
+    /// search rarely walks past more than a bucket or two.
+    buckets: Vec<u32>,
+}
+
+impl SlotIndex {
+    /// Where the search for `id` starts. Multiplying by 2^64 / phi and
+    /// keeping the top bits (Fibonacci hashing) spreads consecutive ids
+    /// over the whole table.
+    fn home(&self, id: ElementId) -> usize {
+        let bits = self.buckets.len().trailing_zeros();
+        (id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    /// `Ok(bucket holding id)`, or `Err(the free bucket where it would go)`.
+    fn probe(&self, id: ElementId, list: &[Node]) -> Result<usize, usize> {
+        let mask = self.buckets.len() - 1;
+        let mut at = self.home(id);
+        loop {
+            match self.buckets[at] {
+                EMPTY => return Err(at),
+                slot if list[slot as usize].element.id == id => return Ok(at),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn get(&self, id: ElementId, list: &[Node]) -> Option<u32> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        self.probe(id, list).ok().map(|at| self.buckets[at])
+    }
+
+    /// Records the slot of a new id (`list` holds the nodes before it).
+    fn insert(&mut self, id: ElementId, slot: u32, list: &[Node]) {
+        self.reserve(list.len() + 1, list);
+        if let Err(free) = self.probe(id, list) {
+            self.buckets[free] = slot;
+        }
+    }
+
+    /// Room for `n` ids at most half full; growing re-files every node.
+    fn reserve(&mut self, n: usize, list: &[Node]) {
+        if n * 2 <= self.buckets.len() {
+            return;
+        }
+        self.buckets = vec![EMPTY; (n * 2).next_power_of_two().max(8)];
+        for (slot, node) in list.iter().enumerate() {
+            if let Err(free) = self.probe(node.element.id, list) {
+                self.buckets[free] = slot as u32;
+            }
+        }
+    }
+
+    /// Forgets the id filed last. Each id filed before it found its bucket
+    /// while this one was still free, so no search for them passes through
+    /// it: freeing it hides nothing. (Freeing another bucket could, which
+    /// is why a general-purpose remove has to move entries back.)
+    fn forget_newest(&mut self, id: ElementId, list: &[Node]) {
+        if let Ok(at) = self.probe(id, list) {
+            self.buckets[at] = EMPTY;
+        }
     }
 }
 
@@ -250,48 +331,68 @@ impl Document {
         Ok(())
     }
 
-    /// Bulk loading: appends a new element to its parent's list.
-    pub(crate) fn push_element(
-        &mut self,
-        id: ElementId,
-        parent: Option<ElementId>,
-        text: String,
-    ) -> Result<(), OpError> {
-        if text.len() > MAX_PAYLOAD_BYTES {
-            return Err(OpError::TooLarge);
-        }
-        match parent {
-            None => {}
-            Some(p) if p == id => return Err(OpError::UnknownElement(p)),
-            Some(p) => self.nodes.get_mut(&p).ok_or(OpError::UnknownElement(p))?.children.push(id),
-        }
-        if self.nodes.contains_key(&id) {
-            if let Some(p) = parent {
-                self.nodes.get_mut(&p).expect("pushed above").children.pop();
+    /// A document holding `elements`, in order, each appended to its
+    /// parent's list (bulk loading). The child lists grow in scratch
+    /// vectors, one per element, and are boxed once at their final length.
+    pub(crate) fn loaded(elements: Vec<NewElement>) -> Result<Document, OpError> {
+        let mut doc = Document::new();
+        doc.nodes.reserve(elements.len());
+        let mut children: Vec<Vec<ElementId>> = Vec::with_capacity(elements.len());
+        for NewElement { id, parent, text } in elements {
+            if text.len() > MAX_PAYLOAD_BYTES {
+                return Err(OpError::TooLarge);
             }
-            return Err(OpError::DuplicateElement(id));
+            let parent_slot = match parent {
+                None => None,
+                Some(p) if p == id => return Err(OpError::UnknownElement(p)),
+                Some(p) => Some(doc.nodes.slot(&p).ok_or(OpError::UnknownElement(p))?),
+            };
+            if doc.nodes.contains_key(&id) {
+                return Err(OpError::DuplicateElement(id));
+            }
+            match parent_slot {
+                None => doc.roots.push(id),
+                Some(slot) => children[slot as usize].push(id),
+            }
+            let element = Element { id, parent, text, attrs: BTreeMap::new(), deleted: false };
+            doc.nodes.insert(id, Node { element, children: Box::default() });
+            children.push(Vec::new());
         }
-        if parent.is_none() {
-            self.roots.push(id);
+        for (node, list) in doc.nodes.list.iter_mut().zip(children) {
+            node.children = list.into_boxed_slice();
         }
-        let element = Element { id, parent, text, attrs: BTreeMap::new(), deleted: false };
-        self.nodes.insert(id, Node { element, children: Vec::new() });
-        Ok(())
+        doc.roots.shrink_to_fit();
+        Ok(doc)
     }
 
-    /// Every element, in no particular order.
-    pub(crate) fn all_elements(&self) -> impl Iterator<Item = &Element> {
-        self.nodes.values().map(|n| &n.element)
+    /// Every element with its slot, in slot order.
+    pub(crate) fn elements_by_slot(&self) -> impl Iterator<Item = (u32, &Element)> {
+        self.nodes.values().enumerate().map(|(slot, n)| (slot as u32, &n.element))
     }
 
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.nodes.reserve(n);
+    /// Where the element sits in the node table; it keeps that slot for good.
+    pub(crate) fn slot_of(&self, id: ElementId) -> Option<u32> {
+        self.nodes.slot(&id)
     }
 
-    fn list_mut(&mut self, parent: Option<ElementId>) -> &mut Vec<ElementId> {
+    /// The element in `slot`, if it is visible.
+    pub(crate) fn visible_at(&self, slot: u32) -> Option<ElementId> {
+        let id = self.nodes.list.get(slot as usize)?.element.id;
+        self.is_visible(id).then_some(id)
+    }
+
+    /// Changes `parent`'s child list (`None`: the root list) with `change`.
+    /// A boxed slice cannot grow: it becomes a `Vec` for the change (free)
+    /// and a boxed slice again after it (one reallocation).
+    fn edit_list(&mut self, parent: Option<ElementId>, change: impl FnOnce(&mut Vec<ElementId>)) {
         match parent {
-            None => &mut self.roots,
-            Some(p) => &mut self.nodes.get_mut(&p).expect("validated parent").children,
+            None => change(&mut self.roots),
+            Some(p) => {
+                let node = self.nodes.get_mut(&p).expect("validated parent");
+                let mut list = std::mem::take(&mut node.children).into_vec();
+                change(&mut list);
+                node.children = list.into_boxed_slice();
+            }
         }
     }
 
@@ -327,10 +428,10 @@ impl Document {
                 if *index > len {
                     return Err(OpError::OutOfRange { index: *index, len });
                 }
-                self.list_mut(*parent).insert(*index, *id);
+                self.edit_list(*parent, |list| list.insert(*index, *id));
                 let element =
                     Element { id: *id, parent: *parent, text: text.clone(), attrs: BTreeMap::new(), deleted: false };
-                self.nodes.insert(*id, Node { element, children: Vec::new() });
+                self.nodes.insert(*id, Node { element, children: Box::default() });
                 Ok(Undo::Insert { id: *id, parent: *parent, index: *index })
             }
             Edit::Delete { id } => {
@@ -404,16 +505,20 @@ impl Document {
     }
 
     fn relocate(&mut self, id: ElementId, from: (Option<ElementId>, usize), to: (Option<ElementId>, usize)) {
-        self.list_mut(from.0).remove(from.1);
-        self.list_mut(to.0).insert(to.1, id);
+        self.edit_list(from.0, |list| {
+            list.remove(from.1);
+        });
+        self.edit_list(to.0, |list| list.insert(to.1, id));
         self.nodes.get_mut(&id).expect("moved element exists").element.parent = to.0;
     }
 
     fn undo(&mut self, undo: Undo) {
         match undo {
             Undo::Insert { id, parent, index } => {
-                self.list_mut(parent).remove(index);
-                self.nodes.remove(&id);
+                self.edit_list(parent, |list| {
+                    list.remove(index);
+                });
+                self.nodes.remove_newest(&id);
             }
             Undo::Delete { id, was } => {
                 if let Some(n) = self.nodes.get_mut(&id) {
@@ -452,7 +557,7 @@ impl Document {
     pub(crate) fn approx_bytes(&self) -> usize {
         let mut bytes = self.nodes.approx_bytes() + self.roots.capacity() * 8;
         for node in self.nodes.values() {
-            bytes += node.element.text.capacity() + node.children.capacity() * 8;
+            bytes += node.element.text.capacity() + node.children.len() * 8;
             bytes += node.element.attrs.iter().map(|(k, v)| k.capacity() + v.capacity() + 64).sum::<usize>();
         }
         bytes

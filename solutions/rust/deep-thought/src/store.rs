@@ -6,6 +6,9 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 
 use crate::doc::Document;
+use postings::{Key, Postings};
+
+mod postings;
 use crate::{DocumentId, Edit, ElementId, IdHasher, IdMap, OpError, Operation, TenantId, UserId, WorkspaceId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,14 +128,42 @@ struct Workspace {
     name: String,
     documents: Vec<DocumentId>,
     words: WordIndex,
-    activity: Vec<Activity>,
+    activity: Vec<ActivityRun>,
     tally: Tally,
     operations_by: IdMap<UserId, u64>,
+}
+
+/// Changes that differ only in their revision, which counts up: a bulk
+/// load of a million elements is one record of a million changes, not a
+/// million records of 32 bytes.
+#[derive(Debug, Clone)]
+struct ActivityRun {
+    document: DocumentId,
+    user: UserId,
+    /// The revision of the newest change in the run.
+    revision: u64,
+    edits: usize,
+    /// How many changes, the newest at `revision`, the one before it at `revision - 1`, ...
+    count: u64,
+}
+
+impl ActivityRun {
+    /// The run's changes, newest first.
+    fn newest_first(&self) -> impl Iterator<Item = Activity> + '_ {
+        (0..self.count).map(|k| Activity {
+            document: self.document,
+            user: self.user,
+            revision: self.revision - k,
+            edits: self.edits,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
 struct DocEntry {
     workspace: WorkspaceId,
+    /// Where the document is in its workspace's list: the word index's name for it.
+    at: u32,
     title: String,
     doc: Document,
     revision: u64,
@@ -159,7 +190,7 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Adds `key` under each word of `text` (once per word).
-fn index_text(words_index: &mut WordIndex, key: (DocumentId, ElementId), text: &str) {
+fn index_text(words_index: &mut WordIndex, key: Key, text: &str) {
     for raw in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         // Most words are lower-case already: look them up without allocating.
         let lower =
@@ -168,26 +199,14 @@ fn index_text(words_index: &mut WordIndex, key: (DocumentId, ElementId), text: &
             Some(list) if lower => list,
             _ => words_index.entry(words(raw).next().unwrap_or_default()).or_default(),
         };
-        if !list.contains_recent(key) {
+        if !list.ends_with(key) {
             list.push(key);
         }
     }
 }
 
-trait Postings {
-    fn contains_recent(&self, key: (DocumentId, ElementId)) -> bool;
-}
-
-impl Postings for Vec<(DocumentId, ElementId)> {
-    /// An element's words are indexed together, so a repeat of a word in
-    /// the same text finds the element at the end of the list.
-    fn contains_recent(&self, key: (DocumentId, ElementId)) -> bool {
-        self.last() == Some(&key)
-    }
-}
-
 /// Lower-case word -> the elements whose text holds it.
-type WordIndex = HashMap<String, Vec<(DocumentId, ElementId)>, BuildHasherDefault<IdHasher>>;
+type WordIndex = HashMap<String, Postings, BuildHasherDefault<IdHasher>>;
 
 impl Store {
     pub fn new() -> Store {
@@ -273,9 +292,11 @@ impl Store {
             return Err(StoreError::DuplicateDocument(document));
         }
         let ws = t.workspaces.get_mut(&workspace).ok_or(StoreError::UnknownWorkspace(workspace))?;
+        let at = ws.documents.len() as u32;
         ws.documents.push(document);
         let entry = DocEntry {
             workspace,
+            at,
             title: title.to_string(),
             doc,
             revision: 0,
@@ -311,19 +332,18 @@ impl Store {
         }
         // Build the document aside, so a bad element leaves the store as it was.
         let count = elements.len();
-        let mut doc = Document::new();
-        doc.reserve(count);
-        for el in elements {
-            doc.push_element(el.id, el.parent, el.text)?;
-        }
+        let doc = Document::loaded(elements)?;
         let t = self.tenants.get_mut(&tenant).expect("checked above");
         let ws = t.workspaces.get_mut(&workspace).expect("checked above");
         // A pass over the table in memory order, not a lookup per element.
-        for el in doc.all_elements() {
-            index_text(&mut ws.words, (document, el.id), &el.text);
+        let at = ws.documents.len() as u32;
+        for (slot, el) in doc.elements_by_slot() {
+            index_text(&mut ws.words, postings::key(at, slot), &el.text);
         }
-        ws.activity.reserve(count);
-        ws.activity.extend((1..=count as u64).map(|revision| Activity { document, user: author, revision, edits: 1 }));
+        if count > 0 {
+            let revision = count as u64;
+            ws.activity.push(ActivityRun { document, user: author, revision, edits: 1, count: revision });
+        }
         ws.tally.record(author, count as u64, count as u64);
         *ws.operations_by.entry(author).or_default() += count as u64;
         self.insert_document(tenant, workspace, document, title, doc)?;
@@ -386,18 +406,19 @@ impl Store {
         // Only the words an element gained or lost touch the index; losing a
         // word costs a pass over that word's list.
         for (id, old) in touched.iter().zip(before) {
-            let key = (document, *id);
+            let Some(slot) = entry.doc.slot_of(*id) else { continue };
+            let key = postings::key(entry.at, slot);
             let new = word_set(&entry.doc, *id);
             for gone in old.iter().filter(|w| new.binary_search(w).is_err()) {
                 if let Some(list) = ws.words.get_mut(gone) {
-                    list.retain(|k| *k != key);
+                    list.remove(key);
                 }
             }
             for added in new.into_iter().filter(|w| old.binary_search(w).is_err()) {
                 ws.words.entry(added).or_default().push(key);
             }
         }
-        ws.activity.push(Activity { document, user, revision: entry.revision, edits: op.edits.len() });
+        ws.activity.push(ActivityRun { document, user, revision: entry.revision, edits: op.edits.len(), count: 1 });
         Ok(entry.revision)
     }
 
@@ -444,12 +465,7 @@ impl Store {
         let t = self.tenant(tenant)?;
         let ws = t.workspaces.get(&workspace).ok_or(StoreError::UnknownWorkspace(workspace))?;
         let Some(word) = words(word).next() else { return Ok(Vec::new()) };
-        let Some(hits) = ws.words.get(&word) else { return Ok(Vec::new()) };
-        let mut out: Vec<(DocumentId, ElementId)> = hits
-            .iter()
-            .filter(|(d, e)| t.documents.get(d).is_some_and(|entry| entry.doc.is_visible(*e)))
-            .copied()
-            .collect();
+        let mut out = hits(t, ws, &word);
         out.sort_unstable();
         Ok(out)
     }
@@ -461,7 +477,15 @@ impl Store {
         workspace: WorkspaceId,
         limit: usize,
     ) -> Result<Vec<Activity>, StoreError> {
-        Ok(self.workspace(tenant, workspace)?.activity.iter().rev().take(limit).cloned().collect())
+        let mut out = Vec::new();
+        // Run by run, newest first: a feed of a few entries reads one run.
+        for run in self.workspace(tenant, workspace)?.activity.iter().rev() {
+            if out.len() == limit {
+                break;
+            }
+            out.extend(run.newest_first().take(limit - out.len()));
+        }
+        Ok(out)
     }
 
     // -- Extension: real-time analytics --------------------------------------
@@ -538,10 +562,10 @@ impl Store {
             a.documents += t.documents.len();
             bytes += t.name.capacity() + t.users.capacity() * 48;
             for ws in t.workspaces.values() {
-                a.activities += ws.activity.len();
-                bytes += ws.name.capacity() + ws.activity.capacity() * std::mem::size_of::<Activity>();
-                for (word, set) in &ws.words {
-                    bytes += 48 + word.capacity() + set.capacity() * 17;
+                a.activities += ws.activity.iter().map(|run| run.count as usize).sum::<usize>();
+                bytes += ws.name.capacity() + ws.activity.capacity() * std::mem::size_of::<ActivityRun>();
+                for (word, list) in &ws.words {
+                    bytes += 72 + word.capacity() + list.heap_bytes();
                 }
             }
             for entry in t.documents.values() {
@@ -555,6 +579,28 @@ impl Store {
         a.approx_bytes = bytes;
         a
     }
+}
+
+/// The visible elements of `ws` whose text holds `word` (lower-cased), in
+/// the index's order.
+fn hits(t: &Tenant, ws: &Workspace, word: &str) -> Vec<(DocumentId, ElementId)> {
+    let Some(list) = ws.words.get(word) else { return Vec::new() };
+    let mut out = Vec::new();
+    // Keys come grouped by document: look each document up once.
+    let mut last: Option<(u32, DocumentId, &Document)> = None;
+    for (at, slot) in list.iter().map(postings::split) {
+        let (d, doc) = match last {
+            Some((seen, d, doc)) if seen == at => (d, doc),
+            _ => {
+                let d = ws.documents[at as usize];
+                let doc = &t.documents[&d].doc;
+                last = Some((at, d, doc));
+                (d, doc)
+            }
+        };
+        out.extend(doc.visible_at(slot).map(|e| (d, e)));
+    }
+    out
 }
 
 fn check_permissions(entry: &DocEntry, user: UserId, op: &Operation) -> Result<(), StoreError> {
