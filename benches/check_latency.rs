@@ -126,9 +126,19 @@ fn solve_into(dir: &Path, track: &Track) {
     let out = track.start(workshop().current_dir(dir)).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let src = repo(&format!("solutions/{}/{}/src", track.lang, track.level));
-    for entry in fs::read_dir(&src).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), dir.join(&track.level).join("src").join(entry.file_name())).unwrap();
+    copy_tree(&src, &dir.join(&track.level).join("src"));
+}
+
+/// Copies the files under `from` into `to`, subfolders included (a reference
+/// may keep modules in folders: Deep Thought's `src/store/postings.rs`).
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
     }
 }
 

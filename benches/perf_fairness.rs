@@ -137,10 +137,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let started = workshop(dir.path()).args(["start", level, "--lang", lang]).output().unwrap();
         assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
-        let src = repo(&format!("solutions/{lang}/{level}/src"));
-        for entry in fs::read_dir(&src).unwrap().flatten() {
-            fs::copy(entry.path(), dir.path().join(level).join("src").join(entry.file_name())).unwrap();
-        }
+        copy_tree(&repo(&format!("solutions/{lang}/{level}/src")), &dir.path().join(level).join("src"));
 
         let (mut false_failures, mut ratios, mut walls) = (0, Vec::new(), Vec::new());
         let mut harness_ms: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
@@ -201,4 +198,17 @@ fn main() {
         }
     }
     println!("load average at the end: {}", load());
+}
+
+/// Copies the files under `from` into `to`, subfolders included (a reference
+/// may keep modules in folders: Deep Thought's `src/store/postings.rs`).
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
 }
