@@ -86,9 +86,13 @@ pub struct Metrics {
 #[derive(Debug, Clone, Default)]
 struct Tally {
     metrics: Metrics,
-    /// The authors of the latest `ACTIVE_WINDOW` operations, oldest first,
-    /// and how often each appears there.
-    recent: VecDeque<UserId>,
+    /// The authors of the latest `ACTIVE_WINDOW` operations, oldest first, as
+    /// runs of one author: a bulk load's hundred operations are one entry,
+    /// not fifty (every document keeps a tally, so this is per-document memory).
+    recent: VecDeque<(UserId, u32)>,
+    /// Operations in `recent`, at most `ACTIVE_WINDOW`.
+    in_recent: u32,
+    /// How many of those operations each author made.
     in_window: IdMap<UserId, u32>,
 }
 
@@ -98,18 +102,32 @@ impl Tally {
         self.metrics.operations += count;
         self.metrics.edits += edits;
         // Only the latest ACTIVE_WINDOW of them can stay in the window.
-        for _ in 0..count.min(ACTIVE_WINDOW as u64) {
-            if self.recent.len() == ACTIVE_WINDOW {
-                let old = self.recent.pop_front().expect("the window is full");
-                if let Some(n) = self.in_window.get_mut(&old) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.in_window.remove(&old);
-                    }
+        let added = count.min(ACTIVE_WINDOW as u64) as u32;
+        if added == 0 {
+            return;
+        }
+        match self.recent.back_mut() {
+            Some((last, n)) if *last == user => *n += added,
+            _ => self.recent.push_back((user, added)),
+        }
+        *self.in_window.entry(user).or_default() += added;
+        self.in_recent += added;
+        // Drop the oldest operations until the window fits again.
+        while self.in_recent > ACTIVE_WINDOW as u32 {
+            let (old, n) = self.recent.front_mut().expect("the window holds operations");
+            let dropped = (*n).min(self.in_recent - ACTIVE_WINDOW as u32);
+            *n -= dropped;
+            self.in_recent -= dropped;
+            let old = *old;
+            if *n == 0 {
+                self.recent.pop_front();
+            }
+            if let Some(k) = self.in_window.get_mut(&old) {
+                *k -= dropped;
+                if *k == 0 {
+                    self.in_window.remove(&old);
                 }
             }
-            self.recent.push_back(user);
-            *self.in_window.entry(user).or_default() += 1;
         }
         self.metrics.active_editors = self.in_window.len();
     }
