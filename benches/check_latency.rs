@@ -19,6 +19,9 @@
 //! learner's code. Warm and floor rounds alternate (ABBA), each
 //! after a fresh edit, and the report gives medians and the median ratio.
 
+mod common;
+
+use common::{copy_tree, repo};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,10 +100,6 @@ fn watch_latency(track: &Track) -> Vec<(f64, f64)> {
     times
 }
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
 fn run(cmd: &mut Command) -> f64 {
     let start = Instant::now();
     let out = cmd.output().expect("command starts");
@@ -127,19 +126,6 @@ fn solve_into(dir: &Path, track: &Track) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let src = repo(&format!("solutions/{}/{}/src", track.lang, track.level));
     copy_tree(&src, &dir.join(&track.level).join("src"));
-}
-
-/// Copies the files under `from` into `to`, subfolders included (a reference
-/// may keep modules in folders: Deep Thought's `src/store/postings.rs`).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 /// A real edit: the file's contents change, so the tools must see it again.

@@ -13,18 +13,17 @@
 //! status too-slow (or timed-out: so slow that the measurement never ended);
 //! the others are skipped here. Both statuses count as caught.
 
+mod common;
+
+use common::{copy_tree, repo};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 fn workshop(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
     c.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
     c
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 /// One perf check's verdict in one `workshop check --json`.
@@ -198,17 +197,4 @@ fn main() {
         }
     }
     println!("load average at the end: {}", load());
-}
-
-/// Copies the files under `from` into `to`, subfolders included (a reference
-/// may keep modules in folders: Deep Thought's `src/store/postings.rs`).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
