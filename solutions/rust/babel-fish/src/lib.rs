@@ -23,12 +23,13 @@ use std::sync::Arc;
 // ---------------------------------------------------------------------------
 
 /// Defines one id newtype per name: distinct types, so a `UserId` can never
-/// stand where a `PostId` is expected.
+/// stand where a `PostId` is expected. The text is shared (`Arc<str>`), so
+/// copying an id, or a table keyed by ids, copies a pointer, not a string.
 macro_rules! id_types {
     ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The id as text.
@@ -39,13 +40,13 @@ macro_rules! id_types {
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                Self(id.to_owned())
+                Self(id.into())
             }
         }
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                Self(id)
+                Self(id.into())
             }
         }
 
