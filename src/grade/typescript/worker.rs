@@ -19,10 +19,16 @@ use crate::grade::run::{self, Captured, Exit, Limits, OUTPUT_CAP, RawRun};
 
 /// The line a worker prints once a check's record is written.
 const DONE: &str = "@@workshop done ";
+/// The line a worker prints once node has loaded, before the learner's module runs.
+const READY: &str = "@@workshop ready";
+/// How long node may take to load before a worker counts as failed to start.
+/// Only node and the packages run until then, never the learner's code.
+const STARTUP_LIMIT: Duration = Duration::from_secs(30);
 
 enum Line {
     Out(String),
     Done(String),
+    Ready,
 }
 
 struct Worker {
@@ -54,6 +60,7 @@ impl Worker {
                 let Ok(line) = line else { break };
                 // A check's own output without a final newline shares the marker's line.
                 let msgs = match line.find(DONE) {
+                    None if line == READY => vec![Line::Ready],
                     Some(at) => {
                         let done = Line::Done(line[at + DONE.len()..].to_string());
                         if at == 0 { vec![done] } else { vec![Line::Out(line[..at].to_string()), done] }
@@ -130,15 +137,34 @@ impl Pool {
             let same = idle.iter().rposition(|w| fits(w) && set_up(w)).or_else(|| idle.iter().rposition(fits));
             same.map(|i| idle.swap_remove(i))
         };
-        let mut worker = match idle {
-            Some(w) => w,
+        let mut out = String::new();
+        let mut dropped = 0;
+        let (mut worker, start) = match idle {
+            Some(w) => (w, start),
             None => {
                 let mut cmd = (self.node)(limits);
                 cmd.arg("serve").arg(&self.records);
-                Worker::start(&mut cmd, limits.memory_bytes)?
+                let worker = Worker::start(&mut cmd, limits.memory_bytes)?;
+                // Starting node can take seconds on a busy machine: the check's
+                // time starts once node has loaded (the learner's module runs
+                // after that, within the check's time).
+                let mut loaded = false;
+                while !loaded {
+                    let wait = (start + STARTUP_LIMIT).saturating_duration_since(Instant::now()).min(Duration::from_millis(50));
+                    match worker.lines.recv_timeout(wait) {
+                        Ok(Line::Ready) => loaded = true,
+                        Ok(Line::Out(line)) => keep(&mut out, &mut dropped, &line),
+                        Ok(Line::Done(_)) | Err(RecvTimeoutError::Disconnected) => break,
+                        Err(RecvTimeoutError::Timeout) if Instant::now() >= start + STARTUP_LIMIT || run::interrupted() => {
+                            break;
+                        }
+                        Err(RecvTimeoutError::Timeout) => {}
+                    }
+                }
+                (worker, if loaded { Instant::now() } else { start })
             }
         };
-        // A worker that died while idle shows up as a broken pipe here.
+        // A worker that died while idle (or while loading) shows up as a broken pipe here.
         if writeln!(worker.stdin, "{id}").and_then(|()| worker.stdin.flush()).is_err() {
             let stderr = worker.final_stderr();
             let exit = worker.end().map_or(Exit::Exited(-1), run::exit_of);
@@ -146,8 +172,6 @@ impl Pool {
         }
 
         let deadline = start + timeout;
-        let mut out = String::new();
-        let mut dropped = 0;
         loop {
             let wait = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(50));
             match worker.lines.recv_timeout(wait) {
@@ -161,15 +185,8 @@ impl Pool {
                     let stdout = Captured { text: out, dropped };
                     return Ok(RawRun { exit: Exit::Exited(0), record, stdout, stderr, elapsed: start.elapsed() });
                 }
-                Ok(Line::Done(_)) => {}
-                Ok(Line::Out(line)) => {
-                    if out.len() + line.len() < OUTPUT_CAP {
-                        out.push_str(&line);
-                        out.push('\n');
-                    } else {
-                        dropped += line.len() + 1;
-                    }
-                }
+                Ok(Line::Done(_) | Line::Ready) => {}
+                Ok(Line::Out(line)) => keep(&mut out, &mut dropped, &line),
                 Err(RecvTimeoutError::Timeout) => {
                     if Instant::now() >= deadline || run::interrupted() {
                         let stderr = worker.take_stderr();
@@ -213,6 +230,67 @@ impl Drop for Pool {
     }
 }
 
+/// Keeps a line of a check's output, up to `OUTPUT_CAP`; counts the rest.
+fn keep(out: &mut String, dropped: &mut usize, line: &str) {
+    if out.len() + line.len() < OUTPUT_CAP {
+        out.push_str(line);
+        out.push('\n');
+    } else {
+        *dropped += line.len() + 1;
+    }
+}
+
 fn empty() -> Captured {
     Captured { text: String::new(), dropped: 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool of fake workers (`sh`) that take `load` seconds to start, then
+    /// take `check` seconds to pass each check they are given.
+    fn pool(load: &str, check: &str, records: &Path) -> Pool {
+        let script = format!(
+            r#"sleep {load}; echo '@@workshop ready'; while read id; do
+                 sleep {check}
+                 printf '{{"id":"%s","status":"pass","message":"","duration_ms":1}}' "$id" > "$2/$id.json"
+                 echo "@@workshop done $id"
+               done"#
+        );
+        Pool::new(
+            move |_| {
+                let mut sh = Command::new("sh");
+                sh.arg("-c").arg(&script).arg("sh");
+                sh
+            },
+            records,
+        )
+    }
+
+    fn limits(timeout_ms: u64) -> Limits {
+        Limits { timeout: Duration::from_millis(timeout_ms), memory_bytes: 1 << 30 }
+    }
+
+    #[test]
+    fn a_check_is_timed_from_when_its_worker_has_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool("1.5", "0.5", dir.path());
+        let run = pool.run("slow.start", None, limits(1000)).unwrap();
+        assert_eq!(run.exit, Exit::Exited(0), "a 0.5 s check with a 1 s limit, in a worker that took 1.5 s to load");
+        assert!(run.record.is_some_and(|r| r.contains("\"slow.start\"")));
+        let again = pool.run("next", None, limits(1000)).unwrap();
+        assert_eq!(again.exit, Exit::Exited(0), "the next check, in the same (loaded) worker");
+    }
+
+    #[test]
+    fn a_check_that_loops_in_a_loaded_worker_times_out_at_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool("0.5", "30", dir.path());
+        let started = Instant::now();
+        let run = pool.run("loops", None, limits(700)).unwrap();
+        assert_eq!(run.exit, Exit::TimedOut);
+        let took = started.elapsed();
+        assert!(took >= Duration::from_millis(1150) && took < Duration::from_secs(5), "reported after {took:?}");
+    }
 }
