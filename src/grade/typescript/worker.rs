@@ -150,12 +150,16 @@ impl Pool {
                 // after that, within the check's time).
                 let mut loaded = false;
                 while !loaded {
-                    let wait = (start + STARTUP_LIMIT).saturating_duration_since(Instant::now()).min(Duration::from_millis(50));
+                    let wait = (start + STARTUP_LIMIT)
+                        .saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(50));
                     match worker.lines.recv_timeout(wait) {
                         Ok(Line::Ready) => loaded = true,
                         Ok(Line::Out(line)) => keep(&mut out, &mut dropped, &line),
                         Ok(Line::Done(_)) | Err(RecvTimeoutError::Disconnected) => break,
-                        Err(RecvTimeoutError::Timeout) if Instant::now() >= start + STARTUP_LIMIT || run::interrupted() => {
+                        Err(RecvTimeoutError::Timeout)
+                            if Instant::now() >= start + STARTUP_LIMIT || run::interrupted() =>
+                        {
                             break;
                         }
                         Err(RecvTimeoutError::Timeout) => {}
