@@ -6,6 +6,7 @@ import { ensure, ensureEq, fail, show } from '../harness';
 import {
   D,
   T,
+  U,
   applied,
   children,
   dump,
@@ -14,8 +15,10 @@ import {
   erase,
   insert,
   move,
+  ok,
   op,
   ot,
+  placeOf,
   randomDoc,
   randomOp,
   refuses,
@@ -78,6 +81,27 @@ export function applyEdits(): void {
   ensureEq(subtree(s, 4), [], 'subtree of an element under a deleted one');
   s = applied(s, [op([insert(6, null, 2, 'after the tombstone')])], 'insert at index 2 of the root list');
   ensureEq(children(s, null), ids(2, 3, 6, 1), 'positions count tombstones');
+
+  // Refused edits throw their code and change nothing, even after a valid edit of the same operation.
+  const before = dump(s);
+  const place = (path: number[], index: number): L.Place => ({ path: path.map(e), index });
+  for (const [what, edit, code] of [
+    ['insert an id the document has', insert(2, null, 0, 'again'), 'duplicate-element'],
+    ['insert under an unknown parent', insert(9, 77, 0, 'x'), 'unknown-element'],
+    ['insert at index 5 of a root list of 4', insert(9, null, 5, 'x'), 'out-of-range'],
+    ['move e2 from a place where it is not', { kind: 'move', id: e(2), from: place([], 1), to: place([], 0) }, 'wrong-place'],
+    ['move e4 with a forged destination path', { kind: 'move', id: e(4), from: placeOf(s, e(4)), to: place([5, 2], 0) }, 'wrong-place'],
+    ['move e2 to index 4 of a root list of 4 (3 once it has left)', { kind: 'move', id: e(2), from: placeOf(s, e(2)), to: place([], 4) }, 'out-of-range'],
+    ['insert empty text', typeText(2, 0, ''), 'empty'],
+    ['delete 0 units of text', erase(2, 0, 0), 'empty'],
+    ['set an attribute with an empty key', setAttr(2, '', 'v'), 'empty'],
+    ['insert text at position 4 of "two"', typeText(2, 4, 'x'), 'out-of-range'],
+    ['delete 4 units of "two"', erase(2, 0, 4), 'out-of-range'],
+    ['edit the unknown element e77', remove(77), 'unknown-element'],
+  ] as const) {
+    refuses(() => ot().applyOperation(s, op([typeText(6, 0, 'ok '), edit])), `${what} (after a valid edit in the same operation)`, code);
+  }
+  ensureEq(dump(s), before, 'the document after refused operations');
 }
 
 // Catches: positions counted in code points (Array.from) or in bytes
@@ -178,6 +202,16 @@ export function transformTies(): void {
   ensureEq(text(bothOrders(base, y, x, 'the same, Y first'), 1), 'aYXb', "the first sequenced operation's text first");
   const merged = bothOrders(base, op([setAttr(2, 'k', 'a')]), op([setAttr(2, 'k', 'b')]), 'two writes of one attribute');
   ensureEq(element(merged, e(2))?.attributes.k, 'a', 'the first write sequenced wins');
+
+  // Each transformed operation keeps its own tenant, document and user.
+  const arthur = L.userId('arthur');
+  const s = ok(() => L.addUser(base, T, arthur, 'Arthur'), 'addUser arthur');
+  const theirs: Operation = { ...y, userId: arthur };
+  const [x2, y2] = ot().transform(x, theirs);
+  ensureEq([x2.tenantId, x2.documentId, x2.userId, y2.tenantId, y2.documentId, y2.userId], [T, D, U, T, D, arthur], "transform's results: [tenant, document, user] of each");
+  bothOrders(s, x, theirs, 'two users typing at the same position');
+  const other: Operation = { ...x, documentId: L.documentId('elsewhere') };
+  refuses(() => ot().transform(x, other), 'transform two operations on two documents', 'wrong-document');
 }
 
 // Catches: concurrent moves that nest two elements in each other (a cycle),
@@ -270,4 +304,8 @@ export function compose(): void {
   const total = ot().composeOperations(keys);
   ensureEq(text(applied(base, [total], 'apply(s, the composed keystrokes)'), 1), "> don't panic!", 'the composed keystrokes applied at once');
   ensureEq(total.edits.length, 1, `edits in the composition of 16 keystrokes: ${show(total.edits, 6)}`);
+  ensureEq([total.tenantId, total.documentId, total.userId], [T, D, U], "the composition's [tenant, document, user]");
+  refuses(() => ot().composeOperations([]), 'compose no operation', 'empty');
+  const other: Operation = { ...(keys[0] as Operation), documentId: L.documentId('elsewhere') };
+  refuses(() => ot().composeOperations([(keys[0] as Operation), other]), 'compose operations on two documents', 'wrong-document');
 }
