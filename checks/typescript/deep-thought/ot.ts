@@ -128,6 +128,14 @@ export function unicodePositions(): void {
     refuses(() => ot().applyOperation(s, op([edit])), what, 'out-of-range');
   }
   ensureEq(dump(s), before, 'the document after refused edits');
+  // The surrogate ranges' edges: 𐀀 is D800 DC00, 🏿 D83C DFFF, U+10FFFD DBFF DFFD.
+  const edges = '\u{10000}\u{1F3FF}\u{10FFFD}';
+  s = applied(s, [op([insert(3, null, 2, edges)])], 'insert "\\u{10000}\\u{1F3FF}\\u{10FFFD}"');
+  for (const pos of [1, 3, 5]) {
+    refuses(() => ot().applyOperation(s, op([typeText(3, pos, 'x')])), `insert at position ${pos} of "\\u{10000}\\u{1F3FF}\\u{10FFFD}" (inside a surrogate pair)`, 'out-of-range');
+  }
+  s = applied(s, [op([typeText(3, 4, '|'), typeText(3, 2, '|')])], 'insert "|" at positions 4 and 2, between the pairs');
+  ensureEq(text(s, 3), '\u{10000}|\u{1F3FF}|\u{10FFFD}', 'text after typing between the pairs');
 
   // Concurrent typing around an emoji converges, and keystrokes compose.
   const base = applied(world(), [op([insert(1, null, 0, '🐬🐬')])], 'build the base');
