@@ -18,7 +18,7 @@ function twoTenants(): State {
   s = ok(() => L.addTenant(s, T2, 'Magrathea'), 'addTenant, a second tenant with the same name');
   s = ok(() => L.addUser(s, T2, U2, 'Slartibartfast'), 'addUser, a user of the same name in the second tenant');
   s = ok(() => L.addWorkspace(s, T2, W2, 'Planets'), 'addWorkspace, same name in the second tenant');
-  s = ok(() => L.bulkLoad(s, T2, W2, D2, 'Earth, Mk II', [{ id: e(1), parentId: null, text: 'oh freddled gruntbuggly' }]), 'bulkLoad in the second tenant');
+  s = ok(() => L.bulkLoad(s, T2, W2, D2, 'Earth, Mk II', U2, [{ id: e(1), parentId: null, text: 'oh freddled gruntbuggly' }]), 'bulkLoad in the second tenant');
   return applied(s, [op([insert(1, null, 0, 'fjords')])], 'insert e1 into the first tenant\'s document');
 }
 
@@ -42,7 +42,7 @@ export function crossTenantErrors(): void {
   x(() => L.selectDocumentElements(s, T2, D), 'selectDocumentElements(vogsphere, earth)', 'unknown-document', D);
   x(() => L.selectSubtree(s, T, D2, e(1)), 'selectSubtree(magrathea, ode, e1)', 'unknown-document', D2);
   x(() => L.addDocument(s, T2, W, L.documentId('new'), 'x'), 'addDocument(vogsphere, planets, ...)', 'unknown-workspace', W);
-  x(() => L.bulkLoad(s, T, W2, L.documentId('new'), 'x', []), 'bulkLoad(magrathea, vogon-poetry, ...)', 'unknown-workspace', W2);
+  x(() => L.bulkLoad(s, T, W2, L.documentId('new'), 'x', U, []), 'bulkLoad(magrathea, vogon-poetry, ...)', 'unknown-workspace', W2);
   const write = (tenant: L.TenantId, document: L.DocumentId, user: L.UserId): L.Operation => ({ tenantId: tenant, documentId: document, userId: user, edits: [insert(9, null, 0, 'x')] });
   x(() => ot().applyOperation(s, write(T2, D, U2)), 'applyOperation on earth in the name of vogsphere', 'unknown-document', D);
   x(() => ot().applyOperation(s, write(T, D, U2)), 'applyOperation on earth by jeltz, a user of vogsphere', 'unknown-user', U2);
@@ -67,12 +67,12 @@ export function hierarchy(): void {
 
   const D3 = L.documentId('big');
   const el = (id: number, parent: number | null): L.NewElement => ({ id: e(id), parentId: parent === null ? null : e(parent), text: `t${id}` });
-  refuses(() => L.bulkLoad(s, T, W, D3, 'x', [el(1, null), el(2, 3), el(3, null)]), 'bulkLoad with a parent later in the list', 'unknown-element', e(3));
-  refuses(() => L.bulkLoad(s, T, W, D3, 'x', [el(1, null), el(2, 2)]), 'bulkLoad with an element its own parent', 'unknown-element', e(2));
-  refuses(() => L.bulkLoad(s, T, W, D3, 'x', [el(1, null), el(1, null)]), 'bulkLoad with an id twice', 'duplicate-element', e(1));
+  refuses(() => L.bulkLoad(s, T, W, D3, 'x', U, [el(1, null), el(2, 3), el(3, null)]), 'bulkLoad with a parent later in the list', 'unknown-element', e(3));
+  refuses(() => L.bulkLoad(s, T, W, D3, 'x', U, [el(1, null), el(2, 2)]), 'bulkLoad with an element its own parent', 'unknown-element', e(2));
+  refuses(() => L.bulkLoad(s, T, W, D3, 'x', U, [el(1, null), el(1, null)]), 'bulkLoad with an id twice', 'duplicate-element', e(1));
   ensureEq(L.selectDocuments(s, T, W), [D], 'the documents after refused loads (all or nothing)');
 
-  s = ok(() => L.bulkLoad(s, T, W, D3, 'big', [el(1, null), el(2, 1), el(3, null), el(4, 1), el(5, 2)]), 'bulkLoad five elements');
+  s = ok(() => L.bulkLoad(s, T, W, D3, 'big', U, [el(1, null), el(2, 1), el(3, null), el(4, 1), el(5, 2)]), 'bulkLoad five elements');
   ensureEq(L.selectDocuments(s, T, W), [D, D3], 'documents in the order added');
   ensureEq(L.selectChildren(s, T, D3, null), [e(1), e(3)], 'the loaded root list, in order');
   ensureEq(L.selectChildren(s, T, D3, e(1)), [e(2), e(4)], "e1's loaded children, in order");

@@ -7,12 +7,14 @@
 import { check, type Test } from '../harness';
 import * as arch from './arch';
 import * as ot from './ot';
+import * as queries from './queries';
 
 export const tests: Test[] = [
   // System Architecture: the tenant hierarchy
   check('arch.tenant-collisions', arch.tenantCollisions),
   check('arch.cross-tenant-errors', arch.crossTenantErrors),
   check('arch.hierarchy', arch.hierarchy),
+  check('queries.activity-and-bulk-load', queries.activityAndBulkLoad),
   // System Architecture: apply, transform, compose
   check('ot.apply-edits', ot.applyEdits),
   check('ot.unicode-positions', ot.unicodePositions),

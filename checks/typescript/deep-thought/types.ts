@@ -59,7 +59,7 @@ declare const aWorkspaceRow: L.Workspace;
   s = L.addUser(s, t, u, 'Slartibartfast');
   s = L.addWorkspace(s, t, w, 'Planets');
   s = L.addDocument(s, t, w, d, 'Earth');
-  s = L.bulkLoad(s, t, w, L.documentId('d2'), 'Earth, Mk II', [{ id: x, parentId: null, text: 'fjords' }]);
+  s = L.bulkLoad(s, t, w, L.documentId('d2'), 'Earth, Mk II', u, [{ id: x, parentId: null, text: 'fjords' }]);
   const edits: L.Edit[] = [
     { kind: 'insert', id: L.elementId('y'), parentId: x, index: 0, text: 'a' },
     { kind: 'delete', id: x },
@@ -78,11 +78,14 @@ declare const aWorkspaceRow: L.Workspace;
   const kids: readonly L.ElementId[] = L.selectChildren(s, t, d, null);
   const order: L.ElementId[] = L.selectDocumentElements(s, t, d);
   const sub: L.ElementId[] = L.selectSubtree(s, t, d, x);
+  const revision: number = L.selectRevision(s, t, d);
+  const feed: L.Activity[] = L.selectActivity(s, t, w, 10);
+  const change: [L.DocumentId, L.UserId, number, number] | undefined = feed[0] && [feed[0].documentId, feed[0].userId, feed[0].revision, feed[0].edits];
   const err: L.CollabError = new L.CollabError('unknown-element', x);
   const code: L.CollabErrorCode = err.code;
   const place: L.Place = { path: [x], index: 0 };
   const rows: [L.Tenant | undefined, L.User | undefined, L.Workspace | undefined, L.Document | undefined] = [s.tenants[t], s.users[u], s.workspaces[w], s.documents[d]];
-  void [c, pair, one, docs, el?.text, el?.parentId, el?.deleted, el?.attributes, kids, order, sub, code, place, rows];
+  void [c, pair, one, revision, change, docs, el?.text, el?.parentId, el?.deleted, el?.attributes, kids, order, sub, code, place, rows];
 }
 
 // check: types.tenant-is-not-a-document
@@ -315,7 +318,7 @@ declare const aWorkspaceRow: L.Workspace;
 // check: types.no-any-in-state
 {
   type State = Expect<HasAny<L.CollaborationState>>;
-  type Rows = Expect<HasAny<[L.Tenant, L.User, L.Workspace, L.Document, L.DocumentElement, L.NewElement]>>;
+  type Rows = Expect<HasAny<[L.Tenant, L.User, L.Workspace, L.Document, L.DocumentElement, L.NewElement, L.Activity]>>;
   type Ops = Expect<HasAny<[L.Edit, L.Operation, L.Place]>>;
   type Ids = Expect<HasAny<[L.TenantId, L.WorkspaceId, L.DocumentId, L.ElementId, L.UserId, L.ClientId]>>;
   type Constructors = Expect<HasAny<[typeof L.tenantId, typeof L.workspaceId, typeof L.documentId, typeof L.elementId, typeof L.userId, typeof L.clientId]>>;
@@ -324,6 +327,6 @@ declare const aWorkspaceRow: L.Workspace;
 // check: types.no-any-in-api
 {
   type Updates = Expect<HasAny<[typeof L.createCollaborationState, typeof L.addTenant, typeof L.addUser, typeof L.addWorkspace, typeof L.addDocument, typeof L.bulkLoad]>>;
-  type Selects = Expect<HasAny<[typeof L.selectDocuments, typeof L.selectElement, typeof L.selectChildren, typeof L.selectDocumentElements, typeof L.selectSubtree]>>;
+  type Selects = Expect<HasAny<[typeof L.selectDocuments, typeof L.selectElement, typeof L.selectChildren, typeof L.selectDocumentElements, typeof L.selectSubtree, typeof L.selectRevision, typeof L.selectActivity]>>;
   type Engine = Expect<HasAny<[L.OperationalTransform['transform'], L.OperationalTransform['applyOperation'], L.OperationalTransform['composeOperations']]>>;
 }

@@ -70,6 +70,18 @@ export interface Document {
   tenantId: TenantId;
   workspaceId: WorkspaceId;
   title: string;
+  /** How many operations changed it: bulkLoad counts one per element. */
+  revision: number;
+}
+
+/** One change in a workspace's activity feed. */
+export interface Activity {
+  documentId: DocumentId;
+  userId: UserId;
+  /** The document's revision after the change. */
+  revision: number;
+  /** How many edits the change made. */
+  edits: number;
 }
 
 export interface DocumentElement {
@@ -96,6 +108,8 @@ export interface CollaborationState {
   /** Per document, each parent's child list, tombstones included. */
   elementChildren: Record<DocumentId, Record<ElementId, ElementId[]>>;
   userWorkspaces: Record<UserId, WorkspaceId[]>;
+  /** Per workspace, its changes, oldest first. */
+  activity: Record<WorkspaceId, Activity[]>;
 
   // Design additional structures as needed (the seed's line; zero `any` is the goal).
   [key: string]: any;
@@ -160,7 +174,7 @@ export function addWorkspace(state: CollaborationState, tenant: TenantId, worksp
   throw new NotImplemented('add a workspace');
 }
 
-/** A new, empty document in the tenant's workspace: `bulkLoad` with no element. */
+/** A new, empty document in the tenant's workspace, at revision 0. Throws like bulkLoad. */
 export function addDocument(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, document: DocumentId, title: string): CollaborationState {
   throw new NotImplemented('add a document');
 }
@@ -168,10 +182,14 @@ export function addDocument(state: CollaborationState, tenant: TenantId, workspa
 /**
  * A new document with its elements: each is appended to its parent's list
  * (`null`: the root list), in the order given, and a parent must come earlier
- * in the list than its children. Throws 'unknown-tenant', 'unknown-workspace'
- * (another tenant's too), 'duplicate-document', 'duplicate-element', or
- * 'unknown-element' for a parent not (yet) loaded, its own id included. All or
- * nothing. An empty list is an empty document.
+ * in the list than its children. As if `author` had inserted them one
+ * operation each: the document's revision is the number of elements, and the
+ * workspace's activity gains one entry per element (revisions 1, 2, ..., by
+ * `author`, one edit each). Throws 'unknown-tenant', 'unknown-user' (the
+ * author), 'unknown-workspace' (another tenant's too), 'duplicate-document',
+ * 'duplicate-element', or 'unknown-element' for a parent not (yet) loaded, its
+ * own id included. All or nothing. An empty list is an empty document, with
+ * no activity.
  */
 export function bulkLoad(
   state: CollaborationState,
@@ -179,9 +197,23 @@ export function bulkLoad(
   workspace: WorkspaceId,
   document: DocumentId,
   title: string,
+  author: UserId,
   elements: readonly NewElement[],
 ): CollaborationState {
   throw new NotImplemented('load a document');
+}
+
+/** The document's revision: how many operations changed it. Throws 'unknown-tenant' or 'unknown-document'. */
+export function selectRevision(state: CollaborationState, tenant: TenantId, document: DocumentId): number {
+  throw new NotImplemented('read a revision');
+}
+
+/**
+ * The workspace's latest `limit` changes, newest first (fewer when it has
+ * fewer). Throws 'unknown-tenant' or 'unknown-workspace'.
+ */
+export function selectActivity(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, limit: number): Activity[] {
+  throw new NotImplemented('read the activity feed');
 }
 
 /** The workspace's documents, in the order they were added. Throws 'unknown-tenant' or 'unknown-workspace'. */
@@ -279,8 +311,10 @@ export class OperationalTransform {
    * Applies every edit of `operation` in order, or none: the first refused
    * edit throws a `CollabError` and the state stays as it was. The operation's
    * tenant must hold its document and its user ('unknown-tenant',
-   * 'unknown-document', 'unknown-user'). An operation with no edits changes
-   * nothing.
+   * 'unknown-document', 'unknown-user'). An applied operation adds one to
+   * the document's revision and appends a change to its workspace's activity
+   * (document, user, new revision, number of edits). An operation with no
+   * edits changes nothing, revision and activity included.
    *
    * - `insert`: a new element at `index` of its parent's list (`null`: the
    *   root list); `index` may equal the list's length. 'duplicate-element',

@@ -47,6 +47,18 @@ export interface Document {
   tenantId: TenantId;
   workspaceId: WorkspaceId;
   title: string;
+  /** How many operations changed it: bulkLoad counts one per element. */
+  revision: number;
+}
+
+/** One change in a workspace's activity feed. */
+export interface Activity {
+  documentId: DocumentId;
+  userId: UserId;
+  /** The document's revision after the change. */
+  revision: number;
+  /** How many edits the change made. */
+  edits: number;
 }
 
 export interface DocumentElement {
@@ -73,6 +85,8 @@ export interface CollaborationState {
   /** Per document, each parent's child list, tombstones included. */
   elementChildren: Record<DocumentId, Record<ElementId, ElementId[]>>;
   userWorkspaces: Record<UserId, WorkspaceId[]>;
+  /** Per workspace, its changes, oldest first. */
+  activity: Record<WorkspaceId, Activity[]>;
 }
 
 export type CollabErrorCode =
@@ -131,6 +145,7 @@ export function createCollaborationState(): CollaborationState {
     documentElements: {} as Record<DocumentId, ElementId[]>,
     elementChildren: {} as Record<DocumentId, Record<ElementId, ElementId[]>>,
     userWorkspaces: {} as Record<UserId, WorkspaceId[]>,
+    activity: {} as Record<WorkspaceId, Activity[]>,
   };
 }
 
@@ -183,16 +198,19 @@ export function addWorkspace(state: CollaborationState, tenant: TenantId, worksp
     ...state,
     workspaces: withKey(state.workspaces, workspace, { id: workspace, tenantId: tenant, name }),
     workspaceDocuments: withKey(state.workspaceDocuments, workspace, []),
+    activity: withKey(state.activity, workspace, []),
   };
 }
 
 export function addDocument(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, document: DocumentId, title: string): CollaborationState {
-  return bulkLoad(state, tenant, workspace, document, title, []);
+  return load(state, tenant, workspace, document, title, null, []);
 }
 
 /**
  * A new document with its elements, each appended to its parent's list in
- * order; a parent comes earlier in the list. All or nothing.
+ * order; a parent comes earlier in the list. As if `author` had inserted
+ * them one operation each: revisions 1, 2, ... in the activity feed. All or
+ * nothing.
  */
 export function bulkLoad(
   state: CollaborationState,
@@ -200,6 +218,20 @@ export function bulkLoad(
   workspace: WorkspaceId,
   document: DocumentId,
   title: string,
+  author: UserId,
+  elements: readonly NewElement[],
+): CollaborationState {
+  userOf(state, tenant, author);
+  return load(state, tenant, workspace, document, title, author, elements);
+}
+
+function load(
+  state: CollaborationState,
+  tenant: TenantId,
+  workspace: WorkspaceId,
+  document: DocumentId,
+  title: string,
+  author: UserId | null,
   elements: readonly NewElement[],
 ): CollaborationState {
   workspaceOf(state, tenant, workspace);
@@ -219,9 +251,12 @@ export function bulkLoad(
     }
     table[id] = { id, documentId: document, parentId, text, attributes: {}, deleted: false };
   }
+  const feed = own(state.activity, workspace) ?? NONE;
+  const added = author === null ? NONE : elements.map((_, i): Activity => ({ documentId: document, userId: author, revision: i + 1, edits: 1 }));
   return {
     ...state,
-    documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title }),
+    documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title, revision: elements.length }),
+    activity: added.length === 0 ? state.activity : withKey(state.activity, workspace, [...feed, ...added]),
     elements: withKey(state.elements, document, table),
     workspaceDocuments: withKey(state.workspaceDocuments, workspace, [...(own(state.workspaceDocuments, workspace) ?? NONE), document]),
     documentElements: withKey(state.documentElements, document, roots),
@@ -276,6 +311,20 @@ export function selectDocumentElements(state: CollaborationState, tenant: Tenant
   const elements = own(state.elements, document) ?? ({} as Record<ElementId, DocumentElement>);
   const children = own(state.elementChildren, document) ?? ({} as Record<ElementId, ElementId[]>);
   return walkVisible(elements, children, own(state.documentElements, document) ?? NONE);
+}
+
+/** The document's revision: how many operations changed it. */
+export function selectRevision(state: CollaborationState, tenant: TenantId, document: DocumentId): number {
+  return documentOf(state, tenant, document).revision;
+}
+
+/** The workspace's latest `limit` changes, newest first. */
+export function selectActivity(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, limit: number): Activity[] {
+  workspaceOf(state, tenant, workspace);
+  const feed = own(state.activity, workspace) ?? NONE;
+  const out: Activity[] = [];
+  for (let i = feed.length - 1; i >= 0 && out.length < limit; i--) out.push(feed[i] as Activity);
+  return out;
 }
 
 /** The element and its visible descendants in document order; empty when it is hidden. */
@@ -609,14 +658,18 @@ export class OperationalTransform {
    * throws a `CollabError` and the state stays as it was.
    */
   public applyOperation(state: CollaborationState, operation: Operation): CollaborationState {
-    documentOf(state, operation.tenantId, operation.documentId);
+    const row = documentOf(state, operation.tenantId, operation.documentId);
     userOf(state, operation.tenantId, operation.userId);
     if (operation.edits.length === 0) return state;
     const draft = draftOf(state, operation.documentId);
     for (const edit of operation.edits) applyEdit(draft, edit);
     const document = operation.documentId;
+    const revision = row.revision + 1;
+    const change: Activity = { documentId: document, userId: operation.userId, revision, edits: operation.edits.length };
     return {
       ...state,
+      documents: withKey(state.documents, document, { ...row, revision }),
+      activity: withKey(state.activity, row.workspaceId, [...(own(state.activity, row.workspaceId) ?? NONE), change]),
       elements: withKey(state.elements, document, draft.elements),
       documentElements: withKey(state.documentElements, document, draft.roots),
       elementChildren: withKey(state.elementChildren, document, draft.children),
