@@ -97,6 +97,9 @@ export function applyEdits(): void {
     ['set an attribute with an empty key', setAttr(2, '', 'v'), 'empty'],
     ['insert text at position 4 of "two"', typeText(2, 4, 'x'), 'out-of-range'],
     ['delete 4 units of "two"', erase(2, 0, 4), 'out-of-range'],
+    ['insert text at position -1', typeText(2, -1, 'x'), 'out-of-range'],
+    ['insert text at position 0.5', typeText(2, 0.5, 'x'), 'out-of-range'],
+    ['insert an element at index -1', insert(9, null, -1, 'x'), 'out-of-range'],
     ['edit the unknown element e77', remove(77), 'unknown-element'],
   ] as const) {
     refuses(() => ot().applyOperation(s, op([typeText(6, 0, 'ok '), edit])), `${what} (after a valid edit in the same operation)`, code);
@@ -313,6 +316,10 @@ export function compose(): void {
   ensureEq(text(applied(base, [total], 'apply(s, the composed keystrokes)'), 1), "> don't panic!", 'the composed keystrokes applied at once');
   ensureEq(total.edits.length, 1, `edits in the composition of 16 keystrokes: ${show(total.edits, 6)}`);
   ensureEq([total.tenantId, total.documentId, total.userId], [T, D, U], "the composition's [tenant, document, user]");
+  // A backspace at the very start of what was just typed still merges.
+  const typedThenCut = ot().composeOperations([op([typeText(1, 2, 'xy')]), op([erase(1, 2, 1)])]);
+  ensureEq(text(applied(base, [typedThenCut], 'apply(s, compose of typing "xy" at 2, then deleting position 2)'), 1), '> y', 'the composed edit applied');
+  ensureEq(typedThenCut.edits.length, 1, `edits in the composition of typing "xy" at 2, then deleting position 2: ${show(typedThenCut.edits, 6)}`);
   refuses(() => ot().composeOperations([]), 'compose no operation', 'empty');
   const other: Operation = { ...(keys[0] as Operation), documentId: L.documentId('elsewhere') };
   refuses(() => ot().composeOperations([(keys[0] as Operation), other]), 'compose operations on two documents', 'wrong-document');

@@ -59,7 +59,10 @@ export function activityAndBulkLoad(): void {
   const D6 = L.documentId('d6');
   s = ok(() => L.bulkLoad(s, T, W, D6, 'two', ARTHUR, [el(1, null, 'one'), el(2, 1, 'two')]), 'bulkLoad of two elements');
   ensureEq(feed(s, W, 2), [[D6, ARTHUR, 2, 1], [D6, ARTHUR, 1, 1]], 'activity after bulk-loading two elements as arthur: one insert each, revisions 1 and 2');
-  ensureEq(L.selectDocuments(s, T, W), [D, D2, D5, D6], 'documents in the order they were added');
+  const D7 = L.documentId('d7');
+  s = ok(() => L.bulkLoad(s, T, W, D7, 'one', U, [el(1, null, 'alone')]), 'bulkLoad of one element');
+  ensureEq(feed(s, W, 1), [[D7, U, 1, 1]], 'activity after bulk-loading one element');
+  ensureEq(L.selectDocuments(s, T, W), [D, D2, D5, D6, D7], 'documents in the order they were added');
   s = applied(s, [on(D6, U, [typeText(2, 0, 'x')])], 'apply to the bulk-loaded d6');
   ensureEq(L.selectRevision(s, T, D6), 3, "d6's revision: two loaded elements, then one change");
 }

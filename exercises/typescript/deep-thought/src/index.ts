@@ -318,7 +318,8 @@ export class OperationalTransform {
    *
    * - `insert`: a new element at `index` of its parent's list (`null`: the
    *   root list); `index` may equal the list's length. 'duplicate-element',
-   *   'unknown-element' (the parent), 'out-of-range'.
+   *   'unknown-element' (the parent), 'out-of-range'. Indexes and positions
+   *   are whole numbers from 0: anything else is 'out-of-range' too.
    * - `delete`: a tombstone. The element keeps its place in its list (indexes
    *   count tombstones), hides with its subtree, can be deleted again and still
    *   takes every other edit.
