@@ -1,12 +1,15 @@
 // Hidden checks for the Deep Thought level, "Architecting the Ultimate State
-// Machine" (TypeScript track), steps 1-3 so far. The grader bundles them with
+// Machine" (TypeScript track), steps 1-3 and 7-9 so far. The grader bundles them with
 // checks/typescript/harness.ts and the learner's code, which they reach only
 // through ./learner. Check ids are the Rust level's where the behaviour is
 // the same (CONTRACT.md maps them, and lists what is still to build).
 
 import { check, type Test } from '../harness';
 import * as arch from './arch';
+import * as cache from './cache';
+import * as monitor from './monitor';
 import * as ot from './ot';
+import * as production from './production';
 import * as queries from './queries';
 
 export const tests: Test[] = [
@@ -24,4 +27,26 @@ export const tests: Test[] = [
   check('ot.transform-moves', ot.transformMoves),
   check('ot.transform-text-boundaries', ot.transformTextBoundaries),
   check('ot.compose', ot.compose),
+  // Performance Engineering: the state cache
+  check('cache.dependency-invalidation', cache.dependencyInvalidation),
+  check('cache.warm', cache.warm),
+  check('cache.compress', cache.compress),
+  check('cache.compress-round-trip', cache.compressRoundTrip),
+  check('cache.invalidation-edges', cache.invalidationEdges),
+  check('cache.hidden-subtree-root', cache.hiddenSubtreeRoot),
+  check('cache.warm-and-compress-policies', cache.warmAndCompressPolicies),
+  // Production Ready: malicious inputs and the monitor
+  check('prod.malicious-positions', production.maliciousPositions),
+  check('prod.malicious-unknown-ids', production.maliciousUnknownIds),
+  check('prod.malicious-move-into-descendant', production.maliciousMoveIntoDescendant),
+  check('prod.malicious-oversized', production.maliciousOversized),
+  check('prod.malicious-other-tenant', production.maliciousOtherTenant),
+  check('prod.malicious-garbage', production.maliciousGarbage),
+  check('prod.malicious-limits', production.maliciousLimits),
+  check('monitor.regression', monitor.regression),
+  check('monitor.state-size', monitor.stateSize),
+  check('monitor.state-size-shapes', monitor.stateSizeShapes),
+  check('monitor.interactions', monitor.interactions),
+  check('monitor.windows', monitor.windows),
+  check('monitor.median', monitor.median),
 ];

@@ -329,4 +329,8 @@ declare const aWorkspaceRow: L.Workspace;
   type Updates = Expect<HasAny<[typeof L.createCollaborationState, typeof L.addTenant, typeof L.addUser, typeof L.addWorkspace, typeof L.addDocument, typeof L.bulkLoad]>>;
   type Selects = Expect<HasAny<[typeof L.selectDocuments, typeof L.selectElement, typeof L.selectChildren, typeof L.selectDocumentElements, typeof L.selectSubtree, typeof L.selectRevision, typeof L.selectActivity]>>;
   type Engine = Expect<HasAny<[L.OperationalTransform['transform'], L.OperationalTransform['applyOperation'], L.OperationalTransform['composeOperations']]>>;
+  // A Promise's own `then` takes `reason: any` (lib.es5.d.ts): warmCache is checked without it.
+  type Cache = Expect<HasAny<[ConstructorParameters<typeof L.StateCache>, L.StateCache['get'], L.StateCache['invalidateCache'], Parameters<L.StateCache['warmCache']>, Awaited<ReturnType<L.StateCache['warmCache']>>, L.StateCache['compressCache'], L.StateCache['stats'], L.CacheQuery, L.QueryResult, L.EntityRef, L.CacheStats]>>;
+  type Monitor = Expect<HasAny<[ConstructorParameters<typeof L.PerformanceMonitor>, L.PerformanceMonitor['measureSelector'], L.PerformanceMonitor['regressions'], L.PerformanceMonitor['analyzeStateSize'], L.PerformanceMonitor['trackUserInteraction'], L.PerformanceMonitor['interaction'], L.Regression, L.StateAnalysis, L.InteractionStats]>>;
+  type Limits = Expect<HasAny<[typeof L.MAX_EDITS, typeof L.MAX_PAYLOAD, typeof L.REGRESSION_WINDOW, typeof L.REGRESSION_FACTOR]>>;
 }

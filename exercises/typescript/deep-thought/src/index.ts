@@ -130,7 +130,8 @@ export type CollabErrorCode =
   | 'cycle'
   | 'wrong-place'
   | 'empty'
-  | 'wrong-document';
+  | 'wrong-document'
+  | 'too-large';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -276,6 +277,18 @@ export interface Operation {
   edits: readonly Edit[];
 }
 
+// Step 9 (hardening): operations come from the network, so their sizes are
+// bounded. applyOperation refuses an operation of more than MAX_EDITS edits,
+// or an edit carrying more than MAX_PAYLOAD code units (an insert's or
+// insertText's text, a setAttribute's key and value together), with
+// 'too-large', before it looks at any edit. Exactly the limit is fine.
+
+/** The most edits one operation may hold. */
+export const MAX_EDITS = 10_000;
+
+/** The longest text, or attribute key and value together, one edit may carry, in UTF-16 code units. */
+export const MAX_PAYLOAD = 64 * 1024;
+
 // ---------------------------------------------------------------------------
 // Step 3: transform and compose
 // ---------------------------------------------------------------------------
@@ -349,3 +362,7 @@ export class OperationalTransform {
     throw new NotImplemented('compose operations');
   }
 }
+
+// Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.
+export * from './cache';
+export * from './monitor';

@@ -104,7 +104,8 @@ export type CollabErrorCode =
   | 'cycle'
   | 'wrong-place'
   | 'empty'
-  | 'wrong-document';
+  | 'wrong-document'
+  | 'too-large';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -478,6 +479,21 @@ function applyEdit(draft: Draft, edit: Edit): void {
   }
 }
 
+/** The most edits one operation may hold. */
+export const MAX_EDITS = 10_000;
+
+/** The longest text, or attribute key and value together, one edit may carry, in UTF-16 code units. */
+export const MAX_PAYLOAD = 64 * 1024;
+
+/** Sizes first: an oversized operation is refused before any edit is looked at. */
+function checkLimits(operation: Operation): void {
+  if (operation.edits.length > MAX_EDITS) throw new CollabError('too-large', operation.documentId);
+  for (const edit of operation.edits) {
+    const size = edit.kind === 'insert' || edit.kind === 'insertText' ? edit.text.length : edit.kind === 'setAttribute' ? edit.key.length + (edit.value?.length ?? 0) : 0;
+    if (size > MAX_PAYLOAD) throw new CollabError('too-large', edit.id);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Step 3: transform and compose
 // ---------------------------------------------------------------------------
@@ -660,6 +676,7 @@ export class OperationalTransform {
   public applyOperation(state: CollaborationState, operation: Operation): CollaborationState {
     const row = documentOf(state, operation.tenantId, operation.documentId);
     userOf(state, operation.tenantId, operation.userId);
+    checkLimits(operation);
     if (operation.edits.length === 0) return state;
     const draft = draftOf(state, operation.documentId);
     for (const edit of operation.edits) applyEdit(draft, edit);
@@ -691,3 +708,7 @@ export class OperationalTransform {
     return { ...first, edits };
   }
 }
+
+// Steps 7 and 8 live in their own modules.
+export * from './cache';
+export * from './monitor';

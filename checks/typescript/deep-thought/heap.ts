@@ -1,0 +1,25 @@
+// Live heap bytes, after a full garbage collection: the twin of the Rust
+// checks' live_bytes (a counting allocator). Differences of a few hundred
+// kilobytes or more are what the checks compare; V8's own noise is far less.
+
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+
+let collect: (() => void) | undefined;
+
+function gc(): void {
+  if (!collect) {
+    // The harness runs without --expose-gc: switch it on, then fetch the
+    // function from a fresh context, where the flag now applies.
+    v8.setFlagsFromString('--expose-gc');
+    collect = vm.runInNewContext('gc') as () => void;
+  }
+  collect();
+}
+
+/** Bytes in use on the heap once everything unreachable is collected. */
+export function liveBytes(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
