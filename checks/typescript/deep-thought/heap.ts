@@ -17,9 +17,18 @@ function gc(): void {
   collect();
 }
 
-/** Bytes in use on the heap once everything unreachable is collected. */
+/**
+ * Bytes in use on the heap once everything unreachable is collected. Pages
+ * are swept lazily after a collection, so one reading can still count
+ * garbage: collect until two readings agree.
+ */
 export function liveBytes(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
+  let last = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 12; i++) {
+    gc();
+    const now = process.memoryUsage().heapUsed;
+    if (Math.abs(now - last) < 16 * 1024) return now;
+    last = now;
+  }
+  return last;
 }

@@ -153,9 +153,9 @@ export function stateSize(): void {
     'analyzeStateSize of two tenants (3 documents, 8 elements, one of them deleted, 8 activity entries): [tenants, users, workspaces, documents, elements, activities, relationships]',
   );
   const base = world();
-  const big = Array.from({ length: 30_000 }, (_, k): L.NewElement => ({ id: e(k + 1), parentId: k < 10 ? null : e(1 + (k % 10)), text: `item ${k}` }));
-  // Not frozen: freezing 30,000 rows would cost more than the check.
-  withinFour('a store of 30,000 elements, loaded with bulkLoad', () => L.bulkLoad(base, T, W, L.documentId('big'), 'Big', U, big));
+  const big = Array.from({ length: 15_000 }, (_, k): L.NewElement => ({ id: e(k + 1), parentId: k < 10 ? null : e(1 + (k % 10)), text: `item ${k}` }));
+  // Not frozen: freezing 15,000 rows would cost more than the check.
+  withinFour('a store of 15,000 elements, loaded with bulkLoad', () => L.bulkLoad(base, T, W, L.documentId('big'), 'Big', U, big));
 }
 
 /**
@@ -186,19 +186,22 @@ const loaded = (texts: readonly string[]): State => L.bulkLoad(world(), T, W, L.
 // monitor.state-size holds little of each, so leaving one out stays within
 // 4x there. Here each makes up most of a state.
 export function stateSizeShapes(): void {
-  withinFour('1,000 elements of 4,200 characters each (mostly text)', () => loaded(Array.from({ length: 1000 }, (_, k) => flat(`lorem ${k} `.repeat(600).slice(0, 4200)))));
-  withinFour('1,000 elements of 2,000 characters outside Latin-1 each (mostly two-byte text)', () => loaded(Array.from({ length: 1000 }, (_, k) => flat(`ħ${k}`.padEnd(2000, 'ŵ')))));
-  withinFour('100 elements with ten 4,000-character attributes each (mostly attributes)', () => {
-    const s = loaded(Array.from({ length: 100 }, () => 'a'));
+  withinFour('500 elements of 4,200 characters each (mostly text)', () => loaded(Array.from({ length: 500 }, (_, k) => flat(`lorem ${k} `.repeat(600).slice(0, 4200)))));
+  withinFour('500 elements of 2,000 characters outside Latin-1 each (mostly two-byte text)', () => loaded(Array.from({ length: 500 }, (_, k) => flat(`ħ${k}`.padEnd(2000, 'ŵ')))));
+  withinFour('50 elements with ten 4,000-character attributes each (mostly attributes)', () => {
+    const s = loaded(Array.from({ length: 50 }, () => 'a'));
     const edits: Edit[] = [];
-    for (let k = 1; k <= 100; k++) for (let j = 0; j < 10; j++) edits.push({ kind: 'setAttribute', id: e(k), key: `key${j}`, value: flat(`${k}:${j}:`.padEnd(4000, 'v')) });
+    for (let k = 1; k <= 50; k++) for (let j = 0; j < 10; j++) edits.push({ kind: 'setAttribute', id: e(k), key: `key${j}`, value: flat(`${k}:${j}:`.padEnd(4000, 'v')) });
     return ot().applyOperation(s, { ...op(edits), documentId: L.documentId('shape') });
   });
-  withinFour('one element changed by 3,000 operations (mostly the activity log)', () => {
-    let s = loaded(['a']);
-    const shape = L.documentId('shape');
+  withinFour('16 workspaces, each with one element changed by 600 operations (mostly the activity log)', () => {
+    let s = world();
     const engine = ot();
-    for (let i = 0; i < 3000; i++) s = engine.applyOperation(s, { ...op([{ kind: 'setAttribute', id: e(1), key: 'k', value: i % 2 === 0 ? 'on' : 'off' }]), documentId: shape });
+    for (let w = 0; w < 16; w++) {
+      const [workspace, documentId] = [L.workspaceId(`log-${w}`), L.documentId(`log-${w}`)];
+      s = L.bulkLoad(L.addWorkspace(s, T, workspace, 'Log'), T, workspace, documentId, 'Log', U, [{ id: e(1), parentId: null, text: 'a' }]);
+      for (let i = 0; i < 600; i++) s = engine.applyOperation(s, { ...op([{ kind: 'setAttribute', id: e(1), key: 'k', value: i % 2 === 0 ? 'on' : 'off' }]), documentId });
+    }
     return s;
   });
 }
