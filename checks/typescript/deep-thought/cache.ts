@@ -204,16 +204,16 @@ export function compress(): void {
 }
 
 // Catches: a packed form that does not read back exactly: ids that share a
-// long prefix or none, ids outside Latin-1 and astral ones, lengths at
-// variable-length boundaries (63/64, 127/128, 4,095/4,096), revisions that
-// jump.
+// long prefix or none, numbered ids going down, with leading zeros or 16
+// digits, ids outside Latin-1 and astral ones, lengths at variable-length
+// boundaries (63/64, 127/128, 4,095/4,096), revisions that jump.
 export function compressRoundTrip(): void {
   let s = cacheStore();
   const id = (raw: string): L.NewElement => ({ id: L.elementId(raw), parentId: null, text: 'edge' });
   const layouts: [L.DocumentId, string[]][] = [
     [L.documentId('d-128'), Array.from({ length: 128 }, (_, k) => `e${(k + 1) * 64}`)],
     [L.documentId('d-127'), Array.from({ length: 127 }, (_, k) => `e${k + 1}`)],
-    [L.documentId('d-swing'), ['e128', 'e127', 'e16384', 'x', 'e', 'e1e', 'é', '🐬', '🐬🐬', 'ñandú', 'e'.repeat(64), 'e'.repeat(63) + 'f', 'a'.repeat(4096), 'a'.repeat(4095), '\u0000', '\u007f\u0080']],
+    [L.documentId('d-swing'), ['e128', 'e127', 'e16384', 'x', 'e', 'e1e', 'é', '🐬', '🐬🐬', 'ñandú', 'e'.repeat(64), 'e'.repeat(63) + 'f', 'a'.repeat(4096), 'a'.repeat(4095), '\u0000', '\u007f\u0080', 'e007', 'e7', 'e00', 'x999999999999999', 'x1', '0', '1', 'e1234567890123456', 'e1234567890123455']],
   ];
   for (const [doc, ids] of layouts) s = ok(() => L.bulkLoad(s, T, W, doc, doc, U, ids.map(id)), `bulkLoad ${doc}`);
   s = on(s, T, D, U, [typeText(1, 0, 'x ')]);

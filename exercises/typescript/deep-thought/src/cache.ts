@@ -92,7 +92,8 @@ export class StateCache {
    * Packs every cached result not read since the previous call (a result
    * cached since then counts as read) into a smaller form, and returns how
    * many it packed. A packed result reads back exactly, as a hit. Results of
-   * thousands of ids must take well under 60% of the memory they took.
+   * thousands of ids (or activity entries) must take well under 60% of the
+   * memory they took, ArrayBuffers included.
    */
   public compressCache(): number {
     throw new NotImplemented('compress the cache');

@@ -240,46 +240,91 @@ class Reader {
   }
 }
 
-/** Ids front-coded: how much of the previous id it shares, then the rest. */
+/** An id ending in a number (no leading zero, safe to add to): its head and that number. */
+const NUMBERED = /^([^]*?)(0|[1-9][0-9]{0,14})$/;
+
+class IdCoder {
+  prev = '';
+  head: string | undefined = undefined;
+  num = 0;
+  /** Remembers `id` as the previous one. */
+  saw(id: string): void {
+    const m = NUMBERED.exec(id);
+    this.prev = id;
+    this.head = m?.[1];
+    this.num = Number(m?.[2] ?? 0);
+  }
+}
+
+/**
+ * Ids against the one before: the same head with a number a small step
+ * away (`e1041` after `e1040`) costs one character; any other id is
+ * front-coded (how much of the previous id it shares, then the rest). The
+ * first number says which: even for a step (zig-zag), odd for front coding.
+ */
 function packIds(ids: readonly string[], out: string[]): void {
   putNumber(out, ids.length);
-  let prev = '';
+  const c = new IdCoder();
   for (const id of ids) {
-    let same = 0;
-    while (same < prev.length && same < id.length && prev.charCodeAt(same) === id.charCodeAt(same)) same++;
-    putNumber(out, same);
-    putNumber(out, id.length - same);
-    out.push(id.slice(same));
-    prev = id;
+    const m = NUMBERED.exec(id);
+    if (m && c.head !== undefined && m[1] === c.head) {
+      const step = Number(m[2]) - c.num;
+      putNumber(out, 2 * (step >= 0 ? 2 * step : -2 * step - 1));
+    } else {
+      let same = 0;
+      while (same < c.prev.length && same < id.length && c.prev.charCodeAt(same) === id.charCodeAt(same)) same++;
+      putNumber(out, 2 * same + 1);
+      putNumber(out, id.length - same);
+      out.push(id.slice(same));
+    }
+    c.saw(id);
   }
 }
 
 function unpackIds(r: Reader): string[] {
   const ids: string[] = [];
-  let prev = '';
+  const c = new IdCoder();
   for (let n = r.number(); n > 0; n--) {
-    const same = r.number();
-    prev = prev.slice(0, same) + r.text(r.number());
-    ids.push(prev);
+    const tag = r.number();
+    let id: string;
+    if (tag % 2 === 0) {
+      const zig = tag / 2;
+      id = `${c.head ?? ''}${c.num + (zig % 2 === 0 ? zig / 2 : -(zig + 1) / 2)}`;
+    } else {
+      id = c.prev.slice(0, (tag - 1) / 2) + r.text(r.number());
+    }
+    ids.push(id);
+    c.saw(id);
   }
   return ids;
 }
 
-/** Activity as runs: entries of one document and user, revisions counting down by one, the same number of edits. */
+/** Activity as runs: entries of one document and user, the same number of edits, revisions one apart (down or up). */
 function packActivity(entries: readonly Activity[], out: string[]): void {
-  const runs: [Activity, number][] = [];
+  const runs: [Activity, number, number][] = [];
   for (const a of entries) {
     const last = runs[runs.length - 1];
-    const [head, count] = last ?? [a, 0];
-    if (last && head.documentId === a.documentId && head.userId === a.userId && head.edits === a.edits && head.revision - count === a.revision) last[1]++;
-    else runs.push([a, 1]);
+    const [head, count, dir] = last ?? [a, 0, -1];
+    const same = last && head.documentId === a.documentId && head.userId === a.userId && head.edits === a.edits;
+    if (same && count === 1 && Math.abs(a.revision - head.revision) === 1) {
+      last[1] = 2;
+      last[2] = a.revision - head.revision;
+    } else if (same && head.revision + dir * count === a.revision) {
+      last[1]++;
+    } else {
+      runs.push([a, 1, -1]);
+    }
   }
   packIds(runs.map(([a]) => a.documentId), out);
   packIds(runs.map(([a]) => a.userId), out);
-  for (const [a, count] of runs) {
-    putNumber(out, a.revision);
+  let revision = 0;
+  for (const [a, count, dir] of runs) {
+    // Revisions as steps from the previous run's: small either way.
+    const step = a.revision - revision;
+    putNumber(out, step >= 0 ? 2 * step : -2 * step - 1);
     putNumber(out, a.edits);
-    putNumber(out, count);
+    putNumber(out, 2 * count + (dir > 0 ? 1 : 0));
+    revision = a.revision;
   }
 }
 
@@ -287,11 +332,16 @@ function unpackActivity(r: Reader): Activity[] {
   const docs = unpackIds(r) as DocumentId[];
   const users = unpackIds(r) as UserId[];
   const entries: Activity[] = [];
+  let last = 0;
   docs.forEach((documentId, i) => {
     const userId = users[i] as UserId;
-    const revision = r.number();
+    const zig = r.number();
+    const revision = last + (zig % 2 === 0 ? zig / 2 : -(zig + 1) / 2);
+    last = revision;
     const edits = r.number();
-    for (let k = 0, n = r.number(); k < n; k++) entries.push({ documentId, userId, revision: revision - k, edits });
+    const run = r.number();
+    const dir = run % 2 === 1 ? 1 : -1;
+    for (let k = 0; k < run >> 1; k++) entries.push({ documentId, userId, revision: revision + dir * k, edits });
   });
   return entries;
 }
