@@ -4,7 +4,7 @@
 
 import { ensure, ensureEq, show } from '../harness';
 import { liveBytes } from './heap';
-import { D, T, U, W, applied, e, insert, move, ok, op, remove, typeText, world, type Edit, type State } from './data';
+import { D, T, U, W, applied, e, insert, move, ok, op, refuses, remove, typeText, world, type Edit, type State } from './data';
 import * as L from './learner';
 
 const D2 = L.documentId('menu');
@@ -304,7 +304,7 @@ export function hiddenSubtreeRoot(): void {
 }
 
 // Catches: a warmCache that resolves to the wrong count, warms queries asked
-// once or another workspace's, and a compressCache that packs results read
+// once or another workspace's, stops at a query that fails, and a compressCache that packs results read
 // since the previous call (or reports a wrong count).
 export async function warmAndCompressPolicies(): Promise<void> {
   const s = edgeStore();
@@ -315,6 +315,8 @@ export async function warmAndCompressPolicies(): Promise<void> {
   const elsewhere = feed(T, EDGE_W2, 4);
   let { cache } = cacheOver(s);
   for (const q of [twice, twice, thrice, thrice, thrice, once, cached, cached, elsewhere, elsewhere]) get(cache, s, q);
+  const missing = subtree(T, D, 99);
+  for (let i = 0; i < 2; i++) refuses(() => cache.get(missing), `get(${show(missing)}), an element earth does not have`, 'unknown-element');
   cache.invalidateCache([
     { kind: 'workspace', tenantId: T, workspaceId: W },
     { kind: 'workspace', tenantId: T, workspaceId: EDGE_W2 },
@@ -324,7 +326,7 @@ export async function warmAndCompressPolicies(): Promise<void> {
   ensureEq(
     warmed,
     2,
-    'warmCache(magrathea, planets) should load the 2 queries of planets asked at least twice and not cached now (a subtree and the activity; the element list of earth is cached already)',
+    'warmCache(magrathea, planets) should load the 2 queries of planets asked at least twice and not cached now (a subtree and the activity; the element list of earth is cached already, and the subtree of e99 fails without stopping the others)',
   );
   const after = 'warmCache(magrathea, planets)';
   expect(cache, s, twice, true, after);

@@ -81,7 +81,8 @@ export class StateCache {
    * Loads again, from the current state, the workspace's queries asked at
    * least twice (uses counted by `get` since the cache was made, whatever was
    * invalidated since) that are not cached now, and resolves to how many it
-   * loaded. Rejects with a CollabError for an unknown tenant or workspace,
+   * loaded. A query that fails (a subtree of an element that does not exist)
+   * is skipped and does not stop the others. Rejects with a CollabError for an unknown tenant or workspace,
    * another tenant's included.
    */
   public warmCache(tenant: TenantId, workspace: WorkspaceId): Promise<number> {

@@ -165,7 +165,6 @@ export class StateCache {
           this.dropKey(key('doc', c.tenantId, c.documentId));
           this.dropKey(key('el', c.tenantId, c.documentId, c.elementId));
           this.dropKey(key('content', c.tenantId, c.workspaceId));
-          break;
       }
     }
   }

@@ -63,6 +63,13 @@ function stringBytes(s: string): number {
   return 2 * WORD + s.length * wide;
 }
 
+/** An object's own size: its header, a word per field, and its strings. */
+function rowBytes(row: object): number {
+  let bytes = OBJECT;
+  for (const value of Object.values(row)) bytes += WORD + (typeof value === 'string' ? stringBytes(value) : 0);
+  return bytes;
+}
+
 export class PerformanceMonitor {
   private readonly selectors = new Map<string, Timings>();
   private readonly interactions = new Map<string, InteractionStats>();
@@ -114,10 +121,9 @@ export class PerformanceMonitor {
       bytes += OBJECT + n * TABLE_ENTRY;
       return n;
     };
-    for (const row of Object.values(state.tenants)) bytes += OBJECT + 2 * WORD + stringBytes(row.id) + stringBytes(row.name);
-    for (const row of Object.values(state.users)) bytes += OBJECT + 3 * WORD + stringBytes(row.id) + stringBytes(row.name);
-    for (const row of Object.values(state.workspaces)) bytes += OBJECT + 3 * WORD + stringBytes(row.id) + stringBytes(row.name);
-    for (const row of Object.values(state.documents)) bytes += OBJECT + 5 * WORD + stringBytes(row.id) + stringBytes(row.title);
+    for (const table of [state.tenants, state.users, state.workspaces, state.documents]) {
+      for (const row of Object.values(table)) bytes += rowBytes(row);
+    }
     a.tenants = rows(state.tenants);
     a.users = rows(state.users);
     a.workspaces = rows(state.workspaces);
@@ -125,10 +131,9 @@ export class PerformanceMonitor {
     for (const table of Object.values(state.elements)) {
       a.elements += rows(table);
       for (const el of Object.values(table)) {
-        bytes += OBJECT + 6 * WORD + stringBytes(el.id) + stringBytes(el.text);
-        const keys = Object.entries(el.attributes);
-        bytes += OBJECT + keys.length * TABLE_ENTRY;
-        for (const [k, v] of keys) bytes += stringBytes(k) + stringBytes(v);
+        const attributes = Object.entries(el.attributes);
+        bytes += rowBytes(el) + OBJECT + attributes.length * TABLE_ENTRY;
+        for (const [k, v] of attributes) bytes += stringBytes(k) + stringBytes(v);
       }
     }
     // Child lists: a slot per child, and an array header per list.
@@ -139,7 +144,8 @@ export class PerformanceMonitor {
     for (const list of Object.values(state.workspaceDocuments)) bytes += OBJECT + list.length * WORD;
     for (const feed of Object.values(state.activity)) {
       a.activities += feed.length;
-      bytes += OBJECT + feed.length * (OBJECT + 5 * WORD);
+      bytes += OBJECT;
+      for (const entry of feed) bytes += WORD + rowBytes(entry);
     }
     a.relationships = a.elements + a.documents + a.workspaces;
     a.approxBytes = bytes;
