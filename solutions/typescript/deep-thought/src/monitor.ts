@@ -114,7 +114,6 @@ export class PerformanceMonitor {
 
   /** Counts entities per kind and estimates the state's heap size. */
   public analyzeStateSize(state: CollaborationState): StateAnalysis {
-    const a: StateAnalysis = { tenants: 0, users: 0, workspaces: 0, documents: 0, elements: 0, activities: 0, relationships: 0, approxBytes: 0 };
     let bytes = 0;
     const rows = (table: object): number => {
       const n = Object.keys(table).length;
@@ -124,12 +123,10 @@ export class PerformanceMonitor {
     for (const table of [state.tenants, state.users, state.workspaces, state.documents]) {
       for (const row of Object.values(table)) bytes += rowBytes(row);
     }
-    a.tenants = rows(state.tenants);
-    a.users = rows(state.users);
-    a.workspaces = rows(state.workspaces);
-    a.documents = rows(state.documents);
+    const [tenants, users, workspaces, documents] = [rows(state.tenants), rows(state.users), rows(state.workspaces), rows(state.documents)];
+    let elements = 0;
     for (const table of Object.values(state.elements)) {
-      a.elements += rows(table);
+      elements += rows(table);
       for (const el of Object.values(table)) {
         const attributes = Object.entries(el.attributes);
         bytes += rowBytes(el) + OBJECT + attributes.length * TABLE_ENTRY;
@@ -142,14 +139,14 @@ export class PerformanceMonitor {
       for (const list of Object.values(lists)) bytes += OBJECT + TABLE_ENTRY + list.length * WORD;
     }
     for (const list of Object.values(state.workspaceDocuments)) bytes += OBJECT + list.length * WORD;
+    let activities = 0;
     for (const feed of Object.values(state.activity)) {
-      a.activities += feed.length;
+      activities += feed.length;
       bytes += OBJECT;
       for (const entry of feed) bytes += WORD + rowBytes(entry);
     }
-    a.relationships = a.elements + a.documents + a.workspaces;
-    a.approxBytes = bytes;
-    return a;
+    const relationships = elements + documents + workspaces;
+    return { tenants, users, workspaces, documents, elements, activities, relationships, approxBytes: bytes };
   }
 
   /** Records one user interaction: an action and how long it took, in milliseconds. */
