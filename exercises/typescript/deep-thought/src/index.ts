@@ -349,3 +349,6 @@ export class OperationalTransform {
     throw new NotImplemented('compose operations');
   }
 }
+
+// Steps 4-5: the sequencer and its clients, in src/sync.ts.
+export * from './sync';

@@ -691,3 +691,6 @@ export class OperationalTransform {
     return { ...first, edits };
   }
 }
+
+// Steps 4-5 live in their own module.
+export * from './sync';
