@@ -118,7 +118,8 @@ class Sim {
           if (this.online[j]) this.send(j, { up: false, broadcast: b });
         });
       } else {
-        this.clients[client]?.receive(msg.broadcast);
+        const b = msg.broadcast;
+        must(() => this.clients[client]?.receive(b), () => `${this.at()}: client ${client}'s receive() of the broadcast of revision ${b.revision} (from ${b.clientId}, seq ${b.seq})\n  operation: ${show(b.operation.edits, 6)}`);
         this.pump(client);
       }
     }
@@ -135,7 +136,8 @@ class Sim {
     const client = this.clients[i] as L.CollaborationClient;
     this.online[i] = true;
     this.epoch[i] = (this.epoch[i] as number) + 1;
-    client.reconnect(deepFreeze(this.server.historySince(client.syncMetadata().revision)));
+    const missed = deepFreeze(this.server.historySince(client.syncMetadata().revision));
+    must(() => client.reconnect(missed), () => `${this.at()}: client ${i}'s reconnect() with the ${missed.length} broadcasts it missed`);
     this.pump(i);
   }
 
@@ -274,6 +276,11 @@ function queued(client: L.CollaborationClient): number {
   return client.syncMetadata().operationsQueue.length;
 }
 
+function meta(client: L.CollaborationClient): [number, boolean, number] {
+  const m = client.syncMetadata();
+  return [m.revision, m.online, m.operationsQueue.length];
+}
+
 // Catches: a client with more than one operation in flight, one that sends
 // while offline, sequence numbers that do not count from 1, a resend under a
 // new number, and edits made meanwhile that are not sent as one operation.
@@ -281,7 +288,7 @@ export function clientProtocol(): void {
   const base = oneRoot('42');
   const server = new L.CollaborationServer(base);
   const client = new L.CollaborationClient(L.clientId('c7'), base, 0);
-  ensureEq(client.syncMetadata(), { revision: 0, online: true, operationsQueue: [] }, "a new client's syncMetadata()");
+  ensureEq(meta(client), [0, true, 0], "a new client's syncMetadata(): [revision, online, operationsQueue.length]");
   ensure(client.nextSubmit() === undefined, "a new client's nextSubmit() should be undefined");
 
   must(() => client.edit(op([typeText(1, 2, '!')])), 'client.edit (type "!")');
@@ -306,10 +313,10 @@ export function clientProtocol(): void {
   client.disconnect();
   must(() => client.edit(op([typeText(1, 5, '.')])), 'client.edit while offline');
   ensure(client.nextSubmit() === undefined, 'nextSubmit() while offline should be undefined');
-  const meta = client.syncMetadata();
-  ensureEq([meta.revision, meta.online], [1, false], 'syncMetadata() offline: [revision, online]');
+  const offline = client.syncMetadata();
+  ensureEq([offline.revision, offline.online], [1, false], 'syncMetadata() offline: [revision, online]');
   ensureEq(
-    dump(applied(server.state(), meta.operationsQueue, "the client's operationsQueue, applied in turn on the server's state at its revision")),
+    dump(applied(server.state(), offline.operationsQueue, "the client's operationsQueue, applied in turn on the server's state at its revision")),
     dump(client.state()),
     "the server's state plus the client's operationsQueue, against the client's state",
   );
@@ -325,7 +332,7 @@ export function clientProtocol(): void {
     seq = s.seq;
     client.receive(deepFreeze(must(() => server.receive(s), 'server.receive(the next submit)')));
   }
-  ensureEq(client.syncMetadata(), { revision: server.revision(), online: true, operationsQueue: [] }, "syncMetadata() once every operation is acknowledged");
+  ensureEq(meta(client), [server.revision(), true, 0], "syncMetadata() once every operation is acknowledged: [revision, online, operationsQueue.length]");
   ensureEq(text(server.state(), 1), '[42!?.', "the server's text");
   ensureEq(text(client.state(), 1), '[42!?.', "the client's text");
 }

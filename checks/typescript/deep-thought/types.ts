@@ -322,6 +322,7 @@ declare const aWorkspaceRow: L.Workspace;
   type Ops = Expect<HasAny<[L.Edit, L.Operation, L.Place]>>;
   type Ids = Expect<HasAny<[L.TenantId, L.WorkspaceId, L.DocumentId, L.ElementId, L.UserId, L.ClientId]>>;
   type Constructors = Expect<HasAny<[typeof L.tenantId, typeof L.workspaceId, typeof L.documentId, typeof L.elementId, typeof L.userId, typeof L.clientId]>>;
+  type Sync = Expect<HasAny<[L.Submit, L.Broadcast, L.ConflictResolution, L.SyncMetadata]>>;
 }
 
 // check: types.no-any-in-api
@@ -329,4 +330,7 @@ declare const aWorkspaceRow: L.Workspace;
   type Updates = Expect<HasAny<[typeof L.createCollaborationState, typeof L.addTenant, typeof L.addUser, typeof L.addWorkspace, typeof L.addDocument, typeof L.bulkLoad]>>;
   type Selects = Expect<HasAny<[typeof L.selectDocuments, typeof L.selectElement, typeof L.selectChildren, typeof L.selectDocumentElements, typeof L.selectSubtree, typeof L.selectRevision, typeof L.selectActivity]>>;
   type Engine = Expect<HasAny<[L.OperationalTransform['transform'], L.OperationalTransform['applyOperation'], L.OperationalTransform['composeOperations']]>>;
+  type Server = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationServer>, L.CollaborationServer['revision'], L.CollaborationServer['state'], L.CollaborationServer['receive'], L.CollaborationServer['historySince'], L.CollaborationServer['conflictLog']]>>;
+  type Client = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationClient>, L.CollaborationClient['id'], L.CollaborationClient['state'], L.CollaborationClient['syncMetadata'], L.CollaborationClient['edit'], L.CollaborationClient['nextSubmit']]>>;
+  type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
 }
