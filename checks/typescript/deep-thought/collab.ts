@@ -346,6 +346,7 @@ export function serverSequencing(): void {
   const b1 = deepFreeze(must(() => server.receive(s1), 'server.receive(client c1, seq 1)'));
   const b2 = deepFreeze(must(() => server.receive(submit('c2', 1, 0, op([typeText(1, 2, 'y')]))), 'server.receive(client c2, seq 1, made on revision 0)'));
   ensureEq([b1.revision, b2.revision, server.revision()], [1, 2, 2], "[first broadcast's revision, second's, the server's revision]");
+  ensureEq([b1.clientId, b1.seq, b2.clientId, b2.seq], [L.clientId('c1'), 1, L.clientId('c2'), 1], 'the broadcasts: [clientId, seq] of the first, then of the second');
   ensureEq(text(server.state(), 1), 'xaby', "the server's text after both (the second transformed past the first)");
   ensureEq(b2.operation.edits, [typeText(1, 3, 'y')], "the second broadcast's edits: as applied, on revision 1");
   ensureEq(server.historySince(0), [b1, b2], 'historySince(0)');
@@ -353,22 +354,32 @@ export function serverSequencing(): void {
   ensureEq(server.historySince(2), [], 'historySince(2), the current revision');
   ensureEq(server.historySince(9), [], 'historySince(9), past the current revision');
 
-  // Client c1 resends seq 1 (its acknowledgement was lost).
-  try {
-    ensureEq(server.receive(s1), b1, 'a resend of (c1, seq 1), already sequenced, may be answered with its broadcast again');
-  } catch (err) {
-    if (!isCollabError(err)) throw err;
+  const s3 = submit('c1', 2, 2, op([typeText(1, 4, '!')]));
+  const b3 = deepFreeze(must(() => server.receive(s3), 'server.receive(client c1, seq 2, made on revision 2)'));
+  ensureEq([b3.revision, text(server.state(), 1)], [3, 'xaby!'], "[the third broadcast's revision, the server's text]");
+
+  // Client c1 resends seq 2, then seq 1 (their acknowledgements were lost).
+  for (const [again, answer, seq] of [
+    [s3, b3, 2],
+    [s1, b1, 1],
+  ] as const) {
+    try {
+      ensureEq(server.receive(again), answer, `a resend of (c1, seq ${seq}), already sequenced, may be answered with its broadcast again`);
+    } catch (err) {
+      if (!isCollabError(err)) throw err;
+    }
+    ensureEq([server.revision(), text(server.state(), 1)], [3, 'xaby!'], `the server's [revision, text] after a resend of (c1, seq ${seq}), which it already sequenced: not applied twice`);
   }
-  ensureEq([server.revision(), text(server.state(), 1)], [2, 'xaby'], "the server's [revision, text] after a resend of an operation it already sequenced: not applied twice");
 
   const logged = server.conflictLog.length;
-  mustRefuse(() => server.receive(submit('c3', 1, 5, op([typeText(1, 0, 'z')]))), 'server.receive of an operation based on revision 5, which the server (at 2) has not reached');
-  mustRefuse(() => server.receive(submit('c3', 2, 2, op([typeText(1, 99, 'z')]))), 'server.receive of an operation typing at position 99 of a 4-unit text');
-  ensureEq([server.revision(), text(server.state(), 1)], [2, 'xaby'], "the server's [revision, text] after two refusals");
+  mustRefuse(() => server.receive(submit('c3', 1, 5, op([typeText(1, 0, 'z')]))), 'server.receive of an operation based on revision 5, which the server (at 3) has not reached');
+  mustRefuse(() => server.receive(submit('c3', 2, -1, op([typeText(1, 0, 'z')]))), 'server.receive of an operation based on revision -1');
+  mustRefuse(() => server.receive(submit('c3', 3, 3, op([typeText(1, 99, 'z')]))), 'server.receive of an operation typing at position 99 of a 5-unit text');
+  ensureEq([server.revision(), text(server.state(), 1)], [3, 'xaby!'], "the server's [revision, text] after three refusals");
   const log = server.conflictLog.slice(logged);
   ensure(
-    log.length === 2 && log.every((x) => x.clientId === L.clientId('c3') && x.reason.trim() !== ''),
-    `both refused operations should be in the server's conflictLog, for client c3, with a reason: ${show(log, 3)}`,
+    log.length === 3 && log.every((x) => x.clientId === L.clientId('c3') && x.reason.trim() !== ''),
+    `the three refused operations should be in the server's conflictLog, for client c3, with a reason: ${show(log, 3)}`,
   );
 }
 
@@ -440,19 +451,24 @@ function mentions(o: Operation, needle: string): boolean {
 // blame the operation that won.
 export function conflictLog(): void {
   const base = applied(world(), [op([insert(1, null, 0, 'the quick brown fox'), insert(2, null, 1, 'two'), insert(3, null, 2, 'three'), insert(5, null, 3, 'five')])], 'build the base');
-  const sim = new Sim(base, 2, 0xb0b, 5, 'the conflict-log scenario (A offline, B online)');
-  const [a, b] = [0, 1];
+  const sim = new Sim(base, 4, 0xb0b, 5, 'the conflict-log scenario (A and C offline, B and D online)');
+  const [a, b, c, d] = [0, 1, 2, 3];
   const stateOf = (i: number): State => (sim.clients[i] as L.CollaborationClient).state();
   sim.disconnect(a);
+  sim.disconnect(c);
+  // Offline, C moves 3 to the end of the root list.
+  sim.edit(c, op([move(stateOf(c), 3, null, 3)]));
   // Offline, A types inside "quick", nests 2 in 3, and adds a word to 5.
   sim.edit(a, op([typeText(1, 6, 'LOST')]));
   sim.edit(a, op([move(stateOf(a), 2, 3, 0)]));
   sim.edit(a, op([typeText(5, 4, ' KEPT')]));
-  // Online, B deletes "quick brown " and nests 3 in 2.
+  // Online, B deletes "quick brown " and nests 3 in 2, while D sets an attribute of 1.
   sim.edit(b, op([erase(1, 4, 12)]));
+  sim.edit(d, op([setAttr(1, 'size', 'large')]));
   sim.edit(b, op([move(stateOf(b), 3, 2, 0)]));
   sim.settle();
   sim.reconnect(a);
+  sim.reconnect(c);
   sim.settle();
   sim.converged();
 
@@ -471,7 +487,16 @@ export function conflictLog(): void {
     log.some((x) => x.clientId === clientName(a) && x.reason.trim() !== '' && mentions(x.submitted, '"move"')),
     `A's move of 2 into 3 (while B moved 3 into 2) was not applied as made, but no conflictLog records it: ${show(log, 6)}`,
   );
-  ensure(!log.some((x) => x.clientId === clientName(b)), `B's operations were sequenced first and applied as made, yet a conflictLog records a conflict for B: ${show(log, 6)}`);
+  ensure(
+    log.some((x) => x.clientId === clientName(c) && x.reason.trim() !== '' && mentions(x.submitted, '"move"')),
+    `C's move of 3 (while B moved 3 into 2, sequenced first) was dropped, but no conflictLog records it with a reason: ${show(log, 6)}`,
+  );
+  for (const [who, name] of [
+    [b, 'B'],
+    [d, 'D'],
+  ] as const) {
+    ensure(!log.some((x) => x.clientId === clientName(who)), `${name}'s operations were applied as made, yet a conflictLog records a conflict for ${name}: ${show(log, 6)}`);
+  }
 }
 
 // Catches: two concurrent writes of one attribute settled silently: the

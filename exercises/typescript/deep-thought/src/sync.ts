@@ -38,9 +38,8 @@ export interface Broadcast {
 
 /** An operation that could not be applied as its author made it (the seed's conflictLog entry). */
 export interface ConflictResolution {
+  /** Whose edit it was. */
   clientId: ClientId;
-  /** The submit it belongs to; 0 for edits not yet sent. */
-  seq: number;
   /** Why, in words: how the conflict was resolved. */
   reason: string;
   /** The operation as its author made it (or as it stood before the rebase that lost part of it). */
@@ -67,8 +66,11 @@ export interface SyncMetadata {
  */
 export class CollaborationServer {
   /**
-   * Every operation the server refused, and every one it applied other than
-   * as made (part of it dropped or undone by the transform), with a reason.
+   * Every operation the server refused, with a reason. An edit that a
+   * transform drops or undoes (text typed into a range deleted meanwhile, an
+   * attribute or a move that lost a tie) is logged for its author, by the
+   * server or by the author's client: the checks read every log. An edit
+   * applied as made is never logged.
    */
   public readonly conflictLog: ConflictResolution[] = [];
 
@@ -91,9 +93,10 @@ export class CollaborationServer {
    * `baseRevision` (those came first and win ties), applies it and returns
    * the broadcast for every client, the author included. A resend (a `seq`
    * this client already had sequenced) is never applied twice: return its
-   * broadcast again, or throw. A base revision the server has not reached,
-   * or an operation that does not apply, throws a `CollabError` ('out-of-range'
-   * for the revision), changes nothing and goes in the conflict log.
+   * broadcast again, or throw. A base revision that is not a whole number
+   * from 0 to the server's revision, or an operation that does not apply,
+   * throws a `CollabError` ('out-of-range' for the revision), changes nothing
+   * and goes in the conflict log.
    */
   public receive(submit: Submit): Broadcast {
     throw new NotImplemented('sequence an operation');
@@ -111,7 +114,7 @@ export class CollaborationServer {
  * server has acknowledged the previous one (by broadcasting it).
  */
 export class CollaborationClient {
-  /** This client's edits that a rebase dropped or undid, with a reason. */
+  /** This client's edits that a rebase dropped or undid, with a reason (see the server's `conflictLog`). */
   public readonly conflictLog: ConflictResolution[] = [];
 
   /** A client joining at `revision` with the server's state at that revision. */

@@ -35,8 +35,6 @@ export interface Broadcast {
 /** An operation that could not be applied as its author made it. */
 export interface ConflictResolution {
   clientId: ClientId;
-  /** The submit it belongs to; 0 for edits still in the client's buffer. */
-  seq: number;
   /** Why, in words: the resolution applied. */
   reason: string;
   submitted: Operation;
@@ -88,14 +86,18 @@ function lossReason(edit: Edit): string {
   return 'moved an element that a concurrent move had already moved, or into one it had moved into this one; undone';
 }
 
-/** The central sequencer for one document: every operation it receives names that document. */
+/**
+ * The central sequencer for one document: every operation it receives names
+ * that document. What a transform drops from an operation is logged by the
+ * author's client, which makes the same transform when it rebases.
+ */
 export class CollaborationServer {
   // Made here, not at the top of the module: index.ts re-exports this module, so it runs before index.ts defines the class.
   private readonly engine = new OperationalTransform();
   private current: CollaborationState;
   private readonly history: Broadcast[] = [];
   private readonly lastSeq = new Map<ClientId, number>();
-  /** Every refused operation, and every one applied other than as made. */
+  /** Every refused operation, with the reason. */
   public readonly conflictLog: ConflictResolution[] = [];
 
   constructor(state: CollaborationState) {
@@ -127,18 +129,12 @@ export class CollaborationServer {
       throw this.refuse(submit, `base revision ${submit.baseRevision} is not one the server has reached`, new CollabError('out-of-range', submit.clientId));
     }
     let operation = submit.operation;
-    const lost: string[] = [];
-    for (const earlier of this.history.slice(submit.baseRevision)) {
-      operation = transformNoting(this.engine, earlier.operation, operation, (why) => lost.push(why))[1];
-    }
+    for (const earlier of this.history.slice(submit.baseRevision)) operation = this.engine.transform(earlier.operation, operation)[1];
     try {
       this.current = this.engine.applyOperation(this.current, operation);
     } catch (err) {
       if (err instanceof CollabError) throw this.refuse(submit, `refused: ${err.message}`, err);
       throw err;
-    }
-    if (lost.length > 0) {
-      this.conflictLog.push({ clientId: submit.clientId, seq: submit.seq, reason: [...new Set(lost)].join('; '), submitted: submit.operation, applied: operation });
     }
     this.lastSeq.set(submit.clientId, submit.seq);
     const broadcast: Broadcast = { revision: this.revision() + 1, clientId: submit.clientId, seq: submit.seq, operation };
@@ -147,7 +143,7 @@ export class CollaborationServer {
   }
 
   private refuse(submit: Submit, reason: string, err: CollabError): CollabError {
-    this.conflictLog.push({ clientId: submit.clientId, seq: submit.seq, reason, submitted: submit.operation, applied: { ...submit.operation, edits: [] } });
+    this.conflictLog.push({ clientId: submit.clientId, reason, submitted: submit.operation, applied: { ...submit.operation, edits: [] } });
     return err;
   }
 
@@ -164,10 +160,8 @@ export class CollaborationClient {
   private rev: number;
   private online = true;
   private nextSeq = 1;
-  /** Sent (or to be re-sent), not yet acknowledged. */
-  private inflight: { seq: number; operation: Operation } | undefined;
-  /** Whether `inflight` has gone out on the current connection. */
-  private sent = false;
+  /** Sent (or to be re-sent), not yet acknowledged; `sent`: gone out on the current connection. */
+  private inflight: { seq: number; operation: Operation; sent: boolean } | undefined;
   /** Edits made since, composed into one operation. */
   private buffer: Operation | undefined;
   /** This client's edits that a rebase dropped or undid, and why. */
@@ -210,13 +204,12 @@ export class CollaborationClient {
     if (!this.online) return undefined;
     if (this.inflight === undefined) {
       if (this.buffer === undefined) return undefined;
-      this.inflight = { seq: this.nextSeq, operation: this.buffer };
+      this.inflight = { seq: this.nextSeq, operation: this.buffer, sent: false };
       this.nextSeq += 1;
       this.buffer = undefined;
-      this.sent = false;
     }
-    if (this.sent) return undefined;
-    this.sent = true;
+    if (this.inflight.sent) return undefined;
+    this.inflight = { ...this.inflight, sent: true };
     return { clientId: this.id, seq: this.inflight.seq, baseRevision: this.rev, operation: this.inflight.operation };
   }
 
@@ -231,29 +224,28 @@ export class CollaborationClient {
     // The server's operation came first: rebase ours past it.
     let theirs = broadcast.operation;
     if (this.inflight) {
-      const [theirs2, ours2] = this.rebase(theirs, this.inflight.operation, this.inflight.seq);
-      this.inflight = { seq: this.inflight.seq, operation: ours2 };
+      const [theirs2, ours2] = this.rebase(theirs, this.inflight.operation);
+      this.inflight = { ...this.inflight, operation: ours2 };
       theirs = theirs2;
     }
     if (this.buffer) {
-      const [theirs2, ours2] = this.rebase(theirs, this.buffer, 0);
+      const [theirs2, ours2] = this.rebase(theirs, this.buffer);
       this.buffer = ours2;
       theirs = theirs2;
     }
     this.current = this.engine.applyOperation(this.current, theirs);
   }
 
-  private rebase(theirs: Operation, ours: Operation, seq: number): [Operation, Operation] {
+  private rebase(theirs: Operation, ours: Operation): [Operation, Operation] {
     const lost: string[] = [];
     const [theirs2, ours2] = transformNoting(this.engine, theirs, ours, (why) => lost.push(why));
-    if (lost.length > 0) this.conflictLog.push({ clientId: this.id, seq, reason: [...new Set(lost)].join('; '), submitted: ours, applied: ours2 });
+    if (lost.length > 0) this.conflictLog.push({ clientId: this.id, reason: [...new Set(lost)].join('; '), submitted: ours, applied: ours2 });
     return [theirs2, ours2];
   }
 
   /** The connection is gone: edits queue up locally from now on. */
   public disconnect(): void {
     this.online = false;
-    this.sent = false;
   }
 
   /**
@@ -262,7 +254,7 @@ export class CollaborationClient {
    */
   public reconnect(missed: readonly Broadcast[]): void {
     this.online = true;
-    this.sent = false;
+    if (this.inflight) this.inflight = { ...this.inflight, sent: false };
     for (const broadcast of missed) this.receive(broadcast);
   }
 }
