@@ -335,6 +335,17 @@ export function clientProtocol(): void {
   ensureEq(meta(client), [server.revision(), true, 0], "syncMetadata() once every operation is acknowledged: [revision, online, operationsQueue.length]");
   ensureEq(text(server.state(), 1), '[42!?.', "the server's text");
   ensureEq(text(client.state(), 1), '[42!?.', "the client's text");
+
+  // Offline again, with nothing in flight this time.
+  client.disconnect();
+  must(() => client.edit(op([typeText(1, 0, '>')])), 'client.edit while offline, nothing in flight');
+  ensure(client.nextSubmit() === undefined, 'nextSubmit() while offline, with nothing in flight, should be undefined');
+  client.reconnect(deepFreeze(server.historySince(client.syncMetadata().revision)));
+  const last = submitOf(client, 'nextSubmit() after reconnecting');
+  ensureEq([last.seq, last.baseRevision], [seq + 1, server.revision()], "the Submit of the edit made offline: [seq, baseRevision]");
+  client.receive(deepFreeze(must(() => server.receive(last), 'server.receive(the edit made offline)')));
+  ensureEq(meta(client), [server.revision(), true, 0], "syncMetadata() once that is acknowledged: [revision, online, operationsQueue.length]");
+  ensureEq(text(client.state(), 1), '>[42!?.', "the client's text");
 }
 
 // Catches: a server that applies a resend twice, accepts a base revision it
