@@ -6,6 +6,7 @@
 
 import { check, type Test } from '../harness';
 import * as arch from './arch';
+import * as collab from './collab';
 import * as cache from './cache';
 import * as monitor from './monitor';
 import * as ot from './ot';
@@ -27,6 +28,14 @@ export const tests: Test[] = [
   check('ot.transform-moves', ot.transformMoves),
   check('ot.transform-text-boundaries', ot.transformTextBoundaries),
   check('ot.compose', ot.compose),
+  // System Architecture: the sequencer, offline queues and partitions
+  check('collab.fifty-clients', collab.fiftyClients),
+  check('collab.client-protocol', collab.clientProtocol),
+  check('collab.server-sequencing', collab.serverSequencing),
+  check('collab.offline-rebase', collab.offlineRebase),
+  check('collab.partitions', collab.partitions),
+  check('collab.conflict-log', collab.conflictLog),
+  check('collab.attribute-conflict-logged', collab.attributeConflictLogged),
   // Performance Engineering: the state cache
   check('cache.dependency-invalidation', cache.dependencyInvalidation),
   check('cache.warm', cache.warm),

@@ -322,6 +322,7 @@ declare const aWorkspaceRow: L.Workspace;
   type Ops = Expect<HasAny<[L.Edit, L.Operation, L.Place]>>;
   type Ids = Expect<HasAny<[L.TenantId, L.WorkspaceId, L.DocumentId, L.ElementId, L.UserId, L.ClientId]>>;
   type Constructors = Expect<HasAny<[typeof L.tenantId, typeof L.workspaceId, typeof L.documentId, typeof L.elementId, typeof L.userId, typeof L.clientId]>>;
+  type Sync = Expect<HasAny<[L.Submit, L.Broadcast, L.ConflictResolution, L.SyncMetadata]>>;
 }
 
 // check: types.no-any-in-api
@@ -333,4 +334,7 @@ declare const aWorkspaceRow: L.Workspace;
   type Cache = Expect<HasAny<[ConstructorParameters<typeof L.StateCache>, L.StateCache['get'], L.StateCache['invalidateCache'], Parameters<L.StateCache['warmCache']>, Awaited<ReturnType<L.StateCache['warmCache']>>, L.StateCache['compressCache'], L.StateCache['stats'], L.CacheQuery, L.QueryResult, L.EntityRef, L.CacheStats]>>;
   type Monitor = Expect<HasAny<[ConstructorParameters<typeof L.PerformanceMonitor>, L.PerformanceMonitor['measureSelector'], L.PerformanceMonitor['regressions'], L.PerformanceMonitor['analyzeStateSize'], L.PerformanceMonitor['trackUserInteraction'], L.PerformanceMonitor['interaction'], L.Regression, L.StateAnalysis, L.InteractionStats]>>;
   type Limits = Expect<HasAny<[typeof L.MAX_EDITS, typeof L.MAX_PAYLOAD, typeof L.REGRESSION_WINDOW, typeof L.REGRESSION_FACTOR]>>;
+  type Server = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationServer>, L.CollaborationServer['revision'], L.CollaborationServer['state'], L.CollaborationServer['receive'], L.CollaborationServer['historySince'], L.CollaborationServer['conflictLog']]>>;
+  type Client = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationClient>, L.CollaborationClient['id'], L.CollaborationClient['state'], L.CollaborationClient['syncMetadata'], L.CollaborationClient['edit'], L.CollaborationClient['nextSubmit']]>>;
+  type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
 }

@@ -363,6 +363,8 @@ export class OperationalTransform {
   }
 }
 
+// Steps 4-5: the sequencer and its clients, in src/sync.ts.
+export * from './sync';
 // Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.
 export * from './cache';
 export * from './monitor';

@@ -709,6 +709,8 @@ export class OperationalTransform {
   }
 }
 
+// Steps 4-5 live in their own module.
+export * from './sync';
 // Steps 7 and 8 live in their own modules.
 export * from './cache';
 export * from './monitor';
