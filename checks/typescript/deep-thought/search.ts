@@ -65,6 +65,9 @@ export function searchWords(): void {
   s = to(s, D, ARTHUR, [erase(3, 2, 1)], 'delete the "w" of "towel" in e3');
   ensureEq(hits(s, 'towel'), [[D2, e(5)]], 'selectSearch("towel") after the text of e3 became "toel"');
   ensureEq(hits(s, 'toel'), [[D, e(3)]], 'selectSearch("toel"), the word e3 holds now');
+  s = to(s, D, ARTHUR, [typeText(3, 2, 'w')], 'type the "w" back: e3 holds "towel" again');
+  ensureEq(hits(s, 'towel'), [[D, e(3)], [D2, e(5)]], 'selectSearch("towel") after earth lost the word and got it back');
+  ensureEq([hits(s, ''), hits(s, ' - ')], [[], []], 'selectSearch of "" and " - ", which hold no word');
 
   // Only visible elements are found.
   s = to(s, D, U, [insert(20, 9, 1, 'towel under nine')], 'insert e20 under e9');

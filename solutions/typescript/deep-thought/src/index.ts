@@ -363,8 +363,8 @@ function visible(elements: Readonly<Record<ElementId, DocumentElement>>, element
  */
 export function selectSearch(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, word: string): SearchHit[] {
   workspaceOf(state, tenant, workspace);
-  const [key] = wordsOf(word);
-  if (key === undefined) return [];
+  // Not a word (empty, punctuation): '' is in no index.
+  const [key = ''] = wordsOf(word);
   const out: SearchHit[] = [];
   for (let at = own(state.workspaceWords, workspace)?.get(key) ?? null; at !== null; at = at.next) {
     const elements = own(state.elements, at.documentId) ?? ({} as Record<ElementId, DocumentElement>);

@@ -86,10 +86,9 @@ export function relist(index: WorkspaceWords, document: DocumentId, before: Docu
     if (after.has(word)) continue;
     out ??= new Map(index);
     // Rare (a document lost its last use of a word): rebuild that word's list.
-    let rebuilt: DocumentList | null = null;
     const kept: DocumentId[] = [];
     for (let at = out.get(word) ?? null; at !== null; at = at.next) if (at.documentId !== document) kept.push(at.documentId);
-    for (let i = kept.length - 1; i >= 0; i--) rebuilt = { documentId: kept[i] as DocumentId, next: rebuilt };
+    const rebuilt = kept.reduceRight<DocumentList | null>((next, documentId) => ({ documentId, next }), null);
     if (rebuilt === null) out.delete(word);
     else out.set(word, rebuilt);
   }
