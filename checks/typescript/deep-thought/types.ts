@@ -14,8 +14,8 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 
 /**
  * `true` (or `boolean`) when `any` appears in T: T itself, a function's
- * parameters or result, an array's elements, an object's properties, a few
- * levels deep.
+ * parameters or result, an array's elements, a Map's or a Set's keys and
+ * values, an object's properties, a few levels deep.
  */
 type HasAny<T, Depth extends unknown[] = []> =
   IsAny<T> extends true
@@ -26,6 +26,11 @@ type HasAny<T, Depth extends unknown[] = []> =
         ? HasAny<R, [...Depth, 0]> | HasAny<A[number], [...Depth, 0]>
         : T extends readonly (infer E)[]
           ? HasAny<E, [...Depth, 0]>
+          : // A Map or a Set holds `any` only through its keys or values (their own `forEach(..., thisArg?: any)` does not count).
+            T extends ReadonlyMap<infer K, infer V>
+            ? HasAny<K, [...Depth, 0]> | HasAny<V, [...Depth, 0]>
+            : T extends ReadonlySet<infer E>
+              ? HasAny<E, [...Depth, 0]>
           : T extends string | number | boolean | bigint | symbol | null | undefined
             ? false
             : T extends object
@@ -86,6 +91,8 @@ declare const aWorkspaceRow: L.Workspace;
   const place: L.Place = { path: [x], index: 0 };
   const rows: [L.Tenant | undefined, L.User | undefined, L.Workspace | undefined, L.Document | undefined] = [s.tenants[t], s.users[u], s.workspaces[w], s.documents[d]];
   void [c, pair, one, revision, change, docs, el?.text, el?.parentId, el?.deleted, el?.attributes, kids, order, sub, code, place, rows];
+  const found: L.SearchHit[] = L.selectSearch(s, t, w, 'fjords');
+  void found;
 }
 
 // check: types.tenant-is-not-a-document
@@ -329,6 +336,7 @@ declare const aWorkspaceRow: L.Workspace;
 {
   type Updates = Expect<HasAny<[typeof L.createCollaborationState, typeof L.addTenant, typeof L.addUser, typeof L.addWorkspace, typeof L.addDocument, typeof L.bulkLoad]>>;
   type Selects = Expect<HasAny<[typeof L.selectDocuments, typeof L.selectElement, typeof L.selectChildren, typeof L.selectDocumentElements, typeof L.selectSubtree, typeof L.selectRevision, typeof L.selectActivity]>>;
+  type Search = Expect<HasAny<[typeof L.selectSearch, L.SearchHit]>>;
   type Engine = Expect<HasAny<[L.OperationalTransform['transform'], L.OperationalTransform['applyOperation'], L.OperationalTransform['composeOperations']]>>;
   // A Promise's own `then` takes `reason: any` (lib.es5.d.ts): warmCache is checked without it.
   type Cache = Expect<HasAny<[ConstructorParameters<typeof L.StateCache>, L.StateCache['get'], L.StateCache['invalidateCache'], Parameters<L.StateCache['warmCache']>, Awaited<ReturnType<L.StateCache['warmCache']>>, L.StateCache['compressCache'], L.StateCache['stats'], L.CacheQuery, L.QueryResult, L.EntityRef, L.CacheStats]>>;

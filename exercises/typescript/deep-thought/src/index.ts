@@ -363,6 +363,37 @@ export class OperationalTransform {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Step 6: indexes for a million entities
+// ---------------------------------------------------------------------------
+//
+// Every query must cost what its answer holds, not what the store holds: a
+// document's elements, a subtree, a search and the latest activity take the
+// same time among 100,000 entities and among 1,000,000. And every update
+// copies only what it changes: an edit copies one document's tables, an
+// append to the activity feed copies nothing of the feed. The tables above
+// are yours to redesign for this (the checks never read them).
+
+/** One search result. */
+export interface SearchHit {
+  documentId: DocumentId;
+  elementId: ElementId;
+}
+
+/**
+ * The visible elements of the workspace whose text holds `word`, each once.
+ * Words are runs of letters and digits (`/[\p{Alphabetic}\p{N}]+/u`),
+ * matched in any case (`toLowerCase()`): "Towel-42" holds "towel" and "42",
+ * not "towel42". An element hidden by a delete (its own or an ancestor's) is
+ * not found; text edits change what is found at once. Sorted by document id,
+ * then element id, each compared as strings (`a < b`). Throws
+ * 'unknown-tenant' or 'unknown-workspace'. Search through an index kept up
+ * to date by every update, never by reading every element.
+ */
+export function selectSearch(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, word: string): SearchHit[] {
+  throw new NotImplemented('search the workspace');
+}
+
 // Steps 4-5: the sequencer and its clients, in src/sync.ts.
 export * from './sync';
 // Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.

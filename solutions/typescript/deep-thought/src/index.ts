@@ -4,8 +4,11 @@
  * A multi-tenant collaborative document store, built as plain immutable
  * updates: every function takes a (frozen) state and returns a new one.
  * Steps 1-3: the tenant hierarchy, `applyOperation`, `transform` and
- * `composeOperations`.
+ * `composeOperations`. Step 6: the word index and the activity feed, in
+ * ./search.ts.
  */
+
+import { type DocumentWords, type Feed, type WorkspaceWords, indexElements, latest, reindex, relist, wordsOf } from './search';
 
 // ---------------------------------------------------------------------------
 // Step 1: ids, the schema and the tenant hierarchy
@@ -85,8 +88,12 @@ export interface CollaborationState {
   /** Per document, each parent's child list, tombstones included. */
   elementChildren: Record<DocumentId, Record<ElementId, ElementId[]>>;
   userWorkspaces: Record<UserId, WorkspaceId[]>;
-  /** Per workspace, its changes, oldest first. */
-  activity: Record<WorkspaceId, Activity[]>;
+  /** Per workspace, its changes, newest first (a shared list: appending copies nothing). */
+  activity: Record<WorkspaceId, Feed | null>;
+  /** Per document, its word index: word -> its elements whose text holds it. */
+  documentWords: Record<DocumentId, DocumentWords>;
+  /** Per workspace, word -> its documents whose index holds it. */
+  workspaceWords: Record<WorkspaceId, WorkspaceWords>;
 }
 
 export type CollabErrorCode =
@@ -126,6 +133,8 @@ export interface NewElement {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+/** Every element without attributes shares this one (a million empty objects would cost megabytes). */
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 function own<K extends string, V>(table: Readonly<Record<K, V>>, key: K): V | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
@@ -146,7 +155,9 @@ export function createCollaborationState(): CollaborationState {
     documentElements: {} as Record<DocumentId, ElementId[]>,
     elementChildren: {} as Record<DocumentId, Record<ElementId, ElementId[]>>,
     userWorkspaces: {} as Record<UserId, WorkspaceId[]>,
-    activity: {} as Record<WorkspaceId, Activity[]>,
+    activity: {} as Record<WorkspaceId, Feed | null>,
+    documentWords: {} as Record<DocumentId, DocumentWords>,
+    workspaceWords: {} as Record<WorkspaceId, WorkspaceWords>,
   };
 }
 
@@ -199,7 +210,8 @@ export function addWorkspace(state: CollaborationState, tenant: TenantId, worksp
     ...state,
     workspaces: withKey(state.workspaces, workspace, { id: workspace, tenantId: tenant, name }),
     workspaceDocuments: withKey(state.workspaceDocuments, workspace, []),
-    activity: withKey(state.activity, workspace, []),
+    activity: withKey(state.activity, workspace, null),
+    workspaceWords: withKey(state.workspaceWords, workspace, new Map()),
   };
 }
 
@@ -250,14 +262,18 @@ function load(
     } else {
       roots.push(id);
     }
-    table[id] = { id, documentId: document, parentId, text, attributes: {}, deleted: false };
+    table[id] = { id, documentId: document, parentId, text, attributes: NO_ATTRIBUTES, deleted: false };
   }
-  const feed = own(state.activity, workspace) ?? NONE;
-  const added = author === null ? NONE : elements.map((_, i): Activity => ({ documentId: document, userId: author, revision: i + 1, edits: 1 }));
+  const words = indexElements(elements);
+  const feed = own(state.activity, workspace) ?? null;
+  const count = author === null ? 0 : elements.length;
   return {
     ...state,
     documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title, revision: elements.length }),
-    activity: added.length === 0 ? state.activity : withKey(state.activity, workspace, [...feed, ...added]),
+    // One record for the whole load: revisions 1..n, one edit each.
+    activity: author === null || count === 0 ? state.activity : withKey(state.activity, workspace, { documentId: document, userId: author, revision: count, count, edits: 1, earlier: feed }),
+    documentWords: withKey(state.documentWords, document, words),
+    workspaceWords: withKey(state.workspaceWords, workspace, relist(own(state.workspaceWords, workspace) ?? new Map(), document, new Map(), words)),
     elements: withKey(state.elements, document, table),
     workspaceDocuments: withKey(state.workspaceDocuments, workspace, [...(own(state.workspaceDocuments, workspace) ?? NONE), document]),
     documentElements: withKey(state.documentElements, document, roots),
@@ -322,10 +338,43 @@ export function selectRevision(state: CollaborationState, tenant: TenantId, docu
 /** The workspace's latest `limit` changes, newest first. */
 export function selectActivity(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, limit: number): Activity[] {
   workspaceOf(state, tenant, workspace);
-  const feed = own(state.activity, workspace) ?? NONE;
-  const out: Activity[] = [];
-  for (let i = feed.length - 1; i >= 0 && out.length < limit; i--) out.push(feed[i] as Activity);
-  return out;
+  return latest(own(state.activity, workspace) ?? null, limit);
+}
+
+/** One search result. */
+export interface SearchHit {
+  documentId: DocumentId;
+  elementId: ElementId;
+}
+
+/** Neither the element nor one of its ancestors is deleted. */
+function visible(elements: Readonly<Record<ElementId, DocumentElement>>, element: ElementId): boolean {
+  for (let at: ElementId | null = element; at !== null; ) {
+    const el: DocumentElement | undefined = own(elements, at);
+    if (!el || el.deleted) return false;
+    at = el.parentId;
+  }
+  return true;
+}
+
+/**
+ * The visible elements of the workspace whose text holds `word` (a run of
+ * letters and digits, in any case), sorted by document id, then element id.
+ * Costs what the hits cost: two index look-ups, never a scan.
+ */
+export function selectSearch(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, word: string): SearchHit[] {
+  workspaceOf(state, tenant, workspace);
+  // Not a word (empty, punctuation): '' is in no index.
+  const [key = ''] = wordsOf(word);
+  const out: SearchHit[] = [];
+  for (let at = own(state.workspaceWords, workspace)?.get(key) ?? null; at !== null; at = at.next) {
+    const elements = own(state.elements, at.documentId) ?? ({} as Record<ElementId, DocumentElement>);
+    for (const id of own(state.documentWords, at.documentId)?.get(key) ?? NONE) {
+      if (visible(elements, id)) out.push({ documentId: at.documentId, elementId: id });
+    }
+  }
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => order(a.documentId, b.documentId) || order(a.elementId, b.elementId));
 }
 
 /** The element and its visible descendants in document order; empty when it is hidden. */
@@ -333,11 +382,7 @@ export function selectSubtree(state: CollaborationState, tenant: TenantId, docum
   documentOf(state, tenant, document);
   const elements = own(state.elements, document) ?? ({} as Record<ElementId, DocumentElement>);
   if (!own(elements, element)) throw new CollabError('unknown-element', element);
-  for (let at: ElementId | null = element; at !== null; ) {
-    const el: DocumentElement | undefined = own(elements, at);
-    if (!el || el.deleted) return [];
-    at = el.parentId;
-  }
+  if (!visible(elements, element)) return [];
   return walkVisible(elements, own(state.elementChildren, document) ?? ({} as Record<ElementId, ElementId[]>), [element]);
 }
 
@@ -425,7 +470,7 @@ function applyEdit(draft: Draft, edit: Edit): void {
       const list = draftList(draft, edit.parentId);
       if (!validIndex(edit.index, list.length)) throw new CollabError('out-of-range', edit.id);
       setList(draft, edit.parentId, [...list.slice(0, edit.index), edit.id, ...list.slice(edit.index)]);
-      draft.elements[edit.id] = { id: edit.id, documentId: draft.document, parentId: edit.parentId, text: edit.text, attributes: {}, deleted: false };
+      draft.elements[edit.id] = { id: edit.id, documentId: draft.document, parentId: edit.parentId, text: edit.text, attributes: NO_ATTRIBUTES, deleted: false };
       return;
     }
     case 'delete': {
@@ -633,6 +678,18 @@ function composeInto(edits: Edit[], next: Edit): void {
   edits.push(next);
 }
 
+/** The elements whose text the operation set or changed: [text before (undefined: new), text after]. */
+function changedTexts(state: CollaborationState, draft: Draft, operation: Operation): Map<ElementId, [string | undefined, string]> {
+  const before = own(state.elements, draft.document) ?? ({} as Record<ElementId, DocumentElement>);
+  const out = new Map<ElementId, [string | undefined, string]>();
+  for (const edit of operation.edits) {
+    if (edit.kind === 'insert' || edit.kind === 'insertText' || edit.kind === 'deleteText') {
+      out.set(edit.id, [own(before, edit.id)?.text, draftElement(draft, edit.id).text]);
+    }
+  }
+  return out;
+}
+
 /**
  * The operational transform engine. Text positions count UTF-16 code units
  * (JavaScript's string indices): "🐬" is two of them.
@@ -682,11 +739,15 @@ export class OperationalTransform {
     for (const edit of operation.edits) applyEdit(draft, edit);
     const document = operation.documentId;
     const revision = row.revision + 1;
-    const change: Activity = { documentId: document, userId: operation.userId, revision, edits: operation.edits.length };
+    const change: Feed = { documentId: document, userId: operation.userId, revision, count: 1, edits: operation.edits.length, earlier: own(state.activity, row.workspaceId) ?? null };
+    const wordsBefore = own(state.documentWords, document) ?? new Map<string, readonly ElementId[]>();
+    const words = reindex(wordsBefore, changedTexts(state, draft, operation));
     return {
       ...state,
       documents: withKey(state.documents, document, { ...row, revision }),
-      activity: withKey(state.activity, row.workspaceId, [...(own(state.activity, row.workspaceId) ?? NONE), change]),
+      activity: withKey(state.activity, row.workspaceId, change),
+      documentWords: withKey(state.documentWords, document, words),
+      workspaceWords: withKey(state.workspaceWords, row.workspaceId, relist(own(state.workspaceWords, row.workspaceId) ?? new Map(), document, wordsBefore, words)),
       elements: withKey(state.elements, document, draft.elements),
       documentElements: withKey(state.documentElements, document, draft.roots),
       elementChildren: withKey(state.elementChildren, document, draft.children),
