@@ -139,11 +139,13 @@ export class PerformanceMonitor {
       for (const list of Object.values(lists)) bytes += OBJECT + TABLE_ENTRY + list.length * WORD;
     }
     for (const list of Object.values(state.workspaceDocuments)) bytes += OBJECT + list.length * WORD;
+    // The feed is a list of runs, newest first: one record covers `count` changes.
     let activities = 0;
     for (const feed of Object.values(state.activity)) {
-      activities += feed.length;
-      bytes += OBJECT;
-      for (const entry of feed) bytes += WORD + rowBytes(entry);
+      for (let run = feed; run !== null; run = run.earlier) {
+        activities += run.count;
+        bytes += rowBytes(run);
+      }
     }
     const relationships = elements + documents + workspaces;
     return { tenants, users, workspaces, documents, elements, activities, relationships, approxBytes: bytes };
