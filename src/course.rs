@@ -257,6 +257,10 @@ pub struct Check {
     /// source-lacks: texts no graded file may use.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// source-lacks: look inside line comments too, for patterns that are
+    /// comment directives (`// @ts-ignore`).
+    #[serde(default)]
+    pub in_comments: bool,
 }
 
 impl Check {
@@ -494,6 +498,9 @@ impl Level {
             {
                 bail!("levels.toml: {c}: patterns (none of them empty) go with kind = \"source-lacks\" only");
             }
+            if check.in_comments && check.kind != CheckKind::SourceLacks {
+                bail!("levels.toml: {c}.in_comments is only for kind = \"source-lacks\"");
+            }
             if check.stress && !check.kind.in_harness() {
                 bail!("levels.toml: {c}.stress is only for kind = \"test\" or \"perf\"");
             }
@@ -588,6 +595,8 @@ mod tests {
             assert!(err.contains("patterns (none of them empty) go with"), "{bad}: {err}");
         }
         assert!(Course::parse(&add("kind = \"source-lacks\"\npatterns = [\"dyn Any\"]"), Lang::Rust).is_ok());
+        let err = format!("{:#}", Course::parse(&add("in_comments = true"), Lang::Rust).unwrap_err());
+        assert!(err.contains("in_comments is only for"), "{err}");
         let learner = "kind = \"learner-tests\"\nmin_tests = 2\nnames_any = [\"a\", \"b\"]";
         for bad in ["names_any = [\"a\"]\nmin_names = 1", &format!("{learner}\nmin_names = 3"), learner] {
             let err = format!("{:#}", Course::parse(&add(bad), Lang::Rust).unwrap_err());

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use super::{available, find_workspace, level_named};
+use super::{available, available_or_in_progress, find_workspace, level_named};
 use crate::course::{CheckKind, Course, Level};
 use crate::embedded;
 use crate::fixture::Fixture;
@@ -31,7 +31,11 @@ pub fn check(only: Option<&str>, wanted: Option<Lang>) -> Result<ExitCode> {
                 if wanted.is_none() && !level.is_available() {
                     continue;
                 }
-                vec![available(&course, level)?]
+                if wanted.is_some() {
+                    vec![available_or_in_progress(&course, level)?]
+                } else {
+                    vec![available(&course, level)?]
+                }
             }
             None => course.levels.iter().filter(|l| l.is_available()).collect(),
         };

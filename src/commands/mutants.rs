@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::{available, level_named};
+use super::{available_or_in_progress, level_named};
 use crate::course::{CheckKind, Course, Level};
 use crate::embedded;
 use crate::grade::{self, Grade, toolchain};
@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     let lang = args.lang;
     let course = Course::embedded(lang);
-    let level = available(&course, level_named(&course, &args.level)?)?;
+    let level = available_or_in_progress(&course, level_named(&course, &args.level)?)?;
     let solution = solution(lang, level)?;
     let targets = files_to_mutate(lang, level, &solution)?;
 

@@ -455,7 +455,8 @@ fn source_contains(ws: &Workspace, level: &Level, check: &Check) -> CheckResult 
 }
 
 /// A `source-lacks` check: texts no graded file of the learner's may use.
-/// Line comments are skipped, so a note about what the code avoids is fine.
+/// Line comments are skipped, so a note about what the code avoids is fine,
+/// unless the check looks `in_comments` (its patterns are comment directives).
 fn source_lacks(ws: &Workspace, level: &Level, check: &Check, toolchain: &dyn Toolchain) -> CheckResult {
     let dir = ws.level_dir(&level.id);
     let mut found = Vec::new();
@@ -466,7 +467,7 @@ fn source_lacks(ws: &Workspace, level: &Level, check: &Check, toolchain: &dyn To
     for rel in files {
         let Ok(text) = std::fs::read_to_string(dir.join(&rel)) else { continue };
         for (n, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or_default();
+            let code = if check.in_comments { line } else { line.split("//").next().unwrap_or_default() };
             for pattern in check.patterns.iter().filter(|p| code.contains(p.as_str())) {
                 found.push(format!("{}/{}:{} uses `{pattern}`", level.id, rel.display(), n + 1));
             }

@@ -1,0 +1,73 @@
+// Hidden checks for the Deep Thought level, "Architecting the Ultimate State
+// Machine" (TypeScript track), steps 1-9 so far. The grader bundles them with
+// checks/typescript/harness.ts and the learner's code, which they reach only
+// through ./learner. Check ids are the Rust level's where the behaviour is
+// the same (CONTRACT.md maps them, and lists what is still to build).
+
+import { check, perf, type Test } from '../harness';
+import * as arch from './arch';
+import * as collab from './collab';
+import * as cache from './cache';
+import * as monitor from './monitor';
+import * as ot from './ot';
+import * as production from './production';
+import * as queries from './queries';
+import * as scale from './scale';
+import * as search from './search';
+
+export const tests: Test[] = [
+  // System Architecture: the tenant hierarchy
+  check('arch.tenant-collisions', arch.tenantCollisions),
+  check('arch.cross-tenant-errors', arch.crossTenantErrors),
+  check('arch.hierarchy', arch.hierarchy),
+  check('queries.activity-and-bulk-load', queries.activityAndBulkLoad),
+  // System Architecture: apply, transform, compose
+  check('ot.apply-edits', ot.applyEdits),
+  check('ot.unicode-positions', ot.unicodePositions),
+  check('ot.tombstones-and-empty', ot.tombstonesAndEmpty),
+  check('ot.transform-tp1', ot.transformTp1),
+  check('ot.transform-ties', ot.transformTies),
+  check('ot.transform-moves', ot.transformMoves),
+  check('ot.transform-text-boundaries', ot.transformTextBoundaries),
+  check('ot.compose', ot.compose),
+  // System Architecture: the sequencer, offline queues and partitions
+  check('collab.fifty-clients', collab.fiftyClients),
+  check('collab.client-protocol', collab.clientProtocol),
+  check('collab.server-sequencing', collab.serverSequencing),
+  check('collab.offline-rebase', collab.offlineRebase),
+  check('collab.partitions', collab.partitions),
+  check('collab.conflict-log', collab.conflictLog),
+  check('collab.attribute-conflict-logged', collab.attributeConflictLogged),
+  // Step 6: indexes for a million entities
+  check('queries.search-words', search.searchWords),
+  check('queries.search-each-element-once', search.searchEachElementOnce),
+  perf('perf.document-elements-1m', scale.documentElements),
+  perf('perf.subtree-1m', scale.subtreeQuery),
+  perf('perf.search-1m', scale.search),
+  perf('perf.activity-1m', scale.activityFeed),
+  perf('perf.ten-million', scale.tenMillion),
+  check('perf.memory-per-entity', scale.memoryPerEntity),
+  check('perf.deep-tree', scale.deepTree),
+  // Performance Engineering: the state cache
+  check('cache.dependency-invalidation', cache.dependencyInvalidation),
+  check('cache.warm', cache.warm),
+  check('cache.compress', cache.compress),
+  check('cache.compress-round-trip', cache.compressRoundTrip),
+  check('cache.invalidation-edges', cache.invalidationEdges),
+  check('cache.hidden-subtree-root', cache.hiddenSubtreeRoot),
+  check('cache.warm-and-compress-policies', cache.warmAndCompressPolicies),
+  // Production Ready: malicious inputs and the monitor
+  check('prod.malicious-positions', production.maliciousPositions),
+  check('prod.malicious-unknown-ids', production.maliciousUnknownIds),
+  check('prod.malicious-move-into-descendant', production.maliciousMoveIntoDescendant),
+  check('prod.malicious-oversized', production.maliciousOversized),
+  check('prod.malicious-other-tenant', production.maliciousOtherTenant),
+  check('prod.malicious-garbage', production.maliciousGarbage),
+  check('prod.malicious-limits', production.maliciousLimits),
+  check('monitor.regression', monitor.regression),
+  check('monitor.state-size', monitor.stateSize),
+  check('monitor.state-size-shapes', monitor.stateSizeShapes),
+  check('monitor.interactions', monitor.interactions),
+  check('monitor.windows', monitor.windows),
+  check('monitor.median', monitor.median),
+];
