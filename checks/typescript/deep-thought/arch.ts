@@ -46,8 +46,18 @@ export function crossTenantErrors(): void {
   const write = (tenant: L.TenantId, document: L.DocumentId, user: L.UserId): L.Operation => ({ tenantId: tenant, documentId: document, userId: user, edits: [insert(9, null, 0, 'x')] });
   x(() => ot().applyOperation(s, write(T2, D, U2)), 'applyOperation on earth in the name of vogsphere', 'unknown-document', D);
   x(() => ot().applyOperation(s, write(T, D, U2)), 'applyOperation on earth by jeltz, a user of vogsphere', 'unknown-user', U2);
+  // Every entry point names an unknown tenant as such, before looking at what it holds.
   const ghost = L.tenantId('ghost');
-  x(() => L.selectDocuments(s, ghost, W), 'selectDocuments of an unknown tenant', 'unknown-tenant', ghost);
+  const g = (f: () => unknown, doing: string): void => refuses(f, `${doing} of an unknown tenant, with the first tenant's ids`, 'unknown-tenant', ghost);
+  g(() => L.selectDocuments(s, ghost, W), 'selectDocuments');
+  g(() => L.selectElement(s, ghost, D, e(1)), 'selectElement');
+  g(() => L.selectChildren(s, ghost, D, null), 'selectChildren');
+  g(() => L.selectDocumentElements(s, ghost, D), 'selectDocumentElements');
+  g(() => L.selectSubtree(s, ghost, D, e(1)), 'selectSubtree');
+  g(() => L.selectRevision(s, ghost, D), 'selectRevision');
+  g(() => L.selectActivity(s, ghost, W, 5), 'selectActivity');
+  g(() => L.selectSearch(s, ghost, W, 'fjords'), 'selectSearch');
+  g(() => ot().applyOperation(s, write(ghost, D, U)), 'applyOperation');
   ensureEq(children(s, null), [e(1)], "the first tenant's document after the refusals");
 }
 
