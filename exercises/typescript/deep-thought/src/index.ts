@@ -235,7 +235,7 @@ export function selectChildren(state: CollaborationState, tenant: TenantId, docu
 /**
  * The visible elements in document order: depth first, a parent before its
  * children, siblings in list order; a deleted element hides its whole
- * subtree. Throws like selectElement. A chain of 200,000 nested elements must
+ * subtree. Throws like selectElement. A chain of 50,000 nested elements must
  * work too, so walk with a stack of your own, not with recursion.
  */
 export function selectDocumentElements(state: CollaborationState, tenant: TenantId, document: DocumentId): ElementId[] {
