@@ -270,16 +270,14 @@ impl Check {
 
     /// learner-tests: what the names of the learner's tests lack, if anything.
     pub fn names_missing(&self, names: &[&str]) -> Option<String> {
-        if let Some(wanted) = self.name_contains.as_deref().filter(|w| !names.iter().any(|n| n.contains(w))) {
+        // Any case: a TypeScript test is a sentence ("Time travel replays ...").
+        let names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        let named_by = |w: &str| names.iter().any(|n| n.contains(&w.to_lowercase()));
+        if let Some(wanted) = self.name_contains.as_deref().filter(|w| !named_by(w)) {
             return Some(format!("write a test whose name contains `{wanted}` (a performance test)."));
         }
         let min = self.min_names.unwrap_or(0);
-        let named: Vec<&str> = self
-            .names_any
-            .iter()
-            .filter(|w| names.iter().any(|n| n.contains(w.as_str())))
-            .map(String::as_str)
-            .collect();
+        let named: Vec<&str> = self.names_any.iter().filter(|w| named_by(w)).map(String::as_str).collect();
         (named.len() < min).then(|| {
             let wanted = self.names_any.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
             let found = if named.is_empty() { "none".to_string() } else { named.join(", ") };
@@ -615,6 +613,7 @@ mod tests {
         assert_eq!(check.names_missing(&["tests::plugin_vetoes", "tests::time_travel_replays"]), None);
         let missing = check.names_missing(&["tests::plugin_vetoes", "tests::plugin_observes"]).unwrap();
         assert!(missing.contains("at least 2") && missing.contains("name plugin."), "{missing}");
+        assert_eq!(check.names_missing(&["Plugins veto", "Time_Travel replays"]), None, "any case");
     }
 
     #[test]
