@@ -94,6 +94,13 @@ export interface CollaborationState {
   documentWords: Record<DocumentId, DocumentWords>;
   /** Per workspace, word -> its documents whose index holds it. */
   workspaceWords: Record<WorkspaceId, WorkspaceWords>;
+  /** Extension (permissions): per document, its roles and locks; none means open to the tenant's users. */
+  permissions: Record<DocumentId, DocumentPermissions>;
+  /** Extension (analytics): the running counts per workspace and per document (absent: nothing yet). */
+  workspaceTallies: Record<WorkspaceId, Tally>;
+  documentTallies: Record<DocumentId, Tally>;
+  /** Extension (analytics): per workspace, how many operations each user applied there. */
+  userOperations: Record<WorkspaceId, Readonly<Record<UserId, number>>>;
 }
 
 export type CollabErrorCode =
@@ -112,7 +119,8 @@ export type CollabErrorCode =
   | 'wrong-place'
   | 'empty'
   | 'wrong-document'
-  | 'too-large';
+  | 'too-large'
+  | 'forbidden';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -158,6 +166,10 @@ export function createCollaborationState(): CollaborationState {
     activity: {} as Record<WorkspaceId, Feed | null>,
     documentWords: {} as Record<DocumentId, DocumentWords>,
     workspaceWords: {} as Record<WorkspaceId, WorkspaceWords>,
+    permissions: {} as Record<DocumentId, DocumentPermissions>,
+    workspaceTallies: {} as Record<WorkspaceId, Tally>,
+    documentTallies: {} as Record<DocumentId, Tally>,
+    userOperations: {} as Record<WorkspaceId, Readonly<Record<UserId, number>>>,
   };
 }
 
@@ -267,8 +279,10 @@ function load(
   const words = indexElements(elements);
   const feed = own(state.activity, workspace) ?? null;
   const count = author === null ? 0 : elements.length;
+  // Analytics: n elements are n operations of one edit by the author.
+  const counted = author === null ? state : counting(state, workspace, document, author, elements.length, elements.length);
   return {
-    ...state,
+    ...counted,
     documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title, revision: elements.length }),
     // One record for the whole load: revisions 1..n, one edit each.
     activity: author === null || count === 0 ? state.activity : withKey(state.activity, workspace, { documentId: document, userId: author, revision: count, count, edits: 1, earlier: feed }),
@@ -735,6 +749,7 @@ export class OperationalTransform {
     userOf(state, operation.tenantId, operation.userId);
     checkLimits(operation);
     if (operation.edits.length === 0) return state;
+    checkPermissions(state, operation);
     const draft = draftOf(state, operation.documentId);
     for (const edit of operation.edits) applyEdit(draft, edit);
     const document = operation.documentId;
@@ -743,7 +758,7 @@ export class OperationalTransform {
     const wordsBefore = own(state.documentWords, document) ?? new Map<string, readonly ElementId[]>();
     const words = reindex(wordsBefore, changedTexts(state, draft, operation));
     return {
-      ...state,
+      ...counting(state, row.workspaceId, document, operation.userId, 1, operation.edits.length),
       documents: withKey(state.documents, document, { ...row, revision }),
       activity: withKey(state.activity, row.workspaceId, change),
       documentWords: withKey(state.documentWords, document, words),
@@ -768,6 +783,166 @@ export class OperationalTransform {
     }
     return { ...first, edits };
   }
+}
+
+// ---------------------------------------------------------------------------
+// Extensions: permissions and real-time analytics (time travel: sync.ts)
+// ---------------------------------------------------------------------------
+
+/** What a user may do in a document: a viewer nothing, an editor no delete or move, an owner everything. */
+export type Role = 'viewer' | 'editor' | 'owner';
+
+/** One document's roles and locks (a lock: the element and its subtree change only by its owner). */
+export interface DocumentPermissions {
+  readonly roles: Readonly<Record<UserId, Role>>;
+  readonly locks: Readonly<Record<ElementId, UserId>>;
+}
+
+const OPEN: DocumentPermissions = Object.freeze({ roles: Object.freeze({}) as Record<UserId, Role>, locks: Object.freeze({}) as Record<ElementId, UserId> });
+
+function permissionsOf(state: CollaborationState, document: DocumentId): DocumentPermissions {
+  return own(state.permissions, document) ?? OPEN;
+}
+
+/** Gives `user` a role in the document (replacing any it had). Once a document has a role, users without one may not change it. */
+export function setRole(state: CollaborationState, tenant: TenantId, document: DocumentId, user: UserId, role: Role): CollaborationState {
+  documentOf(state, tenant, document);
+  userOf(state, tenant, user);
+  const now = permissionsOf(state, document);
+  return { ...state, permissions: withKey(state.permissions, document, { ...now, roles: withKey(now.roles, user, role) }) };
+}
+
+/** Locks an element and its subtree for `owner`: nobody else may change them, whatever their role. */
+export function lockElement(state: CollaborationState, tenant: TenantId, document: DocumentId, element: ElementId, owner: UserId): CollaborationState {
+  if (selectElement(state, tenant, document, element) === undefined) throw new CollabError('unknown-element', element);
+  userOf(state, tenant, owner);
+  const now = permissionsOf(state, document);
+  return { ...state, permissions: withKey(state.permissions, document, { ...now, locks: withKey(now.locks, element, owner) }) };
+}
+
+/** The elements an edit changes or puts something under: a lock on any of them (or above) guards the edit. */
+function touched(edit: Edit): (ElementId | null)[] {
+  if (edit.kind === 'insert') return [edit.parentId];
+  // A move's element: walking up from it passes its old parent.
+  if (edit.kind === 'move') return [edit.id, edit.to.path[0] ?? null];
+  return [edit.id];
+}
+
+/** Refuses with 'forbidden' what the user's role or someone else's lock does not allow; every edit is checked before any applies. */
+function checkPermissions(state: CollaborationState, operation: Operation): void {
+  const { roles, locks } = permissionsOf(state, operation.documentId);
+  const user = operation.userId;
+  if (Object.keys(roles).length > 0) {
+    const role = own(roles, user);
+    for (const edit of operation.edits) {
+      const allowed = role === 'owner' || (role === 'editor' && edit.kind !== 'delete' && edit.kind !== 'move');
+      if (!allowed) throw new CollabError('forbidden', user);
+    }
+  }
+  if (Object.keys(locks).length === 0) return;
+  const elements = own(state.elements, operation.documentId) ?? ({} as Record<ElementId, DocumentElement>);
+  for (const edit of operation.edits) {
+    for (const start of touched(edit)) {
+      // The nearest lock on the element or an ancestor decides.
+      for (let at = start; at !== null; at = own(elements, at)?.parentId ?? null) {
+        const owner = own(locks, at);
+        if (owner === undefined) continue;
+        if (owner !== user) throw new CollabError('forbidden', at);
+        break;
+      }
+    }
+  }
+}
+
+/** How many of the latest applied operations `Metrics.activeEditors` looks at. */
+export const ACTIVE_WINDOW = 50;
+
+/** Live collaboration metrics, kept up to date by every update: reading them never walks the log. */
+export interface Metrics {
+  /** Operations applied (a bulkLoad: one per element). */
+  operations: number;
+  /** Edits those operations made. */
+  edits: number;
+  /** Operations refused (recorded with recordRefusal). */
+  refused: number;
+  /** Distinct users among the latest ACTIVE_WINDOW applied operations. */
+  activeEditors: number;
+}
+
+/** The running counts behind Metrics, for a workspace or a document. */
+export interface Tally extends Readonly<Metrics> {
+  /** The authors of the latest ACTIVE_WINDOW operations, oldest first, as runs of one author (a bulk load is one run). */
+  readonly recent: readonly { readonly user: UserId; readonly count: number }[];
+}
+
+const NO_TALLY: Tally = Object.freeze({ operations: 0, edits: 0, refused: 0, activeEditors: 0, recent: NONE });
+
+/** `count` operations by `user`, `edits` edits in all. Costs what the window holds, never the log. */
+function record(tally: Tally, user: UserId, count: number, edits: number): Tally {
+  const recent = [...tally.recent];
+  // Only the latest ACTIVE_WINDOW of them can stay in the window.
+  const added = Math.min(count, ACTIVE_WINDOW);
+  const last = recent[recent.length - 1];
+  if (last !== undefined && last.user === user) recent[recent.length - 1] = { user, count: last.count + added };
+  else if (added > 0) recent.push({ user, count: added });
+  let extra = recent.reduce((n, run) => n + run.count, 0) - ACTIVE_WINDOW;
+  while (extra > 0) {
+    const oldest = recent[0] as { user: UserId; count: number };
+    const dropped = Math.min(oldest.count, extra);
+    extra -= dropped;
+    if (dropped === oldest.count) recent.shift();
+    else recent[0] = { user: oldest.user, count: oldest.count - dropped };
+  }
+  const activeEditors = new Set(recent.map((run) => run.user)).size;
+  return { operations: tally.operations + count, edits: tally.edits + edits, refused: tally.refused, activeEditors, recent };
+}
+
+/** The state with `count` applied operations by `user` counted in the workspace and the document. */
+function counting(state: CollaborationState, workspace: WorkspaceId, document: DocumentId, user: UserId, count: number, edits: number): CollaborationState {
+  const byUser = own(state.userOperations, workspace) ?? ({} as Record<UserId, number>);
+  return {
+    ...state,
+    workspaceTallies: withKey(state.workspaceTallies, workspace, record(own(state.workspaceTallies, workspace) ?? NO_TALLY, user, count, edits)),
+    documentTallies: withKey(state.documentTallies, document, record(own(state.documentTallies, document) ?? NO_TALLY, user, count, edits)),
+    userOperations: withKey(state.userOperations, workspace, withKey(byUser, user, (own(byUser, user) ?? 0) + count)),
+  };
+}
+
+/**
+ * Counts one refused operation for its document and workspace. A refusal
+ * throws and changes nothing, so applyOperation cannot count it: whoever
+ * applies operations calls this with the one it refused.
+ */
+export function recordRefusal(state: CollaborationState, operation: Operation): CollaborationState {
+  const row = documentOf(state, operation.tenantId, operation.documentId);
+  userOf(state, operation.tenantId, operation.userId);
+  const refused = (t: Tally): Tally => ({ ...t, refused: t.refused + 1 });
+  return {
+    ...state,
+    workspaceTallies: withKey(state.workspaceTallies, row.workspaceId, refused(own(state.workspaceTallies, row.workspaceId) ?? NO_TALLY)),
+    documentTallies: withKey(state.documentTallies, row.id, refused(own(state.documentTallies, row.id) ?? NO_TALLY)),
+  };
+}
+
+const metricsOf = ({ operations, edits, refused, activeEditors }: Tally): Metrics => ({ operations, edits, refused, activeEditors });
+
+/** The workspace's live metrics. */
+export function selectMetrics(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId): Metrics {
+  workspaceOf(state, tenant, workspace);
+  return metricsOf(own(state.workspaceTallies, workspace) ?? NO_TALLY);
+}
+
+/** One document's live metrics. */
+export function selectDocumentMetrics(state: CollaborationState, tenant: TenantId, document: DocumentId): Metrics {
+  documentOf(state, tenant, document);
+  return metricsOf(own(state.documentTallies, document) ?? NO_TALLY);
+}
+
+/** How many operations `user` applied in the workspace. */
+export function selectOperationsBy(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, user: UserId): number {
+  workspaceOf(state, tenant, workspace);
+  userOf(state, tenant, user);
+  return own(own(state.userOperations, workspace) ?? ({} as Record<UserId, number>), user) ?? 0;
 }
 
 // Steps 4-5 live in their own module.
