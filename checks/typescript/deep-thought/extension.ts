@@ -132,7 +132,8 @@ export function permissionsOperation(): void {
   s = allowed(s, 2, [erase(2, 0, 5)], 'an editor deletes text');
   s = allowed(s, 1, [move(s, 2, 1, 1)], 'an owner moves');
   s = allowed(s, 1, [remove(4)], 'an owner deletes');
-  ensureEq(dump(s), ['e1 "oh freddled"', '  e3 "thy micturations"', '  e2 "buggly" {font=vogon}', '  e4 (deleted) "new"'], 'the document after the edits allowed');
+  const e2 = L.selectElement(s, T, D, e(2));
+  ensureEq([L.selectDocumentElements(s, T, D), e2?.text, e2?.attributes], [[e(1), e(3), e(2)], 'buggly', { font: 'vogon' }], "the visible elements, e2's text and attributes after the edits allowed");
 }
 
 // Catches: a lock that protects the element but not its subtree, or that an

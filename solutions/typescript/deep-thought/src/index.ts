@@ -92,8 +92,6 @@ export interface CollaborationState {
   activity: Record<WorkspaceId, Feed | null>;
   /** Per document, its word index: word -> its elements whose text holds it. */
   documentWords: Record<DocumentId, DocumentWords>;
-  /** Per workspace, word -> its documents whose index holds it. */
-  workspaceWords: Record<WorkspaceId, WorkspaceWords>;
   /** Extension (permissions): per document, its roles and locks; none means open to the tenant's users. */
   permissions: Record<DocumentId, DocumentPermissions>;
   /** Extension (analytics): the running counts per workspace and per document (absent: nothing yet). */
@@ -101,6 +99,8 @@ export interface CollaborationState {
   documentTallies: Record<DocumentId, Tally>;
   /** Extension (analytics): per workspace, how many operations each user applied there. */
   userOperations: Record<WorkspaceId, Readonly<Record<UserId, number>>>;
+  /** Per workspace, word -> its documents whose index holds it. */
+  workspaceWords: Record<WorkspaceId, WorkspaceWords>;
 }
 
 export type CollabErrorCode =
