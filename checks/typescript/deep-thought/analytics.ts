@@ -119,6 +119,9 @@ export function recountMatches(): void {
   refuses(() => L.selectMetrics(s, tenant(1), workspace(2, 1)), "selectMetrics of the other tenant's workspace", 'unknown-workspace');
   refuses(() => L.selectDocumentMetrics(s, tenant(1), documentOf(2, 1)), "selectDocumentMetrics of the other tenant's document", 'unknown-document');
   refuses(() => L.selectOperationsBy(s, tenant(1), workspace(1, 1), userOf(2, 1)), "selectOperationsBy of the other tenant's user", 'unknown-user');
+  refuses(() => L.selectOperationsBy(s, tenant(1), workspace(2, 1), userOf(1, 1)), "selectOperationsBy in the other tenant's workspace", 'unknown-workspace');
+  const foreign = deepFreeze({ tenantId: tenant(1), documentId: documentOf(1, 1), userId: userOf(2, 1), edits: [typeText(1, 0, 'x')] });
+  refuses(() => L.recordRefusal(s, foreign), "recordRefusal of an operation by the other tenant's user", 'unknown-user');
   againstRecount(s, [], 'before any operation');
 
   const log: Entry[] = [];
@@ -138,7 +141,10 @@ export function recountMatches(): void {
       const before = s;
       s = ok(() => L.bulkLoad(before, tenant(1), workspace(1, 2), documentOf(1, LOADED), 'Imported', userOf(1, 6), rows), 'bulkLoad of 120 elements');
       for (let k = 0; k < 120; k++) log.push({ tenant: 1, workspace: 2, document: LOADED, user: 6, edits: 1 });
-      againstRecount(s, log, 'right after a bulkLoad of 120 elements');
+      // An empty list is an empty document: nothing to count, for anyone.
+      const loaded = s;
+      s = ok(() => L.bulkLoad(loaded, tenant(2), workspace(2, 1), L.documentId('t2-empty'), 'Nothing yet', userOf(2, 5), []), 'bulkLoad of an empty list');
+      againstRecount(s, log, 'right after a bulkLoad of 120 elements and one of none');
     }
     const t = rng.int(100) < 85 ? 1 : 2;
     const d = 1 + rng.int(DOCS);

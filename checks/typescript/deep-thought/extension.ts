@@ -64,7 +64,7 @@ export function timeTravelReplay(): void {
     if (at === undefined) fail(`stateAt(${k}): expected the state at revision ${k} (the server is at ${n}), got undefined`);
     ensureEq(snapshot(deepFreeze(at)), snapshot(states[k] as State), `stateAt(${k}) against the server's state right after revision ${k} (of ${n}; ${k === 0 ? 'the state it started from' : 'operations made on older revisions were transformed before they applied'})`);
   }
-  for (const k of [n + 1, -1]) ensureEq(must(() => server.stateAt(k), `stateAt(${k})`), undefined, `stateAt(${k}), a revision the server has not reached (it is at ${n})`);
+  for (const k of [n + 1, -1, 1.5]) ensureEq(must(() => server.stateAt(k), `stateAt(${k})`), undefined, `stateAt(${k}), a revision the server has not reached (it is at ${n})`);
   ensureEq([server.revision(), snapshot(server.state())], [n, snapshot(states[n] as State)], 'the server (its revision and state) after the time travel: looking back changes nothing');
 }
 
@@ -103,6 +103,7 @@ export function permissionsDocument(): void {
   let s = permissionsStore();
   s = allowed(s, 4, [typeText(2, 0, 'open ')], 'user 4 types into a document that has no roles yet');
   s = role(s, 1, 'owner');
+  forbidden(s, 4, [typeText(2, 0, 'x')], 'user 4, with no role, types once the document has one role (user 1 an owner)');
   s = role(s, 2, 'editor');
   s = role(s, 3, 'viewer');
   refuses(() => L.setRole(s, T, D, L.userId('nobody'), 'owner'), 'setRole for an unknown user', 'unknown-user');
@@ -142,6 +143,7 @@ export function permissionsElement(): void {
   let s = permissionsStore();
   s = lock(s, 1, 1);
   refuses(() => L.lockElement(s, T, D, e(99), user(1)), 'lockElement of an unknown element', 'unknown-element');
+  refuses(() => L.lockElement(s, T, D, e(2), L.userId('nobody')), 'lockElement for an unknown user', 'unknown-user');
   s = role(s, 1, 'editor');
   s = role(s, 2, 'editor');
   s = role(s, 5, 'owner');
@@ -153,6 +155,10 @@ export function permissionsElement(): void {
   s = allowed(s, 1, [typeText(3, 0, 'mine ')], 'user 1 types inside its own lock');
   s = allowed(s, 2, [typeText(2, 0, 'free ')], 'user 2 types into e2, which no lock covers');
   ensureEq([text(s, 3), text(s, 2)], ['mine thy micturations', 'free gruntbuggly'], 'the texts of e3 and e2 after the edits allowed');
+  // Nested locks: the nearest one above an element decides.
+  s = lock(s, 3, 2);
+  allowed(s, 2, [typeText(3, 0, 'x')], 'user 2 types into e3, which it locked, inside e1, locked by user 1');
+  forbidden(s, 1, [typeText(3, 0, 'x')], 'user 1 types into e3, locked by user 2 inside its own lock on e1');
 }
 
 // Catches: a lock that guards only some kinds of edit (a delete, an
