@@ -144,6 +144,8 @@ export function recountMatches(): void {
       // An empty list is an empty document: nothing to count, for anyone.
       const loaded = s;
       s = ok(() => L.bulkLoad(loaded, tenant(2), workspace(2, 1), L.documentId('t2-empty'), 'Nothing yet', userOf(2, 5), []), 'bulkLoad of an empty list');
+      const none: L.Metrics = { operations: 0, edits: 0, refused: 0, activeEditors: 0 };
+      ensureEq(numbers(L.selectDocumentMetrics(s, tenant(2), L.documentId('t2-empty'))), none, 'selectDocumentMetrics of a document bulk-loaded from an empty list');
       againstRecount(s, log, 'right after a bulkLoad of 120 elements and one of none');
     }
     const t = rng.int(100) < 85 ? 1 : 2;
