@@ -95,10 +95,8 @@ export interface CollaborationState {
   /** Extension (permissions): per document, its roles and locks; none means open to the tenant's users. */
   permissions: Record<DocumentId, DocumentPermissions>;
   /** Extension (analytics): the running counts per workspace and per document (absent: nothing yet). */
-  workspaceTallies: Record<WorkspaceId, Tally>;
-  documentTallies: Record<DocumentId, Tally>;
-  /** Extension (analytics): per workspace, how many operations each user applied there. */
-  userOperations: Record<WorkspaceId, Readonly<Record<UserId, number>>>;
+  workspaceTallies: ReadonlyMap<WorkspaceId, WorkspaceTally>;
+  documentTallies: ReadonlyMap<DocumentId, Tally>;
   /** Per workspace, word -> its documents whose index holds it. */
   workspaceWords: Record<WorkspaceId, WorkspaceWords>;
 }
@@ -167,9 +165,8 @@ export function createCollaborationState(): CollaborationState {
     documentWords: {} as Record<DocumentId, DocumentWords>,
     workspaceWords: {} as Record<WorkspaceId, WorkspaceWords>,
     permissions: {} as Record<DocumentId, DocumentPermissions>,
-    workspaceTallies: {} as Record<WorkspaceId, Tally>,
-    documentTallies: {} as Record<DocumentId, Tally>,
-    userOperations: {} as Record<WorkspaceId, Readonly<Record<UserId, number>>>,
+    workspaceTallies: new Map(),
+    documentTallies: new Map(),
   };
 }
 
@@ -280,9 +277,11 @@ function load(
   const feed = own(state.activity, workspace) ?? null;
   const count = author === null ? 0 : elements.length;
   // Analytics: n elements are n operations of one edit by the author.
-  const counted = author === null ? state : counting(state, workspace, document, author, elements.length, elements.length);
+  const tallies = author === null ? state : counting(state, workspace, document, author, elements.length, elements.length);
   return {
-    ...counted,
+    ...state,
+    workspaceTallies: tallies.workspaceTallies,
+    documentTallies: tallies.documentTallies,
     documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title, revision: elements.length }),
     // One record for the whole load: revisions 1..n, one edit each.
     activity: author === null || count === 0 ? state.activity : withKey(state.activity, workspace, { documentId: document, userId: author, revision: count, count, edits: 1, earlier: feed }),
@@ -757,8 +756,11 @@ export class OperationalTransform {
     const change: Feed = { documentId: document, userId: operation.userId, revision, count: 1, edits: operation.edits.length, earlier: own(state.activity, row.workspaceId) ?? null };
     const wordsBefore = own(state.documentWords, document) ?? new Map<string, readonly ElementId[]>();
     const words = reindex(wordsBefore, changedTexts(state, draft, operation));
+    const tallies = counting(state, row.workspaceId, document, operation.userId, 1, operation.edits.length);
     return {
-      ...counting(state, row.workspaceId, document, operation.userId, 1, operation.edits.length),
+      ...state,
+      workspaceTallies: tallies.workspaceTallies,
+      documentTallies: tallies.documentTallies,
       documents: withKey(state.documents, document, { ...row, revision }),
       activity: withKey(state.activity, row.workspaceId, change),
       documentWords: withKey(state.documentWords, document, words),
@@ -804,6 +806,11 @@ function permissionsOf(state: CollaborationState, document: DocumentId): Documen
   return own(state.permissions, document) ?? OPEN;
 }
 
+function hasAny(table: object): boolean {
+  for (const _ in table) return true;
+  return false;
+}
+
 /** Gives `user` a role in the document (replacing any it had). Once a document has a role, users without one may not change it. */
 export function setRole(state: CollaborationState, tenant: TenantId, document: DocumentId, user: UserId, role: Role): CollaborationState {
   documentOf(state, tenant, document);
@@ -830,16 +837,19 @@ function touched(edit: Edit): (ElementId | null)[] {
 
 /** Refuses with 'forbidden' what the user's role or someone else's lock does not allow; every edit is checked before any applies. */
 function checkPermissions(state: CollaborationState, operation: Operation): void {
-  const { roles, locks } = permissionsOf(state, operation.documentId);
+  // Most documents have neither: their operations pay one look-up.
+  const permissions = own(state.permissions, operation.documentId);
+  if (permissions === undefined) return;
+  const { roles, locks } = permissions;
   const user = operation.userId;
-  if (Object.keys(roles).length > 0) {
+  if (hasAny(roles)) {
     const role = own(roles, user);
     for (const edit of operation.edits) {
       const allowed = role === 'owner' || (role === 'editor' && edit.kind !== 'delete' && edit.kind !== 'move');
       if (!allowed) throw new CollabError('forbidden', user);
     }
   }
-  if (Object.keys(locks).length === 0) return;
+  if (!hasAny(locks)) return;
   const elements = own(state.elements, operation.documentId) ?? ({} as Record<ElementId, DocumentElement>);
   for (const edit of operation.edits) {
     for (const start of touched(edit)) {
@@ -875,7 +885,17 @@ export interface Tally extends Readonly<Metrics> {
   readonly recent: readonly { readonly user: UserId; readonly count: number }[];
 }
 
-const NO_TALLY: Tally = Object.freeze({ operations: 0, edits: 0, refused: 0, activeEditors: 0, recent: NONE });
+/** A workspace's tally also counts each user's operations. */
+export interface WorkspaceTally extends Tally {
+  readonly byUser: ReadonlyMap<UserId, number>;
+}
+
+const NO_TALLY: WorkspaceTally = Object.freeze({ operations: 0, edits: 0, refused: 0, activeEditors: 0, recent: NONE, byUser: new Map<UserId, number>() });
+
+/** A copy of `map` with one more entry. Maps, not objects: a tally table changes on every operation, and a Map is cheap to copy and to freeze. */
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+  return new Map(map).set(key, value);
+}
 
 /** `count` operations by `user`, `edits` edits in all. Costs what the window holds, never the log. */
 function record(tally: Tally, user: UserId, count: number, edits: number): Tally {
@@ -885,7 +905,8 @@ function record(tally: Tally, user: UserId, count: number, edits: number): Tally
   const last = recent[recent.length - 1];
   if (last !== undefined && last.user === user) recent[recent.length - 1] = { user, count: last.count + added };
   else if (added > 0) recent.push({ user, count: added });
-  let extra = recent.reduce((n, run) => n + run.count, 0) - ACTIVE_WINDOW;
+  let extra = -ACTIVE_WINDOW;
+  for (const run of recent) extra += run.count;
   while (extra > 0) {
     const oldest = recent[0] as { user: UserId; count: number };
     const dropped = Math.min(oldest.count, extra);
@@ -893,18 +914,20 @@ function record(tally: Tally, user: UserId, count: number, edits: number): Tally
     if (dropped === oldest.count) recent.shift();
     else recent[0] = { user: oldest.user, count: oldest.count - dropped };
   }
-  const activeEditors = new Set(recent.map((run) => run.user)).size;
+  // Runs hold few authors: a scan of the ones before beats building a Set.
+  const activeEditors = recent.filter((run, i) => recent.findIndex((r) => r.user === run.user) === i).length;
   return { operations: tally.operations + count, edits: tally.edits + edits, refused: tally.refused, activeEditors, recent };
 }
 
-/** The state with `count` applied operations by `user` counted in the workspace and the document. */
-function counting(state: CollaborationState, workspace: WorkspaceId, document: DocumentId, user: UserId, count: number, edits: number): CollaborationState {
-  const byUser = own(state.userOperations, workspace) ?? ({} as Record<UserId, number>);
+type Tallies = Pick<CollaborationState, 'workspaceTallies' | 'documentTallies'>;
+
+/** The tally tables with `count` applied operations by `user` counted in the workspace and the document. */
+function counting(state: Tallies, workspace: WorkspaceId, document: DocumentId, user: UserId, count: number, edits: number): Tallies {
+  const ws = state.workspaceTallies.get(workspace) ?? NO_TALLY;
+  const byUser = withEntry(ws.byUser, user, (ws.byUser.get(user) ?? 0) + count);
   return {
-    ...state,
-    workspaceTallies: withKey(state.workspaceTallies, workspace, record(own(state.workspaceTallies, workspace) ?? NO_TALLY, user, count, edits)),
-    documentTallies: withKey(state.documentTallies, document, record(own(state.documentTallies, document) ?? NO_TALLY, user, count, edits)),
-    userOperations: withKey(state.userOperations, workspace, withKey(byUser, user, (own(byUser, user) ?? 0) + count)),
+    workspaceTallies: withEntry(state.workspaceTallies, workspace, { ...record(ws, user, count, edits), byUser }),
+    documentTallies: withEntry(state.documentTallies, document, record(state.documentTallies.get(document) ?? NO_TALLY, user, count, edits)),
   };
 }
 
@@ -916,11 +939,11 @@ function counting(state: CollaborationState, workspace: WorkspaceId, document: D
 export function recordRefusal(state: CollaborationState, operation: Operation): CollaborationState {
   const row = documentOf(state, operation.tenantId, operation.documentId);
   userOf(state, operation.tenantId, operation.userId);
-  const refused = (t: Tally): Tally => ({ ...t, refused: t.refused + 1 });
+  const refused = <T extends Tally>(t: T): T => ({ ...t, refused: t.refused + 1 });
   return {
     ...state,
-    workspaceTallies: withKey(state.workspaceTallies, row.workspaceId, refused(own(state.workspaceTallies, row.workspaceId) ?? NO_TALLY)),
-    documentTallies: withKey(state.documentTallies, row.id, refused(own(state.documentTallies, row.id) ?? NO_TALLY)),
+    workspaceTallies: withEntry(state.workspaceTallies, row.workspaceId, refused(state.workspaceTallies.get(row.workspaceId) ?? NO_TALLY)),
+    documentTallies: withEntry(state.documentTallies, row.id, refused(state.documentTallies.get(row.id) ?? NO_TALLY)),
   };
 }
 
@@ -929,20 +952,20 @@ const metricsOf = ({ operations, edits, refused, activeEditors }: Tally): Metric
 /** The workspace's live metrics. */
 export function selectMetrics(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId): Metrics {
   workspaceOf(state, tenant, workspace);
-  return metricsOf(own(state.workspaceTallies, workspace) ?? NO_TALLY);
+  return metricsOf(state.workspaceTallies.get(workspace) ?? NO_TALLY);
 }
 
 /** One document's live metrics. */
 export function selectDocumentMetrics(state: CollaborationState, tenant: TenantId, document: DocumentId): Metrics {
   documentOf(state, tenant, document);
-  return metricsOf(own(state.documentTallies, document) ?? NO_TALLY);
+  return metricsOf(state.documentTallies.get(document) ?? NO_TALLY);
 }
 
 /** How many operations `user` applied in the workspace. */
 export function selectOperationsBy(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, user: UserId): number {
   workspaceOf(state, tenant, workspace);
   userOf(state, tenant, user);
-  return own(own(state.userOperations, workspace) ?? ({} as Record<UserId, number>), user) ?? 0;
+  return (state.workspaceTallies.get(workspace) ?? NO_TALLY).byUser.get(user) ?? 0;
 }
 
 // Steps 4-5 live in their own module.
