@@ -5,9 +5,11 @@
 // the same (CONTRACT.md maps them, and lists what is still to build).
 
 import { check, perf, type Test } from '../harness';
+import * as analytics from './analytics';
 import * as arch from './arch';
 import * as collab from './collab';
 import * as cache from './cache';
+import * as extension from './extension';
 import * as monitor from './monitor';
 import * as ot from './ot';
 import * as production from './production';
@@ -70,4 +72,12 @@ export const tests: Test[] = [
   check('monitor.interactions', monitor.interactions),
   check('monitor.windows', monitor.windows),
   check('monitor.median', monitor.median),
+  // Extensions (bonus): time travel, permissions, analytics
+  check('extension.time-travel-replay', extension.timeTravelReplay),
+  check('extension.permissions-document', extension.permissionsDocument),
+  check('extension.permissions-operation', extension.permissionsOperation),
+  check('extension.permissions-element', extension.permissionsElement),
+  check('extension.permissions-every-edit', extension.permissionsEveryEdit),
+  check('extension.analytics-recount', analytics.recountMatches),
+  perf('perf.analytics-reads-1m', analytics.analyticsReads),
 ];

@@ -12,14 +12,14 @@ import { compare, ensure, ensureEq, fail, keep, ok as succeeds, phase, type Meas
 import { isCollabError, q, refuses, type Edit, type State } from './data';
 import * as L from './learner';
 
-const T1 = L.tenantId('megadodo');
+export const T1 = L.tenantId('megadodo');
 const T2 = L.tenantId('megadodo-too');
-const U1 = L.userId('zaphod');
+export const U1 = L.userId('zaphod');
 const U2 = L.userId('zaphod-too');
-const MAIN = L.workspaceId('guide');
+export const MAIN = L.workspaceId('guide');
 const OTHER = L.workspaceId('guide-too');
 const FIXED = L.documentId('fixed');
-const HUGE = L.documentId('huge');
+export const HUGE = L.documentId('huge');
 /** Filler documents, zero-padded so string order is number order. */
 const doc = (k: number): L.DocumentId => L.documentId(`doc-${String(k).padStart(5, '0')}`);
 const NEEDLE_DOCS = Array.from({ length: 20 }, (_, i) => doc(i + 2));
@@ -136,7 +136,7 @@ const BIG = 1_000_000;
 let million: [Scale, Scale] | undefined;
 
 /** The stores of 100,000 and 1,000,000 elements, built once: the four query checks share one process. */
-function stores(): [Scale, Scale] {
+export function stores(): [Scale, Scale] {
   if (million !== undefined) {
     phase('checking the answers on both stores (built by the check before)');
     return million;
@@ -148,8 +148,8 @@ function stores(): [Scale, Scale] {
   return million;
 }
 
-const label = (s: Scale): string => `${thousands(s.elements)} elements`;
-const bigLabel = (s: Scale, what = ''): string =>
+export const label = (s: Scale): string => `${thousands(s.elements)} elements`;
+export const bigLabel = (s: Scale, what = ''): string =>
   `${thousands(s.elements)} elements${what} (built in ${(s.buildMs / 1000).toFixed(1)} s${s.bytes === undefined ? '' : `, ${s.bytes} B of heap each; the reference: ${REFERENCE_BYTES} B`})`;
 
 function sameAnswer(small: unknown, big: unknown, what: string): void {

@@ -345,4 +345,6 @@ declare const aWorkspaceRow: L.Workspace;
   type Server = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationServer>, L.CollaborationServer['revision'], L.CollaborationServer['state'], L.CollaborationServer['receive'], L.CollaborationServer['historySince'], L.CollaborationServer['conflictLog']]>>;
   type Client = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationClient>, L.CollaborationClient['id'], L.CollaborationClient['state'], L.CollaborationClient['syncMetadata'], L.CollaborationClient['edit'], L.CollaborationClient['nextSubmit']]>>;
   type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
+  // The extensions: time travel, permissions, analytics.
+  type TimeTravelPermissionsAnalytics = Expect<HasAny<[L.CollaborationServer['stateAt'], typeof L.setRole, typeof L.lockElement, L.Role, typeof L.recordRefusal, typeof L.selectMetrics, typeof L.selectDocumentMetrics, typeof L.selectOperationsBy, L.Metrics, typeof L.ACTIVE_WINDOW]>>;
 }

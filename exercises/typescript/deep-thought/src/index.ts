@@ -131,7 +131,8 @@ export type CollabErrorCode =
   | 'wrong-place'
   | 'empty'
   | 'wrong-document'
-  | 'too-large';
+  | 'too-large'
+  | 'forbidden';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -392,6 +393,98 @@ export interface SearchHit {
  */
 export function selectSearch(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, word: string): SearchHit[] {
   throw new NotImplemented('search the workspace');
+}
+
+// ---------------------------------------------------------------------------
+// Extensions (bonus): permissions and real-time analytics
+// ---------------------------------------------------------------------------
+//
+// Pick the ones you like (time-travel debugging is `stateAt` in src/sync.ts).
+// Skipping one is fine: every other check passes without it, and its
+// functions may keep throwing NotImplemented.
+
+/**
+ * Permissions: what a user may do in a document. A 'viewer' may make no edit
+ * at all, an 'editor' anything but a `delete` or a `move`, an 'owner'
+ * everything. A document without roles is open to every user of its tenant;
+ * once it has one, a user without a role may not change it. Roles in one
+ * document say nothing about another.
+ *
+ * `applyOperation` enforces roles and locks after its tenant, document and
+ * user checks, on every edit before any applies: a refusal throws
+ * `CollabError('forbidden', id)` (the user's id for a role, the locked
+ * element's for a lock) and changes nothing. An operation with no edits
+ * still changes nothing, whoever sends it.
+ */
+export type Role = 'viewer' | 'editor' | 'owner';
+
+/**
+ * Gives `user` a role in the document, replacing the one it had. Throws
+ * 'unknown-tenant', 'unknown-document' or 'unknown-user' (another tenant's
+ * too).
+ */
+export function setRole(state: CollaborationState, tenant: TenantId, document: DocumentId, user: UserId, role: Role): CollaborationState {
+  throw new NotImplemented('permissions: give a user a role');
+}
+
+/**
+ * Locks the element and its whole subtree for `owner`: nobody else may
+ * change them, whatever their role. An edit is refused when an element it
+ * touches is locked by someone else, or sits under such an element (the
+ * nearest lock above decides): the element it names (any kind of edit), an
+ * insert's parent, and a move's element and its destination parent (so
+ * nothing moves into or out of a locked subtree). Throws 'unknown-element'
+ * when the document has no such element (a deleted one can be locked), and
+ * like setRole.
+ */
+export function lockElement(state: CollaborationState, tenant: TenantId, document: DocumentId, element: ElementId, owner: UserId): CollaborationState {
+  throw new NotImplemented('permissions: lock an element');
+}
+
+/** Real-time analytics: how many of the latest applied operations `Metrics.activeEditors` looks at. */
+export const ACTIVE_WINDOW = 50;
+
+/**
+ * What a live dashboard shows of a workspace or a document. Keep it up to
+ * date in `applyOperation`, `bulkLoad` and `recordRefusal`: a read copies
+ * the numbers out and never walks the log, so it costs the same after a
+ * million operations as after a hundred.
+ */
+export interface Metrics {
+  /** Operations applied: a bulkLoad counts one per element; an operation with no edits changes nothing and counts nothing. */
+  operations: number;
+  /** Edits those operations made (one per bulk-loaded element). */
+  edits: number;
+  /** Operations refused, as recorded with recordRefusal. */
+  refused: number;
+  /** Distinct users among the latest ACTIVE_WINDOW operations applied here (fewer operations: among all of them). */
+  activeEditors: number;
+}
+
+/**
+ * Counts one refused operation for its document and its workspace. A
+ * refusal throws and changes nothing, so `applyOperation` cannot count it:
+ * whoever applies operations catches the CollabError and calls this with
+ * the operation. Throws 'unknown-tenant', 'unknown-document' or
+ * 'unknown-user' as applyOperation does (such an operation is not counted).
+ */
+export function recordRefusal(state: CollaborationState, operation: Operation): CollaborationState {
+  throw new NotImplemented('analytics: count a refused operation');
+}
+
+/** The workspace's live metrics. Throws 'unknown-tenant' or 'unknown-workspace'. */
+export function selectMetrics(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId): Metrics {
+  throw new NotImplemented("analytics: a workspace's metrics");
+}
+
+/** One document's live metrics. Throws 'unknown-tenant' or 'unknown-document'. */
+export function selectDocumentMetrics(state: CollaborationState, tenant: TenantId, document: DocumentId): Metrics {
+  throw new NotImplemented("analytics: a document's metrics");
+}
+
+/** How many operations `user` applied in the workspace (0 if none). Throws 'unknown-tenant', 'unknown-workspace' or 'unknown-user'. */
+export function selectOperationsBy(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, user: UserId): number {
+  throw new NotImplemented('analytics: operations by one user');
 }
 
 // Steps 4-5: the sequencer and its clients, in src/sync.ts.

@@ -106,6 +106,17 @@ export class CollaborationServer {
   public historySince(revision: number): Broadcast[] {
     throw new NotImplemented('the history since a revision');
   }
+
+  /**
+   * Extension (time-travel debugging): the state as the server had it right
+   * after revision `revision` (0: the state it was built with), rebuilt by
+   * replaying the first `revision` operations as the server applied them.
+   * `undefined` for anything but a whole number from 0 to `revision()`.
+   * Looking back changes nothing on the server.
+   */
+  public stateAt(revision: number): CollaborationState | undefined {
+    throw new NotImplemented('time travel: the state at a revision');
+  }
 }
 
 /**

@@ -92,6 +92,11 @@ export interface CollaborationState {
   activity: Record<WorkspaceId, Feed | null>;
   /** Per document, its word index: word -> its elements whose text holds it. */
   documentWords: Record<DocumentId, DocumentWords>;
+  /** Extension (permissions): per document, its roles and locks; none means open to the tenant's users. */
+  permissions: Record<DocumentId, DocumentPermissions>;
+  /** Extension (analytics): the running counts per workspace and per document (absent: nothing yet). */
+  workspaceTallies: ReadonlyMap<WorkspaceId, WorkspaceTally>;
+  documentTallies: ReadonlyMap<DocumentId, Tally>;
   /** Per workspace, word -> its documents whose index holds it. */
   workspaceWords: Record<WorkspaceId, WorkspaceWords>;
 }
@@ -112,7 +117,8 @@ export type CollabErrorCode =
   | 'wrong-place'
   | 'empty'
   | 'wrong-document'
-  | 'too-large';
+  | 'too-large'
+  | 'forbidden';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -158,6 +164,9 @@ export function createCollaborationState(): CollaborationState {
     activity: {} as Record<WorkspaceId, Feed | null>,
     documentWords: {} as Record<DocumentId, DocumentWords>,
     workspaceWords: {} as Record<WorkspaceId, WorkspaceWords>,
+    permissions: {} as Record<DocumentId, DocumentPermissions>,
+    workspaceTallies: new Map(),
+    documentTallies: new Map(),
   };
 }
 
@@ -267,8 +276,12 @@ function load(
   const words = indexElements(elements);
   const feed = own(state.activity, workspace) ?? null;
   const count = author === null ? 0 : elements.length;
+  // Analytics: n elements are n operations of one edit by the author.
+  const tallies = author === null ? state : counting(state, workspace, document, author, elements.length, elements.length);
   return {
     ...state,
+    workspaceTallies: tallies.workspaceTallies,
+    documentTallies: tallies.documentTallies,
     documents: withKey(state.documents, document, { id: document, tenantId: tenant, workspaceId: workspace, title, revision: elements.length }),
     // One record for the whole load: revisions 1..n, one edit each.
     activity: author === null || count === 0 ? state.activity : withKey(state.activity, workspace, { documentId: document, userId: author, revision: count, count, edits: 1, earlier: feed }),
@@ -735,6 +748,7 @@ export class OperationalTransform {
     userOf(state, operation.tenantId, operation.userId);
     checkLimits(operation);
     if (operation.edits.length === 0) return state;
+    checkPermissions(state, operation);
     const draft = draftOf(state, operation.documentId);
     for (const edit of operation.edits) applyEdit(draft, edit);
     const document = operation.documentId;
@@ -742,8 +756,11 @@ export class OperationalTransform {
     const change: Feed = { documentId: document, userId: operation.userId, revision, count: 1, edits: operation.edits.length, earlier: own(state.activity, row.workspaceId) ?? null };
     const wordsBefore = own(state.documentWords, document) ?? new Map<string, readonly ElementId[]>();
     const words = reindex(wordsBefore, changedTexts(state, draft, operation));
+    const tallies = counting(state, row.workspaceId, document, operation.userId, 1, operation.edits.length);
     return {
       ...state,
+      workspaceTallies: tallies.workspaceTallies,
+      documentTallies: tallies.documentTallies,
       documents: withKey(state.documents, document, { ...row, revision }),
       activity: withKey(state.activity, row.workspaceId, change),
       documentWords: withKey(state.documentWords, document, words),
@@ -768,6 +785,187 @@ export class OperationalTransform {
     }
     return { ...first, edits };
   }
+}
+
+// ---------------------------------------------------------------------------
+// Extensions: permissions and real-time analytics (time travel: sync.ts)
+// ---------------------------------------------------------------------------
+
+/** What a user may do in a document: a viewer nothing, an editor no delete or move, an owner everything. */
+export type Role = 'viewer' | 'editor' | 'owner';
+
+/** One document's roles and locks (a lock: the element and its subtree change only by its owner). */
+export interface DocumentPermissions {
+  readonly roles: Readonly<Record<UserId, Role>>;
+  readonly locks: Readonly<Record<ElementId, UserId>>;
+}
+
+const OPEN: DocumentPermissions = Object.freeze({ roles: Object.freeze({}) as Record<UserId, Role>, locks: Object.freeze({}) as Record<ElementId, UserId> });
+
+function permissionsOf(state: CollaborationState, document: DocumentId): DocumentPermissions {
+  return own(state.permissions, document) ?? OPEN;
+}
+
+function hasAny(table: object): boolean {
+  for (const _ in table) return true;
+  return false;
+}
+
+/** Gives `user` a role in the document (replacing any it had). Once a document has a role, users without one may not change it. */
+export function setRole(state: CollaborationState, tenant: TenantId, document: DocumentId, user: UserId, role: Role): CollaborationState {
+  documentOf(state, tenant, document);
+  userOf(state, tenant, user);
+  const now = permissionsOf(state, document);
+  return { ...state, permissions: withKey(state.permissions, document, { ...now, roles: withKey(now.roles, user, role) }) };
+}
+
+/** Locks an element and its subtree for `owner`: nobody else may change them, whatever their role. */
+export function lockElement(state: CollaborationState, tenant: TenantId, document: DocumentId, element: ElementId, owner: UserId): CollaborationState {
+  if (selectElement(state, tenant, document, element) === undefined) throw new CollabError('unknown-element', element);
+  userOf(state, tenant, owner);
+  const now = permissionsOf(state, document);
+  return { ...state, permissions: withKey(state.permissions, document, { ...now, locks: withKey(now.locks, element, owner) }) };
+}
+
+/** The elements an edit changes or puts something under: a lock on any of them (or above) guards the edit. */
+function touched(edit: Edit): (ElementId | null)[] {
+  if (edit.kind === 'insert') return [edit.parentId];
+  // A move's element: walking up from it passes its old parent.
+  if (edit.kind === 'move') return [edit.id, edit.to.path[0] ?? null];
+  return [edit.id];
+}
+
+/** Refuses with 'forbidden' what the user's role or someone else's lock does not allow; every edit is checked before any applies. */
+function checkPermissions(state: CollaborationState, operation: Operation): void {
+  // Most documents have neither: their operations pay one look-up.
+  const permissions = own(state.permissions, operation.documentId);
+  if (permissions === undefined) return;
+  const { roles, locks } = permissions;
+  const user = operation.userId;
+  if (hasAny(roles)) {
+    const role = own(roles, user);
+    for (const edit of operation.edits) {
+      const allowed = role === 'owner' || (role === 'editor' && edit.kind !== 'delete' && edit.kind !== 'move');
+      if (!allowed) throw new CollabError('forbidden', user);
+    }
+  }
+  if (!hasAny(locks)) return;
+  const elements = own(state.elements, operation.documentId) ?? ({} as Record<ElementId, DocumentElement>);
+  for (const edit of operation.edits) {
+    for (const start of touched(edit)) {
+      // The nearest lock on the element or an ancestor decides.
+      for (let at = start; at !== null; at = own(elements, at)?.parentId ?? null) {
+        const owner = own(locks, at);
+        if (owner === undefined) continue;
+        if (owner !== user) throw new CollabError('forbidden', at);
+        break;
+      }
+    }
+  }
+}
+
+/** How many of the latest applied operations `Metrics.activeEditors` looks at. */
+export const ACTIVE_WINDOW = 50;
+
+/** Live collaboration metrics, kept up to date by every update: reading them never walks the log. */
+export interface Metrics {
+  /** Operations applied (a bulkLoad: one per element). */
+  operations: number;
+  /** Edits those operations made. */
+  edits: number;
+  /** Operations refused (recorded with recordRefusal). */
+  refused: number;
+  /** Distinct users among the latest ACTIVE_WINDOW applied operations. */
+  activeEditors: number;
+}
+
+/** The running counts behind Metrics, for a workspace or a document. */
+export interface Tally extends Readonly<Metrics> {
+  /** The authors of the latest ACTIVE_WINDOW operations, oldest first, as runs of one author (a bulk load is one run). */
+  readonly recent: readonly { readonly user: UserId; readonly count: number }[];
+}
+
+/** A workspace's tally also counts each user's operations. */
+export interface WorkspaceTally extends Tally {
+  readonly byUser: ReadonlyMap<UserId, number>;
+}
+
+const NO_TALLY: WorkspaceTally = Object.freeze({ operations: 0, edits: 0, refused: 0, activeEditors: 0, recent: NONE, byUser: new Map<UserId, number>() });
+
+/** A copy of `map` with one more entry. Maps, not objects: a tally table changes on every operation, and a Map is cheap to copy and to freeze. */
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+  return new Map(map).set(key, value);
+}
+
+/** `count` operations by `user`, `edits` edits in all. Costs what the window holds, never the log. */
+function record(tally: Tally, user: UserId, count: number, edits: number): Tally {
+  const recent = [...tally.recent];
+  // Only the latest ACTIVE_WINDOW of them can stay in the window.
+  const added = Math.min(count, ACTIVE_WINDOW);
+  const last = recent[recent.length - 1];
+  if (last !== undefined && last.user === user) recent[recent.length - 1] = { user, count: last.count + added };
+  else if (added > 0) recent.push({ user, count: added });
+  let extra = -ACTIVE_WINDOW;
+  for (const run of recent) extra += run.count;
+  while (extra > 0) {
+    const oldest = recent[0] as { user: UserId; count: number };
+    const dropped = Math.min(oldest.count, extra);
+    extra -= dropped;
+    if (dropped === oldest.count) recent.shift();
+    else recent[0] = { user: oldest.user, count: oldest.count - dropped };
+  }
+  // Runs hold few authors: a scan of the ones before beats building a Set.
+  const activeEditors = recent.filter((run, i) => recent.findIndex((r) => r.user === run.user) === i).length;
+  return { operations: tally.operations + count, edits: tally.edits + edits, refused: tally.refused, activeEditors, recent };
+}
+
+type Tallies = Pick<CollaborationState, 'workspaceTallies' | 'documentTallies'>;
+
+/** The tally tables with `count` applied operations by `user` counted in the workspace and the document. */
+function counting(state: Tallies, workspace: WorkspaceId, document: DocumentId, user: UserId, count: number, edits: number): Tallies {
+  const ws = state.workspaceTallies.get(workspace) ?? NO_TALLY;
+  const byUser = withEntry(ws.byUser, user, (ws.byUser.get(user) ?? 0) + count);
+  return {
+    workspaceTallies: withEntry(state.workspaceTallies, workspace, { ...record(ws, user, count, edits), byUser }),
+    documentTallies: withEntry(state.documentTallies, document, record(state.documentTallies.get(document) ?? NO_TALLY, user, count, edits)),
+  };
+}
+
+/**
+ * Counts one refused operation for its document and workspace. A refusal
+ * throws and changes nothing, so applyOperation cannot count it: whoever
+ * applies operations calls this with the one it refused.
+ */
+export function recordRefusal(state: CollaborationState, operation: Operation): CollaborationState {
+  const row = documentOf(state, operation.tenantId, operation.documentId);
+  userOf(state, operation.tenantId, operation.userId);
+  const refused = <T extends Tally>(t: T): T => ({ ...t, refused: t.refused + 1 });
+  return {
+    ...state,
+    workspaceTallies: withEntry(state.workspaceTallies, row.workspaceId, refused(state.workspaceTallies.get(row.workspaceId) ?? NO_TALLY)),
+    documentTallies: withEntry(state.documentTallies, row.id, refused(state.documentTallies.get(row.id) ?? NO_TALLY)),
+  };
+}
+
+const metricsOf = ({ operations, edits, refused, activeEditors }: Tally): Metrics => ({ operations, edits, refused, activeEditors });
+
+/** The workspace's live metrics. */
+export function selectMetrics(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId): Metrics {
+  workspaceOf(state, tenant, workspace);
+  return metricsOf(state.workspaceTallies.get(workspace) ?? NO_TALLY);
+}
+
+/** One document's live metrics. */
+export function selectDocumentMetrics(state: CollaborationState, tenant: TenantId, document: DocumentId): Metrics {
+  documentOf(state, tenant, document);
+  return metricsOf(state.documentTallies.get(document) ?? NO_TALLY);
+}
+
+/** How many operations `user` applied in the workspace. */
+export function selectOperationsBy(state: CollaborationState, tenant: TenantId, workspace: WorkspaceId, user: UserId): number {
+  workspaceOf(state, tenant, workspace);
+  userOf(state, tenant, user);
+  return (state.workspaceTallies.get(workspace) ?? NO_TALLY).byUser.get(user) ?? 0;
 }
 
 // Steps 4-5 live in their own module.

@@ -95,6 +95,8 @@ export class CollaborationServer {
   // Made here, not at the top of the module: index.ts re-exports this module, so it runs before index.ts defines the class.
   private readonly engine = new OperationalTransform();
   private current: CollaborationState;
+  /** The state the server started from: time travel replays the history on it. */
+  private readonly initial: CollaborationState;
   private readonly history: Broadcast[] = [];
   private readonly lastSeq = new Map<ClientId, number>();
   /** Every refused operation, with the reason. */
@@ -102,6 +104,7 @@ export class CollaborationServer {
 
   constructor(state: CollaborationState) {
     this.current = state;
+    this.initial = state;
   }
 
   public revision(): number {
@@ -150,6 +153,16 @@ export class CollaborationServer {
   /** Every broadcast after revision `revision`, in order. */
   public historySince(revision: number): Broadcast[] {
     return this.history.slice(revision);
+  }
+
+  /**
+   * Extension (time travel): the state at revision `revision`, rebuilt by
+   * replaying the first `revision` operations as the server applied them;
+   * `undefined` for a revision the server has not reached.
+   */
+  public stateAt(revision: number): CollaborationState | undefined {
+    if (!Number.isSafeInteger(revision) || revision < 0 || revision > this.revision()) return undefined;
+    return this.history.slice(0, revision).reduce((state, b) => this.engine.applyOperation(state, b.operation), this.initial);
   }
 }
 
