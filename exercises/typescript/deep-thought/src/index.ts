@@ -131,7 +131,9 @@ export type CollabErrorCode =
   | 'wrong-place'
   | 'empty'
   | 'wrong-document'
-  | 'too-large';
+  | 'too-large'
+  // The plugins extension: a plugin vetoed the operation, or threw while asked.
+  | 'vetoed';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -399,3 +401,5 @@ export * from './sync';
 // Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.
 export * from './cache';
 export * from './monitor';
+// Extension: plugins, in their own module.
+export * from './plugins';

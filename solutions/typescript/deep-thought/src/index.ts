@@ -112,7 +112,9 @@ export type CollabErrorCode =
   | 'wrong-place'
   | 'empty'
   | 'wrong-document'
-  | 'too-large';
+  | 'too-large'
+  // The plugins extension: a plugin vetoed the operation, or threw while asked.
+  | 'vetoed';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -775,3 +777,5 @@ export * from './sync';
 // Steps 7 and 8 live in their own modules.
 export * from './cache';
 export * from './monitor';
+// Extension: plugins, in their own module.
+export * from './plugins';
