@@ -345,4 +345,7 @@ declare const aWorkspaceRow: L.Workspace;
   type Server = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationServer>, L.CollaborationServer['revision'], L.CollaborationServer['state'], L.CollaborationServer['receive'], L.CollaborationServer['historySince'], L.CollaborationServer['conflictLog']]>>;
   type Client = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationClient>, L.CollaborationClient['id'], L.CollaborationClient['state'], L.CollaborationClient['syncMetadata'], L.CollaborationClient['edit'], L.CollaborationClient['nextSubmit']]>>;
   type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
+  // Extensions: plugins and cross-platform sync.
+  type Plugins = Expect<HasAny<[ConstructorParameters<typeof L.PluginHost>, L.PluginHost['state'], L.PluginHost['addPlugin'], L.PluginHost['plugins'], L.PluginHost['apply'], L.Plugin, NonNullable<L.Plugin['check']>, NonNullable<L.Plugin['applied']>]>>;
+  type CrossPlatform = Expect<HasAny<[typeof L.CollaborationClient.withCapabilities, L.CollaborationClient['rendered'], typeof L.KIND]>>;
 }
