@@ -8,10 +8,10 @@ import { crashed, deepFreeze, describe, ensure, ensureEq, fail, show } from '../
 import { D, T, applied, children, dump, e, erase, insert, isCollabError, move, op, pathOf, randomDoc, randomOp, remove, setAttr, text, typeText, world, type Operation, type State } from './data';
 import * as L from './learner';
 
-const clientName = (i: number): L.ClientId => L.clientId(`c${i + 1}`);
+export const clientName = (i: number): L.ClientId => L.clientId(`c${i + 1}`);
 
 /** A learner call that must not throw: a CollabError fails the check with `doing` (a function when costly to build). */
-function must<R>(f: () => R, doing: string | (() => string)): R {
+export function must<R>(f: () => R, doing: string | (() => string)): R {
   try {
     return f();
   } catch (err) {
@@ -21,7 +21,7 @@ function must<R>(f: () => R, doing: string | (() => string)): R {
 }
 
 /** A learner call that must throw a CollabError (any code). */
-function mustRefuse(f: () => unknown, doing: string): void {
+export function mustRefuse(f: () => unknown, doing: string): void {
   let result: unknown;
   try {
     result = f();
@@ -42,7 +42,7 @@ interface Flight {
   msg: Msg;
 }
 
-class Sim {
+export class Sim {
   readonly server: L.CollaborationServer;
   readonly clients: L.CollaborationClient[];
   readonly online: boolean[];

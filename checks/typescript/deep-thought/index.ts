@@ -12,6 +12,8 @@ import * as cache from './cache';
 import * as extension from './extension';
 import * as monitor from './monitor';
 import * as ot from './ot';
+import * as platforms from './platforms';
+import * as plugins from './plugins';
 import * as production from './production';
 import * as queries from './queries';
 import * as scale from './scale';
@@ -80,4 +82,14 @@ export const tests: Test[] = [
   check('extension.permissions-every-edit', extension.permissionsEveryEdit),
   check('extension.analytics-recount', analytics.recountMatches),
   perf('perf.analytics-reads-1m', analytics.analyticsReads),
+  // Production Ready: garbage through the server, refused inserts
+  check('prod.malicious-garbage-store-and-server', production.maliciousGarbageStoreAndServer),
+  check('prod.refused-inserts-leave-no-trace', production.refusedInsertsLeaveNoTrace),
+  // Extensions: plugins and cross-platform sync
+  check('extension.plugins-observe-order', plugins.observeOrder),
+  check('extension.plugins-veto', plugins.veto),
+  check('extension.plugins-panic-isolated', plugins.throwIsolated),
+  check('extension.cross-platform-converge', platforms.converge),
+  check('extension.cross-platform-rendered', platforms.rendered),
+  check('extension.cross-platform-edits', platforms.edits),
 ];

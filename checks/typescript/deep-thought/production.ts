@@ -6,8 +6,9 @@
 // (NaN, Infinity, 1.5, beyond MAX_SAFE_INTEGER) are in the mix.
 
 import { Rng } from '../gen';
-import { crashed, deepFreeze, describe, ensure, ensureEq, fail, show } from '../harness';
-import { D, T, U, W, applied, dump, e, erase, insert, isCollabError, move, ok, op, ot, pathOf, placeOf, randomDoc, randomEdit, setAttr, typeText, world, type Edit, type Operation, type State } from './data';
+import { crashed, deepEqual, deepFreeze, describe, ensure, ensureEq, fail, show } from '../harness';
+import { D, T, U, W, applied, dump, e, erase, insert, isCollabError, move, ok, op, ot, pathOf, placeOf, randomDoc, randomEdit, randomOp, setAttr, text, typeText, world, type Edit, type Operation, type State } from './data';
+import { must } from './collab';
 import * as L from './learner';
 
 /** root: e1 "abc" [e3 "héllo" [e4]], e2 "" */
@@ -142,6 +143,35 @@ export function maliciousOversized(): void {
     ['an operation of MAX_EDITS + 1 edits', many, 'too-large'],
   ]);
   applied(s, [op([typeText(2, 0, 'y'.repeat(L.MAX_PAYLOAD))])], 'insert text of exactly MAX_PAYLOAD');
+  // The server half: it must not let one through either.
+  const server = new L.CollaborationServer(s);
+  serverRefuses(server, 'server.receive of MAX_EDITS + 1 edits', { clientId: L.clientId('c1'), seq: 1, baseRevision: 0, operation: op(many) }, 'too-large');
+}
+
+
+/**
+ * `submit` must be refused with a CollabError (`code`, when given), leaving
+ * the server as it was. Returns false when the server accepted it and `code`
+ * is undefined (garbage may turn out valid), and fails the check otherwise.
+ */
+function serverRefuses(server: L.CollaborationServer, what: string, submit: L.Submit, code?: L.CollabErrorCode): boolean {
+  // Frozen, a state written in place throws; then the same state object is the same document.
+  const state = deepFreeze(server.state());
+  const before = [server.revision(), server.historySince(0).length];
+  try {
+    server.receive(deepFreeze(submit));
+  } catch (err) {
+    if (!isCollabError(err)) fail(`${what}: expected a CollabError${code ? ` ${code}` : ''}, got ${describe(err)}\n  operation: ${show(submit.operation.edits, 6)}`);
+    if (code !== undefined && err.code !== code) fail(`${what}: expected CollabError ${code}, got ${describe(err)}`);
+    const after = [server.revision(), server.historySince(0).length];
+    // Messages are built on a failure only: show() and dump() cost more than the check.
+    const changed = `${what} (based on revision ${submit.baseRevision}): refused, but the server changed\n  operation: ${show(submit.operation.edits, 6)}`;
+    if (!deepEqual(after, before)) ensureEq(after, before, `${changed}: its [revision, history length]`);
+    if (server.state() !== state) ensureEq(dump(server.state()), dump(state), `${changed}: its document`);
+    return true;
+  }
+  if (code !== undefined) fail(`${what}: expected a CollabError ${code}, but the server applied it`);
+  return false;
 }
 
 // Catches: limits off by one (exactly MAX_EDITS edits, an attribute whose
@@ -189,8 +219,7 @@ export function maliciousOtherTenant(): void {
 const GARBAGE_NUMBERS = [Number.NaN, -1, 1.5, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, Number.POSITIVE_INFINITY, -0.5, 1e21];
 
 /** An edit built to be wrong: unknown ids, numbers no index can be, forged places, empty text. */
-function garbageEdit(rng: Rng, s: State): Edit {
-  const ids = dump(s).length;
+function garbageEdit(rng: Rng, s: State, ids = dump(s).length): Edit {
   const id = rng.int(100) < 70 ? 1 + rng.int(Math.max(ids, 1) + 2) : 900 + rng.int(5);
   const num = (): number => (rng.int(100) < 60 ? rng.pick(GARBAGE_NUMBERS) : rng.int(12));
   const place = (): L.Place => ({ path: rng.int(100) < 50 ? [] : [e(1 + rng.int(ids + 2))], index: num() });
@@ -238,4 +267,100 @@ export function maliciousGarbage(): void {
     s = deepFreeze(result);
   }
   ensure(refusedCount > cases / 2, `only ${refusedCount} of ${cases} garbage operations were refused`);
+
+  // The server half: garbage, some of it on revisions the server has not reached.
+  const server = new L.CollaborationServer(s);
+  const rows = dump(s).length;
+  for (let c = 0; c < 200; c++) {
+    const operation = op([garbageEdit(rng, s, rows)]);
+    const baseRevision = rng.int(100) < 30 ? 1 + rng.int(5) : 0;
+    serverRefuses(server, `server garbage case ${c}`, { clientId: L.clientId(`c${1 + rng.int(3)}`), seq: c + 1, baseRevision, operation });
+  }
+}
+
+// Catches: a throw other than a CollabError on garbage that reaches a state
+// with a search index and two documents (index upkeep that reads text before
+// the edit is validated) or that the server transforms past a history
+// (position arithmetic in transform), and refusals that change something:
+// an index kept in a Map and written in place, the server's revision or its
+// history.
+export function maliciousGarbageStoreAndServer(): void {
+  const rng = new Rng(0x570be);
+  const other = L.documentId('moon');
+  const built = randomDoc(rng, 20, 1);
+  let s = ok(() => L.bulkLoad(built, T, W, other, 'Moon', U, [{ id: e(1), parentId: null, text: 'towel whale' }]), 'bulkLoad a second document');
+  const look = (at: State): unknown[] => [
+    L.selectRevision(at, T, D),
+    L.selectRevision(at, T, other),
+    L.selectActivity(at, T, W, 5),
+    ...['towel', 'whale', 'x', 'vogon'].map((word) => L.selectSearch(at, T, W, word)),
+    L.selectDocumentElements(at, T, other),
+  ];
+  const next = { n: 100_000 };
+  let before = [dump(s), look(s)];
+  for (let c = 0; c < 300; c++) {
+    const edits: Edit[] = [];
+    if (rng.int(100) < 40) edits.push(randomEdit(rng, s, next));
+    edits.push(garbageEdit(rng, s, (before[0] as string[]).length));
+    const o = op(edits);
+    let result: State;
+    try {
+      result = ot().applyOperation(s, o);
+    } catch (err) {
+      if (!isCollabError(err)) fail(`state garbage case ${c} threw ${describe(err)}, not a CollabError\n  operation: ${show(o.edits, 6)}`);
+      const after = [dump(s), look(s)];
+      if (!deepEqual(after, before)) ensureEq(after, before, `state garbage case ${c} was refused, but the state reads differently ([document, [revisions, feed, searches, the other document]])\n  operation: ${show(o.edits, 6)}`);
+      continue;
+    }
+    s = deepFreeze(result);
+    before = [dump(s), look(s)];
+  }
+
+  // A server with a history: garbage based on an old revision is transformed
+  // past everything sequenced since.
+  let doc = randomDoc(rng, 20, 1);
+  const server = new L.CollaborationServer(doc);
+  for (let k = 0; k < 40; k++) {
+    const o = randomOp(rng, doc, next, 3);
+    doc = applied(doc, [o], 'a generated valid operation');
+    const submit = deepFreeze({ clientId: L.clientId('c1'), seq: k + 1, baseRevision: k, operation: o });
+    must(() => server.receive(submit), `server.receive of valid operation ${k + 1}, on the revision before`);
+  }
+  const rows = dump(doc).length;
+  for (let c = 0; c < 250; c++) {
+    const operation = op([garbageEdit(rng, doc, rows), garbageEdit(rng, doc, rows)]);
+    serverRefuses(server, `server garbage case ${c}`, { clientId: L.clientId('c2'), seq: c + 1, baseRevision: rng.int(41), operation });
+  }
+}
+
+// Catches: an insert of a refused operation that stays behind (found, listed
+// under its parent, in the search index, or its id taken), or an element
+// lost when a refusal is cleaned up carelessly (the garbage cases rarely
+// refuse many inserts at once).
+export function refusedInsertsLeaveNoTrace(): void {
+  const rng = new Rng(0xdec0de);
+  const ids = new Set<number>();
+  while (ids.size < 3000) ids.add(1 + rng.int(1_000_000_000));
+  const all = [...ids];
+  const [kept, undone] = [all.slice(0, 2000), all.slice(2000)];
+  const parentOf = (i: number): number => kept[(i * 7) % kept.length] as number;
+  const s = applied(world(), [op(kept.map((id, i) => insert(id, null, i, `kept ${id}`)))], 'insert 2,000 elements in one operation');
+  const inserts = (t: string): Edit[] => undone.map((id, i) => insert(id, parentOf(i), 0, t));
+  for (let round = 0; round < 3; round++) {
+    const what = `1,000 inserts, then a delete past the end of a text (round ${round + 1})`;
+    refused(s, what, op([...inserts('undone'), erase(kept[0] as number, 0, 99)]));
+    for (const id of kept) {
+      ensureEq(text(s, id), `kept ${id}`, `${what}: element e${id}, which the operation did not touch`);
+      ensureEq(L.selectChildren(s, T, D, e(id)).length, 0, `${what}: the children of e${id} on the state given`);
+    }
+    for (const id of undone) ensure(text(s, id) === '<missing>', `${what}: element e${id} was inserted by the refused operation, yet it is found`);
+    ensureEq(L.selectSearch(s, T, W, 'undone'), [], `${what}: a search for "undone", the refused operation's text`);
+  }
+  const now = applied(s, [op(inserts('now'))], 'the same 1,000 inserts without the bad edit (the refused ones must leave their ids free)');
+  ensure(
+    undone.every((id) => text(now, id) === 'now'),
+    'the elements of the 1,000 inserts, once applied, should all hold "now"',
+  );
+  ensureEq(L.selectSearch(now, T, W, 'undone'), [], 'a search for "undone" after the same inserts were applied with the text "now"');
+  ensureEq(L.selectSearch(now, T, W, 'now').length, 1000, 'how many elements a search for "now" finds');
 }

@@ -347,4 +347,7 @@ declare const aWorkspaceRow: L.Workspace;
   type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
   // The extensions: time travel, permissions, analytics.
   type TimeTravelPermissionsAnalytics = Expect<HasAny<[L.CollaborationServer['stateAt'], typeof L.setRole, typeof L.lockElement, L.Role, typeof L.recordRefusal, typeof L.selectMetrics, typeof L.selectDocumentMetrics, typeof L.selectOperationsBy, L.Metrics, typeof L.ACTIVE_WINDOW]>>;
+  // Extensions: plugins and cross-platform sync.
+  type Plugins = Expect<HasAny<[ConstructorParameters<typeof L.PluginHost>, L.PluginHost['state'], L.PluginHost['addPlugin'], L.PluginHost['plugins'], L.PluginHost['apply'], L.Plugin, NonNullable<L.Plugin['check']>, NonNullable<L.Plugin['applied']>]>>;
+  type CrossPlatform = Expect<HasAny<[typeof L.CollaborationClient.withCapabilities, L.CollaborationClient['rendered'], typeof L.KIND]>>;
 }

@@ -132,7 +132,10 @@ export type CollabErrorCode =
   | 'empty'
   | 'wrong-document'
   | 'too-large'
-  | 'forbidden';
+  // The permissions extension: the user may not make this edit.
+  | 'forbidden'
+  // The plugins extension: a plugin vetoed the operation, or threw while asked.
+  | 'vetoed';
 
 /** Why an update was refused. A refused update changes nothing. */
 export class CollabError extends Error {
@@ -492,3 +495,5 @@ export * from './sync';
 // Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.
 export * from './cache';
 export * from './monitor';
+// Extension: plugins, in their own module.
+export * from './plugins';

@@ -14,7 +14,7 @@
  * constructor or a function, never at the top level of this file.
  */
 
-import { NotImplemented, type ClientId, type CollaborationState, type Operation } from './index';
+import { NotImplemented, type ClientId, type CollaborationState, type DocumentId, type ElementId, type Operation, type TenantId } from './index';
 
 /** A client's operation, sent to the server. */
 export interface Submit {
@@ -59,6 +59,13 @@ export interface SyncMetadata {
    */
   operationsQueue: readonly Operation[];
 }
+
+/**
+ * Extension (optional), cross-platform sync: the attribute that names an
+ * element's kind ("image", "video", "table", ...). An element without it, or
+ * with `kind` "text", is text, which every client renders.
+ */
+export const KIND = 'kind';
 
 /**
  * The central sequencer for one document: every operation it receives names
@@ -173,6 +180,38 @@ export class CollaborationClient {
    */
   public receive(broadcast: Broadcast): void {
     throw new NotImplemented('receive a broadcast');
+  }
+
+  /**
+   * Extension (optional), cross-platform sync: a client like `new
+   * CollaborationClient(id, state, revision)` that renders text and the
+   * element kinds in `kinds` only (a phone may show no images, a watch only
+   * text). An element is hidden from it when the element or one of its
+   * ancestors has a `KIND` attribute naming a kind it does not render.
+   *
+   * It still keeps, syncs and passes on every element, hidden ones included:
+   * it receives and rebases every broadcast as any client does, so it
+   * converges with the others. But its `edit` refuses an operation that
+   * touches a hidden element (the element an edit names, an insert's parent,
+   * a move's element or either parent), with a `CollabError`
+   * 'unknown-element' (the id: the hidden element), changing and sending
+   * nothing. An element the state does not hold yet is not hidden. A client
+   * made with `new` renders every kind.
+   */
+  public static withCapabilities(id: ClientId, state: CollaborationState, revision: number, kinds: readonly string[]): CollaborationClient {
+    throw new NotImplemented('a client that renders only some kinds');
+  }
+
+  /**
+   * Extension (optional), cross-platform sync: what this client shows of a
+   * document, as `selectDocumentElements` lists it (visible elements, depth
+   * first, parents first) but without the elements it does not render, nor
+   * their subtrees. It follows every change, local or remote, a change of
+   * `KIND` included. Throws like `selectDocumentElements` for an unknown
+   * tenant or document.
+   */
+  public rendered(tenant: TenantId, document: DocumentId): ElementId[] {
+    throw new NotImplemented('what this client renders');
   }
 
   /** The connection is gone: edits queue up locally; what was in flight may or may not have arrived. */

@@ -10,7 +10,7 @@
  * rebases the queue.
  */
 
-import { CollabError, OperationalTransform, type ClientId, type CollaborationState, type Edit, type Operation } from './index';
+import { CollabError, OperationalTransform, selectChildren, selectElement, type ClientId, type CollaborationState, type DocumentElement, type DocumentId, type Edit, type ElementId, type Operation, type TenantId } from './index';
 
 /** A client's operation, sent to the server. */
 export interface Submit {
@@ -84,6 +84,16 @@ function lossReason(edit: Edit): string {
   if (edit.kind === 'setAttribute') return 'set an attribute that a concurrent edit had already set';
   if (edit.kind === 'insertText') return 'typed inside text that a concurrent edit deleted';
   return 'moved an element that a concurrent move had already moved, or into one it had moved into this one; undone';
+}
+
+/** The attribute that names an element's kind, for clients that render only some kinds: none, or "text", is text. */
+export const KIND = 'kind';
+
+/** The elements an edit touches: the one it names, an insert's parent, a move's element and both parents. */
+function touched(edit: Edit): ElementId[] {
+  if (edit.kind === 'insert') return edit.parentId === null ? [] : [edit.parentId];
+  if (edit.kind === 'move') return [edit.id, edit.from.path[0], edit.to.path[0]].filter((id): id is ElementId => id !== undefined);
+  return [edit.id];
 }
 
 /**
@@ -179,6 +189,8 @@ export class CollaborationClient {
   private buffer: Operation | undefined;
   /** This client's edits that a rebase dropped or undid, and why. */
   public readonly conflictLog: ConflictResolution[] = [];
+  /** The kinds rendered besides text (cross-platform); `undefined`: every kind. */
+  private renders: ReadonlySet<string> | undefined;
 
   /** A client joining at `revision` with the server's state at that revision. */
   constructor(
@@ -204,6 +216,13 @@ export class CollaborationClient {
 
   /** A local edit: applied at once (optimistically) and queued for the server. A refused edit throws and changes nothing. */
   public edit(operation: Operation): void {
+    // What this client does not render, its user cannot have edited: refused as if unknown.
+    if (this.renders !== undefined) {
+      for (const edit of operation.edits) {
+        const hidden = touched(edit).find((id) => this.hidden(operation, id));
+        if (hidden !== undefined) throw new CollabError('unknown-element', hidden);
+      }
+    }
     this.current = this.engine.applyOperation(this.current, operation);
     this.buffer = this.buffer === undefined ? operation : this.engine.composeOperations([this.buffer, operation]);
   }
@@ -254,6 +273,45 @@ export class CollaborationClient {
     const [theirs2, ours2] = transformNoting(this.engine, theirs, ours, (why) => lost.push(why));
     if (lost.length > 0) this.conflictLog.push({ clientId: this.id, reason: [...new Set(lost)].join('; '), submitted: ours, applied: ours2 });
     return [theirs2, ours2];
+  }
+
+  /**
+   * A client that renders text and the element kinds in `kinds` only (the
+   * cross-platform extension). It keeps, syncs and passes on every element
+   * all the same, but shows and edits only what it renders.
+   */
+  public static withCapabilities(id: ClientId, state: CollaborationState, revision: number, kinds: readonly string[]): CollaborationClient {
+    const client = new CollaborationClient(id, state, revision);
+    client.renders = new Set(kinds);
+    return client;
+  }
+
+  private shows(element: DocumentElement): boolean {
+    const kind = Object.hasOwn(element.attributes, KIND) ? element.attributes[KIND] : undefined;
+    return this.renders === undefined || kind === undefined || kind === 'text' || this.renders.has(kind);
+  }
+
+  /** The element or an ancestor is of a kind this client does not render; an unknown element is not hidden. */
+  private hidden(operation: Operation, id: ElementId): boolean {
+    for (let at = selectElement(this.current, operation.tenantId, operation.documentId, id); at !== undefined; ) {
+      if (!this.shows(at)) return true;
+      at = at.parentId === null ? undefined : selectElement(this.current, operation.tenantId, operation.documentId, at.parentId);
+    }
+    return false;
+  }
+
+  /** What this client shows of a document: its visible elements in document order, without what it does not render, nor their subtrees. */
+  public rendered(tenant: TenantId, document: DocumentId): ElementId[] {
+    const out: ElementId[] = [];
+    const stack = [...selectChildren(this.current, tenant, document, null)].reverse();
+    for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+      const element = selectElement(this.current, tenant, document, id);
+      if (element === undefined || element.deleted || !this.shows(element)) continue;
+      out.push(id);
+      const children = selectChildren(this.current, tenant, document, id);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as ElementId);
+    }
+    return out;
   }
 
   /** The connection is gone: edits queue up locally from now on. */
