@@ -14,6 +14,7 @@ import * as production from './production';
 import * as queries from './queries';
 import * as scale from './scale';
 import * as search from './search';
+import * as view from './view';
 
 export const tests: Test[] = [
   // System Architecture: the tenant hierarchy
@@ -70,4 +71,15 @@ export const tests: Test[] = [
   check('monitor.interactions', monitor.interactions),
   check('monitor.windows', monitor.windows),
   check('monitor.median', monitor.median),
+  // Step 10: the live document and its memoized view
+  check('view.document-view', view.documentView),
+  check('view.memo-same-object', view.memoSameObject),
+  check('view.memo-content', view.memoContent),
+  check('view.memo-presence', view.memoPresence),
+  check('view.memo-pending', view.memoPending),
+  check('view.memo-permissions', view.memoPermissions),
+  check('view.cursors-follow-edits', view.cursorsFollowEdits),
+  check('view.permissions-hide', view.permissionsHide),
+  check('view.window-edges', view.windowEdges),
+  perf('perf.view-window-100k', view.windowCost),
 ];

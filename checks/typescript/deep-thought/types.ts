@@ -345,4 +345,6 @@ declare const aWorkspaceRow: L.Workspace;
   type Server = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationServer>, L.CollaborationServer['revision'], L.CollaborationServer['state'], L.CollaborationServer['receive'], L.CollaborationServer['historySince'], L.CollaborationServer['conflictLog']]>>;
   type Client = Expect<HasAny<[ConstructorParameters<typeof L.CollaborationClient>, L.CollaborationClient['id'], L.CollaborationClient['state'], L.CollaborationClient['syncMetadata'], L.CollaborationClient['edit'], L.CollaborationClient['nextSubmit']]>>;
   type ClientSync = Expect<HasAny<[L.CollaborationClient['receive'], L.CollaborationClient['disconnect'], L.CollaborationClient['reconnect'], L.CollaborationClient['conflictLog']]>>;
+  // Step 10: the live document and its view.
+  type View = Expect<HasAny<[typeof L.transformCaret, typeof L.applyRemote, typeof L.makeSelectDocumentWithCollaborators, L.DocumentSelector, L.LiveDocument, L.DocumentView, L.ViewWindow, L.ViewElement, L.Collaborator, L.Presence, L.Selection, L.Caret, L.Readers]>>;
 }

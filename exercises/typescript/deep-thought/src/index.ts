@@ -399,3 +399,5 @@ export * from './sync';
 // Steps 7 and 8: the StateCache and the PerformanceMonitor, in their own files.
 export * from './cache';
 export * from './monitor';
+// Step 10: the live document and its memoized view.
+export * from './view';

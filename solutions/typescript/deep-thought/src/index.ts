@@ -775,3 +775,5 @@ export * from './sync';
 // Steps 7 and 8 live in their own modules.
 export * from './cache';
 export * from './monitor';
+// Step 10: the live document and its memoized view.
+export * from './view';
