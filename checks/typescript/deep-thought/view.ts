@@ -401,7 +401,7 @@ export function cursorsFollowEdits(): void {
 
   // The property, on seeded random edits: every caret stays between the same characters.
   const rng = new Rng(0xc0ffee);
-  for (let round = 0; round < 200; round++) {
+  for (let round = 0; round < 150; round++) {
     const rows: L.NewElement[] = [];
     const texts = new Map<L.ElementId, string>();
     for (let k = 1; k <= 3; k++) {

@@ -106,7 +106,8 @@ export function transformCaret(caret: Caret, operation: Operation): Caret {
     if (edit.id !== caret.element) continue;
     // The remote edit came first: text typed at the caret goes before it.
     if (edit.kind === 'insertText' && edit.pos <= offset) offset += edit.text.length;
-    if (edit.kind === 'deleteText' && edit.pos < offset) offset -= Math.min(edit.length, offset - edit.pos);
+    // A deletion pulls the caret back by what it removed before the caret.
+    if (edit.kind === 'deleteText') offset -= Math.max(0, Math.min(edit.length, offset - edit.pos));
   }
   return offset === caret.offset ? caret : { element: caret.element, offset };
 }
@@ -137,7 +138,7 @@ function viewerOrder(live: LiveDocument, viewer: UserId): Row[] {
   const out: Row[] = [];
   const push = (stack: Row[], parent: ElementId | null, depth: number) => {
     const kids = selectChildren(content, tenantId, documentId, parent);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as ElementId, depth]);
+    for (const kid of kids.toReversed()) stack.push([kid, depth]);
   };
   const stack: Row[] = [];
   push(stack, null, 0);
@@ -174,14 +175,14 @@ function buildView(live: LiveDocument, viewer: UserId, order: readonly Row[], wi
     elements.push({ id, depth, text: el.text, attributes: el.attributes, pending: pending.has(id) });
   }
   const visible = (caret: Caret) => sees(live, viewer, caret.element);
-  const collaborators: Collaborator[] = (Object.entries(live.presence) as [UserId, Presence][])
-    .filter(([user, p]) => user !== viewer && visible(p.cursor))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([user, p]) => ({
-      user,
-      cursor: p.cursor,
-      selection: p.selection && visible(p.selection.anchor) && visible(p.selection.head) ? p.selection : null,
-    }));
+  const collaborators: Collaborator[] = [];
+  // The default sort compares UTF-16 code units, as `<` does.
+  for (const user of (Object.keys(live.presence) as UserId[]).sort()) {
+    const p = live.presence[user] as Presence;
+    if (user === viewer || !visible(p.cursor)) continue;
+    const selection = p.selection && visible(p.selection.anchor) && visible(p.selection.head) ? p.selection : null;
+    collaborators.push({ user, cursor: p.cursor, selection });
+  }
   return { total, window: { start, end }, elements, collaborators };
 }
 
