@@ -18,6 +18,7 @@ import * as production from './production';
 import * as queries from './queries';
 import * as scale from './scale';
 import * as search from './search';
+import * as view from './view';
 
 export const tests: Test[] = [
   // System Architecture: the tenant hierarchy
@@ -92,4 +93,15 @@ export const tests: Test[] = [
   check('extension.cross-platform-converge', platforms.converge),
   check('extension.cross-platform-rendered', platforms.rendered),
   check('extension.cross-platform-edits', platforms.edits),
+  // Step 10: the live document and its memoized view
+  check('view.document-view', view.documentView),
+  check('view.memo-same-object', view.memoSameObject),
+  check('view.memo-content', view.memoContent),
+  check('view.memo-presence', view.memoPresence),
+  check('view.memo-pending', view.memoPending),
+  check('view.memo-permissions', view.memoPermissions),
+  check('view.cursors-follow-edits', view.cursorsFollowEdits),
+  check('view.permissions-hide', view.permissionsHide),
+  check('view.window-edges', view.windowEdges),
+  perf('perf.view-window-100k', view.windowCost),
 ];

@@ -58,7 +58,7 @@ function withNeedle(e: L.NewElement): L.NewElement {
  * a million elements would cost more than the queries measured (the
  * correctness checks deep-freeze every state they hand over).
  */
-function freezeTop(s: State): State {
+export function freezeTop(s: State): State {
   if (Object.isFrozen(s)) return s;
   for (const table of Object.values(s) as unknown[]) if (typeof table === 'object' && table !== null) Object.freeze(table);
   return Object.freeze(s);

@@ -350,4 +350,6 @@ declare const aWorkspaceRow: L.Workspace;
   // Extensions: plugins and cross-platform sync.
   type Plugins = Expect<HasAny<[ConstructorParameters<typeof L.PluginHost>, L.PluginHost['state'], L.PluginHost['addPlugin'], L.PluginHost['plugins'], L.PluginHost['apply'], L.Plugin, NonNullable<L.Plugin['check']>, NonNullable<L.Plugin['applied']>]>>;
   type CrossPlatform = Expect<HasAny<[typeof L.CollaborationClient.withCapabilities, L.CollaborationClient['rendered'], typeof L.KIND]>>;
+  // Step 10: the live document and its view.
+  type View = Expect<HasAny<[typeof L.transformCaret, typeof L.applyRemote, typeof L.makeSelectDocumentWithCollaborators, L.DocumentSelector, L.LiveDocument, L.DocumentView, L.ViewWindow, L.ViewElement, L.Collaborator, L.Presence, L.Selection, L.Caret, L.Readers]>>;
 }

@@ -978,3 +978,5 @@ export * from './cache';
 export * from './monitor';
 // Extension: plugins, in their own module.
 export * from './plugins';
+// Step 10: the live document and its memoized view.
+export * from './view';
