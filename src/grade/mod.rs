@@ -2,6 +2,7 @@
 //! with limits, and judge the results. Rendering and progress live elsewhere;
 //! this module only produces a `Grade`, and tells what it is doing through `Event`s.
 
+pub mod own_tests;
 pub mod run;
 pub mod rust;
 pub mod toolchain;
@@ -123,17 +124,18 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
     })
 }
 
-/// The learner's own tests (`learner-tests` checks), in course order.
+/// The learner's own tests (`learner-tests` checks), in course order, from one run.
 fn own_tests(ws: &Workspace, level: &Level, toolchain: &dyn Toolchain, events: Events) -> Result<Vec<CheckResult>> {
-    let mut results = Vec::new();
-    for check in level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests) {
-        if run::interrupted() {
-            break;
-        }
-        events(Event::OwnTests);
-        let result = toolchain.own_tests(ws, level, check)?;
-        events(Event::Finished(&result));
-        results.push(result);
+    let checks: Vec<&Check> = level.checks.iter().filter(|c| c.kind == CheckKind::LearnerTests).collect();
+    if checks.is_empty() || run::interrupted() {
+        return Ok(Vec::new());
+    }
+    events(Event::OwnTests);
+    let timeout = own_tests::timeout(level);
+    let ran = toolchain.own_tests(ws, level, timeout)?;
+    let results: Vec<CheckResult> = checks.iter().map(|c| own_tests::judge(&ran, level, c, timeout)).collect();
+    for result in &results {
+        events(Event::Finished(result));
     }
     Ok(results)
 }

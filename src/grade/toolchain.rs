@@ -4,11 +4,13 @@
 //! only see result records.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Result;
 
+use super::own_tests::OwnTestRun;
 use super::run::{Limits, RawRun};
-use super::verdict::{CheckResult, Status};
+use super::verdict::Status;
 use super::{Events, Options};
 use crate::course::{Check, Level};
 use crate::lang::Lang;
@@ -54,8 +56,8 @@ pub trait Toolchain: Sync {
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
     fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
 
-    /// Runs the learner's own tests, judged by a `learner-tests` check.
-    fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult>;
+    /// Runs the learner's own tests once, within `timeout`; `own_tests::judge` reads the run.
+    fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun>;
 
     /// Placeholders in a stub file that do not say what to do (line numbers).
     fn silent_placeholders(&self, text: &str) -> Vec<usize>;

@@ -1,8 +1,8 @@
 // Hidden checks for the Deep Thought level, "Architecting the Ultimate State
-// Machine" (TypeScript track), steps 1-9 so far. The grader bundles them with
-// checks/typescript/harness.ts and the learner's code, which they reach only
-// through ./learner. Check ids are the Rust level's where the behaviour is
-// the same (CONTRACT.md maps them, and lists what is still to build).
+// Machine" (TypeScript track): ten steps and five extensions. The grader
+// bundles them with checks/typescript/harness.ts and the learner's code, which
+// they reach only through ./learner. Check ids are the Rust level's where the
+// behaviour is the same (CONTRACT.md maps them).
 
 import { check, perf, type Test } from '../harness';
 import * as analytics from './analytics';
@@ -10,6 +10,7 @@ import * as arch from './arch';
 import * as collab from './collab';
 import * as cache from './cache';
 import * as extension from './extension';
+import * as innovation from './innovation';
 import * as monitor from './monitor';
 import * as ot from './ot';
 import * as platforms from './platforms';
@@ -75,6 +76,8 @@ export const tests: Test[] = [
   check('monitor.interactions', monitor.interactions),
   check('monitor.windows', monitor.windows),
   check('monitor.median', monitor.median),
+  // Innovation: two extensions of the learner's choice
+  check('innovation.two-extensions-work', innovation.twoExtensionsWork),
   // Extensions (bonus): time travel, permissions, analytics
   check('extension.time-travel-replay', extension.timeTravelReplay),
   check('extension.permissions-document', extension.permissionsDocument),

@@ -1,18 +1,15 @@
-//! The learner's own tests: `cargo test` of their crate, judged by a
-//! `learner-tests` check.
+//! The learner's own tests: `cargo test` of their crate, run once for the
+//! level's `learner-tests` checks.
 
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::course::{Check, Level};
-use crate::grade::run::{self, Exit};
-use crate::grade::verdict::{CheckResult, Status};
+use crate::course::Level;
+use crate::grade::own_tests::OwnTestRun;
+use crate::grade::run;
 use crate::workspace::Workspace;
-
-/// Building and running the learner's tests, unless the check says otherwise.
-const OWN_TESTS_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One `test name ... ok` line of libtest's output.
 fn test_line(line: &str) -> Option<(&str, bool)> {
@@ -43,32 +40,11 @@ pub fn cargo_test(ws: &Workspace, level: &Level) -> Command {
     cmd
 }
 
-pub fn run(ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
-    let cmd = cargo_test(ws, level);
-    let timeout = check.timeout_secs.map_or(OWN_TESTS_TIMEOUT, Duration::from_secs);
-    let raw = run::run_limited(cmd, timeout, None)?;
-
-    let tests: Vec<(&str, bool)> = raw.stdout.text.lines().filter_map(test_line).collect();
-    let failed: Vec<&str> = tests.iter().filter(|(_, ok)| !ok).map(|(n, _)| *n).collect();
-    let min = check.min_tests.unwrap_or(1);
-    let (status, message) = if raw.exit == Exit::TimedOut {
-        (Status::TimedOut, format!("your own tests were still running after {} s and were stopped.", timeout.as_secs()))
-    } else if tests.is_empty() && raw.exit != Exit::Exited(0) {
-        let errors: Vec<&str> = raw.stderr.text.lines().filter(|l| l.starts_with("error")).take(5).collect();
-        (Status::Fail, format!("your own tests do not build (`cargo test` in {}/):\n{}", level.id, errors.join("\n")))
-    } else if !failed.is_empty() {
-        (
-            Status::Fail,
-            format!("your own tests fail: {}. Run `cargo test` in {}/ to see why.", failed.join(", "), level.id),
-        )
-    } else if tests.len() < min {
-        (Status::Fail, format!("write at least {min} tests of your own; `cargo test` found {}.", tests.len()))
-    } else if let Some(missing) = check.names_missing(&tests.iter().map(|(n, _)| *n).collect::<Vec<_>>()) {
-        (Status::Fail, missing)
-    } else {
-        (Status::Pass, String::new())
-    };
-    Ok(CheckResult::new(check, status, message, raw.elapsed))
+pub fn run(ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun> {
+    let raw = run::run_limited(cargo_test(ws, level), timeout, None)?;
+    let tests = raw.stdout.text.lines().filter_map(test_line).map(|(n, ok)| (n.to_string(), ok)).collect();
+    let errors = raw.stderr.text.lines().filter(|l| l.starts_with("error")).take(5).map(str::to_string).collect();
+    Ok(OwnTestRun { tests, exit: raw.exit, command: "cargo test", broken: ("build", errors), elapsed: raw.elapsed })
 }
 
 #[cfg(test)]

@@ -11,14 +11,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::own_tests::OwnTestRun;
 use super::run::{self, Limits, RawRun};
 use super::toolchain::{
     Build, BuildFailure, Harness, Toolchain, TypeCases, budget_args, group_member, lines_containing, perf_groups,
 };
-use super::verdict::{CheckResult, Status, mib};
+use super::verdict::{Status, mib};
 use super::{Event, Events, Options};
 use crate::course::{Check, CheckKind, Level};
 use crate::workspace::Workspace;
@@ -126,8 +128,8 @@ impl Toolchain for TypeScript {
         Ok(())
     }
 
-    fn own_tests(&self, ws: &Workspace, level: &Level, check: &Check) -> Result<CheckResult> {
-        own_tests::run(ws, level, check)
+    fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun> {
+        own_tests::run(ws, level, timeout)
     }
 
     fn silent_placeholders(&self, text: &str) -> Vec<usize> {

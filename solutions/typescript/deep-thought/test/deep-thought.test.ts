@@ -11,9 +11,11 @@ import {
   addWorkspace,
   bulkLoad,
   CollabError,
+  clientId,
   createCollaborationState,
   documentId,
   elementId,
+  lockElement,
   MAX_EDITS,
   OperationalTransform,
   selectDocumentElements,
@@ -25,6 +27,7 @@ import {
   type CollaborationState,
   type Operation,
 } from '../src/index.ts';
+import { CollaborationServer } from '../src/sync.ts';
 
 const [t, w, d, u] = [tenantId('magrathea'), workspaceId('planets'), documentId('earth'), userId('slartibartfast')];
 const e1 = elementId('e1');
@@ -105,4 +108,26 @@ test('perf: listing a document grows linearly with it', () => {
   }
   const ratio = (best[0] as number) / Math.max(best[1] as number, 1);
   assert.ok(ratio < 24, `a list 64x longer took ${(64 * ratio).toFixed(0)}x the time`);
+});
+
+test('time travel: the server looks back to its start and no further', () => {
+  const start = new OperationalTransform().applyOperation(world(), op([{ kind: 'insert', id: e1, parentId: null, index: 0, text: '' }]));
+  const server = new CollaborationServer(start);
+  ['life', ' the universe', ' and everything'].forEach((word, i) => {
+    const text = selectElement(server.state(), t, d, e1)?.text ?? '';
+    server.receive({ clientId: clientId('deep-thought'), seq: i + 1, baseRevision: i, operation: op([{ kind: 'insertText', id: e1, pos: text.length, text: word }]) });
+  });
+  assert.equal(selectElement(server.stateAt(3) as CollaborationState, t, d, e1)?.text, 'life the universe and everything');
+  for (const past of [-1, 4, 1.5, Number.NaN]) assert.equal(server.stateAt(past), undefined);
+  assert.equal(server.revision(), 3);
+});
+
+test('permissions: a locked element takes edits from its owner only', () => {
+  const ot = new OperationalTransform();
+  const ford = userId('ford');
+  let s = ot.applyOperation(world(), op([{ kind: 'insert', id: e1, parentId: null, index: 0, text: 'mostly harmless' }]));
+  s = lockElement(addUser(s, t, ford, 'Ford'), t, d, e1, u);
+  const type = (user: typeof u): Operation => ({ tenantId: t, documentId: d, userId: user, edits: [{ kind: 'insertText', id: e1, pos: 0, text: 'Earth: ' }] });
+  assert.throws(() => ot.applyOperation(s, type(ford)), (e) => e instanceof CollabError && e.code === 'forbidden');
+  assert.equal(selectElement(ot.applyOperation(s, type(u)), t, d, e1)?.text, 'Earth: mostly harmless');
 });
