@@ -63,7 +63,5 @@ tracks! {
     typescript_towel: "towel" in "typescript";
     typescript_babel_fish: "babel-fish" in "typescript";
     typescript_improbability_drive: "improbability-drive" in "typescript";
-    // Planned (being built, issue 18): learners cannot start it yet, and its
-    // finished steps are proven all the same.
     typescript_deep_thought: "deep-thought" in "typescript";
 }
