@@ -32,8 +32,9 @@ pub const INTERRUPTED: &str = "Interrupted. Your files and progress are as they 
 const PERF_ATTEMPTS: usize = 3;
 
 /// A ratio this many times its budget, measured while the null pair saw a
-/// quiet machine, is no passing noise: measuring it again would only make the
-/// learner wait for the same verdict.
+/// quiet machine, is no passing noise: it is confirmed by one more
+/// measurement, not two (a sub-microsecond call once read 17x on a loaded
+/// machine and 1.0x on its next run).
 const FAR_OVER_BUDGET: f64 = 3.0;
 
 /// After a correctness check timed out, the rest of the run's correctness
@@ -389,12 +390,12 @@ fn measure(
 ) -> Result<CheckResult> {
     let ratio = |r: &CheckResult| r.perf.as_ref().map_or(f64::INFINITY, |p| p.ratio);
     let mut best: Option<CheckResult> = None;
-    for _ in 0..PERF_ATTEMPTS {
+    for attempt in 0..PERF_ATTEMPTS {
         let raw = harness.run(check, limits)?;
         let r = verdict::judge(check, &raw, limits, toolchain);
         let quiet = r.perf.as_ref().is_some_and(|p| !p.noisy());
         let far = quiet && check.budget.is_some_and(|b| ratio(&r) > b * FAR_OVER_BUDGET);
-        let again = r.status == Status::TooSlow && !far;
+        let again = r.status == Status::TooSlow && (!far || attempt == 0);
         if best.as_ref().is_none_or(|b| ratio(&r) < ratio(b)) {
             best = Some(r);
         }
@@ -659,10 +660,12 @@ mod tests {
     }
 
     #[test]
-    fn a_perf_check_far_over_its_budget_on_a_quiet_machine_is_not_measured_again() {
-        assert_eq!(measured(&[(15.5, 1.0), (1.0, 1.0)]), (1, 15.5));
-        assert_eq!(measured(&[(98.0, 1.05), (1.0, 1.0)]), (1, 98.0));
-        // The null pair saw a busy machine: the same ratio gets its second chance.
-        assert_eq!(measured(&[(98.0, 1.3), (1.0, 1.0)]), (2, 1.0));
+    fn a_perf_check_far_over_its_budget_on_a_quiet_machine_is_confirmed_once() {
+        assert_eq!(measured(&[(15.5, 1.0), (16.0, 1.0), (1.0, 1.0)]), (2, 15.5));
+        assert_eq!(measured(&[(98.0, 1.05), (97.0, 1.0), (1.0, 1.0)]), (2, 97.0));
+        // A glitch far over budget is not the verdict when the next measurement passes.
+        assert_eq!(measured(&[(17.5, 1.0), (1.0, 1.0)]), (2, 1.0));
+        // The null pair saw a busy machine: the same ratio gets every chance.
+        assert_eq!(measured(&[(98.0, 1.3), (98.0, 1.3), (1.0, 1.0)]), (3, 1.0));
     }
 }
