@@ -30,6 +30,7 @@ fn workshop(dir: &Path) -> Command {
 struct Verdict {
     id: String,
     status: String,
+    message: String,
     ratio: f64,
     /// The check's own time in the harness (building its data and measuring), ms.
     harness_ms: f64,
@@ -56,6 +57,7 @@ fn perf_verdicts(dir: &Path, level: &str) -> (Vec<Verdict>, f64) {
         .map(|t| Verdict {
             id: t["id"].as_str().unwrap().to_string(),
             status: t["status"].as_str().unwrap().to_string(),
+            message: t["message"].as_str().unwrap_or_default().to_string(),
             ratio: t["perf"]["ratio"].as_f64().unwrap_or(f64::NAN),
             harness_ms: t["duration"].as_f64().unwrap_or(f64::NAN),
         })
@@ -178,11 +180,16 @@ fn main() {
             let id = slow.id.clone();
             let (mut caught, mut ratios, mut walls) = (0, Vec::new(), Vec::new());
             let mut other: std::collections::BTreeMap<String, usize> = Default::default();
+            // The first message of each status that is not a catch: what went wrong instead.
+            let mut said: std::collections::BTreeMap<String, String> = Default::default();
             for _ in 0..runs {
                 let (v, wall) = perf_verdicts(dir.path(), level);
                 let v = v.iter().find(|v| v.id == id).unwrap();
                 caught += usize::from(failed(&v.status));
                 *other.entry(v.status.clone()).or_default() += 1;
+                if !failed(&v.status) {
+                    said.entry(v.status.clone()).or_insert_with(|| v.message.clone());
+                }
                 ratios.push(v.ratio);
                 walls.push(wall);
             }
@@ -194,6 +201,9 @@ fn main() {
             );
             let statuses: Vec<String> = other.iter().map(|(status, n)| format!("{status} {n}")).collect();
             println!("  statuses: {}", statuses.join(", "));
+            for (status, message) in said {
+                println!("  first {status}: {}", message.lines().take(6).collect::<Vec<_>>().join("\n    "));
+            }
         }
     }
     println!("load average at the end: {}", load());

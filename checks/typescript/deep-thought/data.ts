@@ -113,14 +113,19 @@ export function move(s: State, id: number, to: number | null, index: number): Ed
   return { kind: 'move', id: e(id), from: placeOf(s, e(id)), to: { path: pathOf(s, parent), index } };
 }
 
+/** What a check was doing, for its failure message: a function when costly to describe, called only on failure. */
+export type Doing = string | (() => string);
+
+export const said = (what: Doing): string => (typeof what === 'string' ? what : what());
+
 /** Applies each operation in turn; a refusal fails the check with `what`. */
-export function applied(s: State, ops: readonly Operation[], what: string): State {
+export function applied(s: State, ops: readonly Operation[], what: Doing): State {
   let now = s;
   ops.forEach((o, i) => {
     try {
       now = deepFreeze(ot().applyOperation(now, o));
     } catch (err) {
-      if (isCollabError(err)) fail(`${what}: operation ${i + 1} of ${ops.length} was refused: ${describe(err)}\n  operation: ${show(o.edits, 6)}`);
+      if (isCollabError(err)) fail(`${said(what)}: operation ${i + 1} of ${ops.length} was refused: ${describe(err)}\n  operation: ${show(o.edits, 6)}`);
       throw err;
     }
   });
@@ -159,6 +164,14 @@ export function dump(s: State): string[] {
     for (const child of children(s, id).reverse()) stack.push([child, id, depth + 1]);
   }
   return rows;
+}
+
+/** Where two dumps first differ, or undefined when they are the same document. */
+export function firstDifference(left: readonly string[], right: readonly string[]): string | undefined {
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return `row ${i + 1} of ${left.length} / ${right.length}: ${left[i] ?? '(none)'} / ${right[i] ?? '(none)'}`;
+  }
+  return undefined;
 }
 
 const WORDS = ['towel', 'fjord', '42', 'whale', 'petunia', 'babel', 'vogon', 'mice', 'dolphin', 'zaphod', 'é', '🐬', 'ñandú'];
@@ -248,7 +261,7 @@ export function randomOp(rng: Rng, s: State, nextId: { n: number }, max: number)
   const count = 1 + rng.int(max);
   for (let i = 0; i < count; i++) {
     const edit = randomEdit(rng, scratch, nextId);
-    scratch = applied(scratch, [op([edit])], `randomOp: the generated edit ${show(edit)} is valid`);
+    scratch = applied(scratch, [op([edit])], () => `randomOp: the generated edit ${show(edit)} is valid`);
     edits.push(edit);
   }
   return op(edits);

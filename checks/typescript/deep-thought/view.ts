@@ -34,7 +34,7 @@ import {
   type State,
 } from './data';
 import * as L from './learner';
-import { freezeTop } from './scale';
+import { FIXED, HUGE, T1, stores } from './scale';
 
 type Live = L.LiveDocument;
 
@@ -512,28 +512,23 @@ export function windowEdges(): void {
 }
 
 /**
- * A live document of `n` elements (ids 1..n, 10 in the root list, the rest
- * under random earlier ones), bulk-loaded, frozen at the top only: deep-freezing
+ * A live view of `document` in the 1M store the perf checks share, with ten
+ * carets and a pending edit; frozen at the top, as the store is: deep-freezing
  * 100,000 elements would cost more than the windows measured.
  */
-function bigLive(n: number): Live {
-  const rng = new Rng(0x100000);
-  const rows: L.NewElement[] = [];
-  for (let k = 1; k <= n; k++) rows.push({ id: e(k), parentId: k <= 10 ? null : e(1 + rng.int(k - 1)), text: 'so long and thanks' });
-  const base = world();
-  const huge = L.documentId('huge');
-  const content = freezeTop(succeeds(() => L.bulkLoad(base, T, W, huge, 'huge', U, rows), `bulkLoad ${n} elements`, isCollabError));
+function storeLive(content: State, document: L.DocumentId): Live {
   const presence = presenceOf(Array.from({ length: 10 }, (_, k): [L.UserId, L.Presence] => [u(k + 1), at(caret(k + 1, 2))]));
-  const pending = [deepFreeze({ ...op([typeText(5, 0, '42 ')]), documentId: huge })];
-  return Object.freeze({ tenantId: T, documentId: huge, content, presence: deepFreeze(presence), pending, readers: Object.freeze({}) });
+  const pending = [deepFreeze({ ...op([typeText(5, 0, '42 ')]), tenantId: T1, documentId: document })];
+  return Object.freeze({ tenantId: T1, documentId: document, content, presence: deepFreeze(presence), pending, readers: Object.freeze({}) });
 }
 
 // Catches: a window that builds the whole document's view and slices it, or
 // that walks the whole tree again each time the window moves.
 export function windowCost(): Measurement {
-  phase('building the test data: documents of 1,000 and 100,000 elements');
-  const small = bigLive(1_000);
-  const big = bigLive(100_000);
+  // The store of 1,000,000 elements holds both sizes: "fixed" (1,000) and "huge" (100,000).
+  const [, million] = stores();
+  const small = storeLive(million.state, FIXED);
+  const big = storeLive(million.state, HUGE);
   phase('checking the windows on both documents');
   const starts = Array.from({ length: 95 }, (_, k) => k * 10);
   const a = L.makeSelectDocumentWithCollaborators();
@@ -542,7 +537,7 @@ export function windowCost(): Measurement {
     [small, a, 1_000],
     [big, b, 100_000],
   ] as const) {
-    const order = L.selectDocumentElements(s.content, T, s.documentId);
+    const order = L.selectDocumentElements(s.content, s.tenantId, s.documentId);
     for (const start of [0, 470, 940]) {
       const view = select(selector, s, u(1), win(start, start + 50));
       ensureEq(ids(view), order.slice(start, start + 50), `the window ${start}..${start + 50} of ${n} elements`);

@@ -261,14 +261,16 @@ function load(
 ): CollaborationState {
   workspaceOf(state, tenant, workspace);
   if (own(state.documents, document)) throw new CollabError('duplicate-document', document);
-  const table: Record<ElementId, DocumentElement> = {} as Record<ElementId, DocumentElement>;
-  const children: Record<ElementId, ElementId[]> = {} as Record<ElementId, ElementId[]>;
+  // Without a prototype, a table's misses are plain undefined (an id may be
+  // "constructor"): one lookup per test, where own() takes two.
+  const table = Object.create(null) as Record<ElementId, DocumentElement>;
+  const children = Object.create(null) as Record<ElementId, ElementId[]>;
   const roots: ElementId[] = [];
   for (const { id, parentId, text } of elements) {
-    if (Object.hasOwn(table, id)) throw new CollabError('duplicate-element', id);
+    if (table[id] !== undefined) throw new CollabError('duplicate-element', id);
     if (parentId !== null) {
-      if (!Object.hasOwn(table, parentId)) throw new CollabError('unknown-element', parentId);
-      const list = own(children, parentId);
+      if (table[parentId] === undefined) throw new CollabError('unknown-element', parentId);
+      const list = children[parentId];
       if (list) list.push(id);
       else children[parentId] = [id];
     } else {

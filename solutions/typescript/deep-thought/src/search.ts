@@ -36,10 +36,13 @@ export type WorkspaceWords = ReadonlyMap<string, DocumentList>;
 export function indexElements(elements: readonly { id: ElementId; text: string }[]): Map<string, ElementId[]> {
   const index = new Map<string, ElementId[]>();
   for (const { id, text } of elements) {
-    for (const word of wordsOf(text)) {
+    const words = text.toLowerCase().match(WORD);
+    if (words === null) continue;
+    for (const word of words) {
       const list = index.get(word);
-      if (list) list.push(id);
-      else index.set(word, [id]);
+      if (list === undefined) index.set(word, [id]);
+      // A word repeated in one text lists its element once: the list ends with it.
+      else if (list[list.length - 1] !== id) list.push(id);
     }
   }
   // A list grown by push keeps spare room (17 slots for one id): give it back.
