@@ -206,7 +206,8 @@ export function compress(): void {
 // Catches: a packed form that does not read back exactly: ids that share a
 // long prefix or none, numbered ids going down, with leading zeros or 16
 // digits, ids outside Latin-1 and astral ones, lengths at variable-length
-// boundaries (63/64, 127/128, 4,095/4,096), revisions that jump.
+// boundaries (63/64, 127/128, 4,095/4,096), revisions that jump, and a
+// feed whose runs of one document are cut by another document's edit.
 export function compressRoundTrip(): void {
   let s = cacheStore();
   const id = (raw: string): L.NewElement => ({ id: L.elementId(raw), parentId: null, text: 'edge' });
@@ -217,6 +218,10 @@ export function compressRoundTrip(): void {
   ];
   for (const [doc, ids] of layouts) s = ok(() => L.bulkLoad(s, T, W, doc, doc, U, ids.map(id)), `bulkLoad ${doc}`);
   s = on(s, T, D, U, [typeText(1, 0, 'x ')]);
+  // Two documents edited in turns: D's revisions are one apart with D2's edit between them, and the
+  // feed must come back in that order (a run continues only from the entry just before it).
+  s = on(s, T, D2, U, [typeText(20, 0, 'y ')]);
+  s = on(s, T, D, U, [typeText(1, 0, 'z ')]);
   const queries: Query[] = layouts.map(([doc]) => elementsOf(T, doc));
   queries.push(feed(T, W, 128), feed(T, W, 129), feed(T, W, 1000), subtree(T, D, 10));
   const { cache } = cacheOver(s);
