@@ -57,6 +57,10 @@ pub enum Command {
         /// Also run the stress checks (the largest data sets; slow).
         #[arg(long)]
         stress: bool,
+        /// Also time the reference solution on each perf check's workload, paired with your
+        /// calls: "your feed: 0.8x the reference" (TypeScript track; it builds the data twice).
+        #[arg(long)]
+        vs_reference: bool,
     },
     /// Show the mastery checklists of all levels.
     Progress,

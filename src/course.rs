@@ -226,6 +226,10 @@ pub struct Check {
     /// The seed's absolute budget, shown beside the ratio.
     #[serde(default)]
     pub seed_budget: Option<String>,
+    /// Highest ratio of the learner's time to the reference solution's on the
+    /// candidate workload; none (the default): shown, never failed.
+    #[serde(default)]
+    pub reference_budget: Option<f64>,
     /// Runs only with `workshop check --stress`.
     #[serde(default)]
     pub stress: bool,
@@ -475,6 +479,15 @@ impl Level {
                 }
                 _ => {}
             }
+            match check.reference_budget {
+                Some(_) if check.kind != CheckKind::Perf => {
+                    bail!("levels.toml: {c}.reference_budget is only for kind = \"perf\"")
+                }
+                Some(b) if !(b.is_finite() && b >= 1.0) => {
+                    bail!("levels.toml: {c}.reference_budget must be a ratio of at least 1.0, not {b}")
+                }
+                _ => {}
+            }
             let learner = check.kind == CheckKind::LearnerTests;
             if learner != check.min_tests.is_some() || (!learner && check.name_contains.is_some()) {
                 bail!("levels.toml: {c}: min_tests (required) and name_contains go with kind = \"learner-tests\" only");
@@ -586,6 +599,14 @@ mod tests {
                 .is_ok()
         );
         assert!(Course::parse(&add("stress = true\ntimeout_secs = 60"), Lang::Rust).is_ok());
+        let err = format!("{:#}", Course::parse(&add("reference_budget = 40.0"), Lang::Rust).unwrap_err());
+        assert!(err.contains("selectors.select-post.reference_budget is only for kind = \"perf\""), "{err}");
+        let perf = |extra: &str| {
+            crate::embedded::LEVELS_TOML.replacen("budget = 3.0\n", &format!("budget = 3.0\n{extra}\n"), 1)
+        };
+        let err = format!("{:#}", Course::parse(&perf("reference_budget = 0.5"), Lang::Rust).unwrap_err());
+        assert!(err.contains("reference_budget must be a ratio of at least 1.0, not 0.5"), "{err}");
+        assert!(Course::parse(&perf("reference_budget = 40.0"), Lang::Rust).is_ok());
         for bad in
             ["patterns = [\"dyn Any\"]", "kind = \"source-lacks\"", "kind = \"source-lacks\"\npatterns = [\" \"]"]
         {

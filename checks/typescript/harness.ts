@@ -29,12 +29,15 @@
 //
 // A record is {"id","status":"pass"|"fail"|"panic","message","duration_ms"}
 // plus, for a passing perf test, "perf": {"baseline","candidate",
-// "baseline_ns","candidate_ns","ratio","null_ratio","rounds"}.
+// "baseline_ns","candidate_ns","ratio","null_ratio","rounds"} and, when the
+// environment names the reference's bundle (WORKSHOP_REFERENCE), "reference_ns"
+// and "vs_reference": the reference solution timed on the candidate workload,
+// paired with the learner's calls.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
 // The entry imports this module first, so a worker says it is ready before the
@@ -381,6 +384,53 @@ export interface Measurement {
   /** Median ratio of the baseline against itself: how noisy the machine was. */
   null_ratio: number;
   rounds: number;
+  /** The reference solution's time per call on the candidate workload. */
+  reference_ns?: number;
+  /** Median of the paired learner/reference ratios on the candidate workload. */
+  vs_reference?: number;
+}
+
+// ---------------------------------------------------------------------------
+// You against the reference: the same check, bundled with the reference
+// solution, builds the same workload; its `compare` hands over the candidate
+// instead of measuring, and the learner's `compare` times the two in pairs.
+// ---------------------------------------------------------------------------
+
+const CAPTURE = Symbol.for('workshop.capture-reference');
+
+interface Captured {
+  candidate: () => void;
+}
+
+/** The reference's candidate for the running perf test, when there is one. */
+let reference: Captured | undefined;
+
+/**
+ * Builds the reference's workload for perf test `id` from the bundle the
+ * grader names, and keeps its candidate. The reference failing is our bug,
+ * not the learner's: it only costs the comparison, and says so on stderr.
+ */
+async function captureReference(id: string): Promise<Captured | undefined> {
+  const file = process.env.WORKSHOP_REFERENCE;
+  if (file === undefined || file === '') return undefined;
+  const slot = globalThis as unknown as Record<symbol, ((c: Captured) => void) | undefined>;
+  let captured: Captured | undefined;
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { tests?: Test[] };
+    const test = mod.tests?.find((t) => t.id === id && t.kind === 'perf');
+    if (test === undefined) return undefined;
+    phase("building the reference solution's test data");
+    slot[CAPTURE] = (c) => {
+      captured = c;
+    };
+    await test.fn();
+  } catch (e) {
+    fs.writeSync(2, `workshop: the reference solution could not run ${id}: ${describe(e)}\n`);
+    return undefined;
+  } finally {
+    slot[CAPTURE] = undefined;
+  }
+  return captured;
 }
 
 // Long enough that a sub-millisecond call still fills a block several times
@@ -493,17 +543,24 @@ function median(values: number[]): number {
  * two A blocks of a round also time the baseline against itself: the null
  * ratio, far from 1.0 when the machine was too noisy to trust the verdict.
  */
-function abba(a: () => void, b: () => void, itersA: number, itersB: number): { ratios: number[]; nulls: number[]; perA: number[]; perB: number[] } {
+function abba(
+  a: () => void,
+  b: () => void,
+  itersA: number,
+  itersB: number,
+  limit: number | undefined,
+  rounds = ROUNDS,
+): { ratios: number[]; nulls: number[]; perA: number[]; perB: number[] } {
   const ratios: number[] = [];
   const nulls: number[] = [];
   const perA: number[] = [];
   const perB: number[] = [];
   const clear = () => {
-    if (budget === undefined || ratios.length < MIN_ROUNDS) return false;
+    if (limit === undefined || ratios.length < MIN_ROUNDS) return false;
     const m = median(ratios);
-    return m <= budget / CLEAR || m >= budget * CLEAR;
+    return m <= limit / CLEAR || m >= limit * CLEAR;
   };
-  for (let r = 0; r < ROUNDS && !clear(); r++) {
+  for (let r = 0; r < rounds && !clear(); r++) {
     const a1 = block(a, itersA) / itersA;
     const b1 = block(b, itersB) / itersB;
     const b2 = block(b, itersB) / itersB;
@@ -521,23 +578,34 @@ function abba(a: () => void, b: () => void, itersA: number, itersB: number): { r
  * function should do one unit of work and hand its result to `keep`.
  */
 export function compare(baselineLabel: string, baseline: () => void, candidateLabel: string, candidate: () => void): Measurement {
+  const capture = (globalThis as unknown as Record<symbol, ((c: Captured) => void) | undefined>)[CAPTURE];
+  if (capture !== undefined) {
+    // This is the reference's copy of the check: the learner's copy measures.
+    capture({ candidate });
+    return { baseline: baselineLabel, candidate: candidateLabel, baseline_ns: 0, candidate_ns: 0, ratio: 1, null_ratio: 1, rounds: 0 };
+  }
   // Sizing the blocks (which also warms up the JIT) needs no quiet machine:
   // it runs before the gate, beside the correctness checks. A candidate whose
   // one call is already slow is sized after it, if at all.
   phase('sizing the timed blocks');
   const itersA = calibrate(baseline);
   let itersB = block(candidate, 1) < SLOW_CALL_NS ? calibrate(candidate) : undefined;
+  const itersR = reference === undefined ? undefined : calibrate(reference.candidate);
   if (readyFile !== undefined) awaitGo(readyFile);
   phase('making the timed calls');
   if (itersB === undefined) {
     const slow = farTooSlow(baseline, candidate, itersA);
-    if (slow !== undefined) return { baseline: baselineLabel, candidate: candidateLabel, ...slow };
+    if (slow !== undefined) {
+      // Too slow to pair in rounds: its faster call against the reference's.
+      const against = reference === undefined || itersR === undefined ? {} : slowAgainstReference(slow.candidate_ns, reference.candidate, itersR);
+      return { baseline: baselineLabel, candidate: candidateLabel, ...slow, ...against };
+    }
     itersB = calibrate(candidate);
   }
   block(baseline, itersA);
   block(candidate, itersB);
-  const { ratios, nulls, perA, perB } = abba(baseline, candidate, itersA, itersB);
-  return {
+  const { ratios, nulls, perA, perB } = abba(baseline, candidate, itersA, itersB, budget);
+  const measured: Measurement = {
     baseline: baselineLabel,
     candidate: candidateLabel,
     baseline_ns: median(perA),
@@ -546,6 +614,20 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
     null_ratio: median(nulls),
     rounds: ratios.length,
   };
+  if (reference !== undefined && itersR !== undefined) {
+    // The reference is A, the learner B: the paired ratio is yours / theirs.
+    phase("timing the reference solution's calls beside yours");
+    const pairs = abba(reference.candidate, candidate, itersR, itersB, undefined, MIN_ROUNDS);
+    measured.reference_ns = median(pairs.perA);
+    measured.vs_reference = median(pairs.ratios);
+  }
+  return measured;
+}
+
+function slowAgainstReference(slowNs: number, candidate: () => void, iters: number): Pick<Measurement, 'reference_ns' | 'vs_reference'> {
+  let fastest = Infinity;
+  for (let i = 0; i < 3; i++) fastest = Math.min(fastest, block(candidate, iters) / iters);
+  return { reference_ns: fastest, vs_reference: slowNs / Math.max(fastest, 1e-3) };
 }
 
 // A value stored here is observable from outside the measured function, so
@@ -577,6 +659,7 @@ function record(id: string, status: Status, message: string, durationMs: number,
       null_ratio: perf.null_ratio,
       rounds: perf.rounds,
     };
+    if (perf.vs_reference !== undefined) Object.assign(out.perf as object, { reference_ns: perf.reference_ns, vs_reference: perf.vs_reference });
   }
   // JSON.stringify writes NaN and Infinity as null, as the Rust harness does.
   return JSON.stringify(out);
@@ -613,6 +696,7 @@ export async function runOne(test: Test): Promise<string> {
   const start = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
   try {
+    reference = test.kind === 'perf' ? await captureReference(test.id) : undefined;
     if (test.kind === 'perf') phase('building the test data');
     const out: unknown = await test.fn();
     if (test.kind === 'perf') {

@@ -15,6 +15,10 @@ use crate::report::screen::Board;
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
+/// `--vs-reference` in a track whose harness does not time the reference yet.
+const NO_REFERENCE_TIMING: &str =
+    "--vs-reference: this track does not time the reference solution yet; the perf verdicts are as always.";
+
 /// How `check` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -28,8 +32,18 @@ pub enum Format {
     Classroom,
 }
 
-pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress: bool) -> Result<ExitCode> {
+pub fn run(
+    course: &Course,
+    id: Option<&str>,
+    all: bool,
+    format: Format,
+    stress: bool,
+    vs_reference: bool,
+) -> Result<ExitCode> {
     let ws = find_workspace()?;
+    if vs_reference && !toolchain::of(ws.lang).times_reference() {
+        eprintln!("{}", style::dim(NO_REFERENCE_TIMING));
+    }
     // Held to the end: a second check in this workspace waits for this one.
     let _lock = ws.lock()?;
     let mut progress = ws.load_progress()?;
@@ -52,7 +66,7 @@ pub fn run(course: &Course, id: Option<&str>, all: bool, format: Format, stress:
 
     let mut outcomes = Vec::new();
     for level in levels {
-        outcomes.push(grade_one(&ws, level, &mut progress, format, stress)?);
+        outcomes.push(grade_one(&ws, level, &mut progress, format, stress, vs_reference)?);
     }
 
     match format {
@@ -71,12 +85,14 @@ fn grade_one<'c>(
     progress: &mut Progress,
     format: Format,
     stress: bool,
+    vs_reference: bool,
 ) -> Result<Graded<'c>> {
     let spinner = style::spinner(format == Format::Text);
     let options = grade::Options {
         color: format == Format::Text && style::diagnostics_color(),
         stress,
         skip_settled_perf: false,
+        vs_reference,
     };
     // On a terminal, the checklist's lines fill in above the spinner as verdicts arrive.
     let expected = level.checks.iter().filter(|c| grade::runs(c, &options)).collect();

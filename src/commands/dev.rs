@@ -117,7 +117,7 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
     let ws = Workspace::create(tmp.path(), lang, toolchain::of(lang).cache_dirs())?;
     ws.scaffold(level)?;
     toolchain::of(lang).prepare_workspace(&ws, &|_| {})?;
-    let options = grade::Options { color: false, stress: false, skip_settled_perf: true };
+    let options = grade::Options { color: false, stress: false, skip_settled_perf: true, vs_reference: false };
     let quiet = |_: grade::Event| {};
     let mut problems = 0;
 

@@ -175,7 +175,7 @@ fn grade_all(
     graded.checks.retain(|c| c.kind != CheckKind::LearnerTests);
     let graded = &graded;
     // A mutant is killed by any failure: perf whose item already failed can be skipped.
-    let options = grade::Options { color: false, stress: false, skip_settled_perf: true };
+    let options = grade::Options { color: false, stress: false, skip_settled_perf: true, vs_reference: false };
     let quiet = |_: grade::Event| {};
 
     let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..todo.len()).map(|_| None).collect());

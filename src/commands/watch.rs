@@ -109,7 +109,7 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
                 match live.as_mut() {
                     Some(live) => live.check(&ws, unnoticed.then_some(NO_EVENTS_SEEN)),
                     None => {
-                        if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false) {
+                        if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false, false) {
                             eprintln!("{} {e:#}", crate::report::style::error_label());
                         }
                     }
@@ -191,7 +191,12 @@ impl<'c> Live<'c> {
 
     /// Grades the level, drawing each verdict as it arrives, then the outcome.
     fn check(&mut self, ws: &Workspace, note: Option<&str>) {
-        let options = grade::Options { color: style::diagnostics_color(), stress: false, skip_settled_perf: false };
+        let options = grade::Options {
+            color: style::diagnostics_color(),
+            stress: false,
+            skip_settled_perf: false,
+            vs_reference: false,
+        };
         let expected: Vec<&Check> = self.level.checks.iter().filter(|c| grade::runs(c, &options)).collect();
         self.showing_report = false;
         let started = Instant::now();

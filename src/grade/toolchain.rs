@@ -56,6 +56,11 @@ pub trait Toolchain: Sync {
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
     fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
 
+    /// Whether `Options::vs_reference` times the reference solution in this track.
+    fn times_reference(&self) -> bool {
+        false
+    }
+
     /// Runs the learner's own tests once, within `timeout`; `own_tests::judge` reads the run.
     fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun>;
 

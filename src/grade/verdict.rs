@@ -38,6 +38,13 @@ pub struct Perf {
     pub ratio: f64,
     pub null_ratio: f64,
     pub rounds: u32,
+    /// The reference solution's time per call on the candidate workload,
+    /// measured in the same run (where the track times it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_ns: Option<f64>,
+    /// The median of the paired ratios of the learner's calls to the reference's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vs_reference: Option<f64>,
 }
 
 impl Perf {
@@ -80,6 +87,8 @@ pub struct CheckResult {
     pub budget: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed_budget: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_budget: Option<f64>,
     /// What the test printed, capped; shown when it failed.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
@@ -103,6 +112,7 @@ impl CheckResult {
             perf: None,
             budget: check.budget,
             seed_budget: check.seed_budget.clone(),
+            reference_budget: check.reference_budget,
             output: String::new(),
         }
     }
@@ -165,6 +175,16 @@ pub fn judge(check: &Check, run: &RawRun, limits: Limits, toolchain: &dyn Toolch
                 perf.null_ratio
             ));
         }
+    } else if let (Some(perf), Some(limit)) = (perf.as_ref(), check.reference_budget)
+        && let Some(vs) = perf.vs_reference.filter(|vs| *vs > limit)
+    {
+        result.status = Status::TooSlow;
+        result.message = format!(
+            "too slow for this check: {} took {vs:.1}x as long as the reference solution on the same workload \
+             (allowed: {limit}x). It scales well ({:.2}x the time of {}), so look for work each call does \
+             that it does not need to.",
+            perf.candidate, perf.ratio, perf.baseline
+        );
     }
     result.perf = perf;
     result
@@ -256,6 +276,8 @@ mod tests {
             ratio: 1.08,
             null_ratio: 1.01,
             rounds: 15,
+            reference_ns: Some(150.0),
+            vs_reference: Some(0.87),
         };
         let record = Record {
             id: "a.b".into(),

@@ -257,6 +257,15 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
                     p.candidate,
                     fmt_ns(p.candidate_ns)
                 );
+                if let (Some(vs), Some(ns)) = (p.vs_reference, p.reference_ns) {
+                    let allowed = r.reference_budget.map_or(String::new(), |b| format!(", allowed ≤ {b}x"));
+                    let _ = writeln!(
+                        out,
+                        "      your {}: {vs:.2}x the reference solution ({} a call{allowed})",
+                        p.candidate,
+                        fmt_ns(ns)
+                    );
+                }
                 if let Some(seed) = &r.seed_budget {
                     let _ = writeln!(out, "      {}", dim(&format!("seed budget: {seed}")));
                 }

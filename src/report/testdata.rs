@@ -63,7 +63,7 @@ impl<'c> Results<'c> {
         for check in level.checks.iter().filter(|c| !c.stress) {
             let result = match check.kind {
                 CheckKind::Test => r.judged(check, Exit::Exited(0), Some(record(&check.id, "pass", "", None)), ""),
-                CheckKind::Perf => r.measured(check, 1.04, 1.01),
+                CheckKind::Perf => r.measured(check, 1.04, 1.01, None),
                 CheckKind::CompileFail | CheckKind::SourceContains | CheckKind::SourceLacks => {
                     CheckResult::new(check, Status::Pass, String::new(), Duration::ZERO)
                 }
@@ -120,7 +120,7 @@ impl<'c> Results<'c> {
         verdict::judge(check, &raw, self.limits(check), toolchain::of(self.lang))
     }
 
-    fn measured(&self, check: &Check, ratio: f64, null_ratio: f64) -> CheckResult {
+    fn measured(&self, check: &Check, ratio: f64, null_ratio: f64, vs_reference: Option<f64>) -> CheckResult {
         let (baseline, candidate) = perf_labels(&check.id);
         let baseline_ns = 1_250.0;
         let perf = Perf {
@@ -131,6 +131,8 @@ impl<'c> Results<'c> {
             ratio,
             null_ratio,
             rounds: 15,
+            reference_ns: vs_reference.map(|vs| baseline_ns * ratio / vs),
+            vs_reference,
         };
         self.judged(check, Exit::Exited(0), Some(record(&check.id, "pass", "", Some(perf))), "")
     }
@@ -194,7 +196,15 @@ impl<'c> Results<'c> {
 
     /// A perf check measured `ratio` with the null pair at `null_ratio`.
     pub fn perf(self, id: &str, ratio: f64, null_ratio: f64) -> Self {
-        let result = self.measured(self.check(id), ratio, null_ratio);
+        let result = self.measured(self.check(id), ratio, null_ratio, None);
+        self.replace(result)
+    }
+
+    /// A perf check measured `ratio`, and `vs` times the reference solution's
+    /// time, judged against `allowed` as the check's `reference_budget`.
+    pub fn perf_against_reference(self, id: &str, ratio: f64, vs: f64, allowed: Option<f64>) -> Self {
+        let check = Check { reference_budget: allowed, ..self.check(id).clone() };
+        let result = self.measured(&check, ratio, 1.0, Some(vs));
         self.replace(result)
     }
 

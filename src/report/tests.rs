@@ -257,6 +257,19 @@ fn typescript() {
     assert_snapshot!("typescript-build-failed-exercism", exercism::render(&outcomes));
 }
 
+/// `check --vs-reference`: each perf check beside the reference solution's
+/// time; a `reference_budget` (none by default) fails a constant factor.
+#[test]
+fn against_the_reference() {
+    let course = course(Lang::TypeScript);
+    let outcome = Results::passing(&course, "towel")
+        .perf_against_reference("schema.rename-cost-flat", 0.97, 0.8, None)
+        .perf_against_reference("selectors.post-comments-cost-flat", 1.1, 52.3, Some(40.0))
+        .graded(&[]);
+    let p = progress(&[("towel", &[])]);
+    assert_snapshot!("against-the-reference-terminal", terminal::check_report(&[outcome], &p));
+}
+
 /// `workshop progress` part way through the galaxy.
 #[test]
 fn progress_part_way() {

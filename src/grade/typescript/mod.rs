@@ -85,7 +85,7 @@ impl Toolchain for TypeScript {
         &[]
     }
 
-    fn build(&self, ws: &Workspace, level: &Level, _options: &Options, events: Events) -> Result<Build> {
+    fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build> {
         node::ensure_installed(ws)?;
         let prepared = build::prepare(ws, level)?;
         events(Event::Building("bundling with esbuild; tsc type-checks alongside the checks"));
@@ -102,11 +102,14 @@ impl Toolchain for TypeScript {
         }
         let records = prepared.dir.join("run");
         std::fs::create_dir_all(&records).with_context(|| format!("cannot create {}", records.display()))?;
+        // It builds every perf check's data a second time: only when asked.
+        let reference = if options.vs_reference { build::reference_bundle(ws, level, &prepared) } else { None };
         let (root, bundle) = (ws.root.clone(), prepared.bundle.clone());
         let pool = worker::Pool::new(move |limits| node_command(&root, &bundle, limits), &records);
         Ok(Build::Built(Box::new(TsHarness {
             root: ws.root.clone(),
             bundle: prepared.bundle,
+            reference,
             records,
             pool,
             late,
@@ -125,7 +128,12 @@ impl Toolchain for TypeScript {
         eprintln!("type-checked: {}", if checked.failure.is_none() { "ok" } else { "with errors" });
         let bundled = build::bundle(ws, &prepared)?;
         eprintln!("bundled: {}", if bundled.is_none() { "ok" } else { "with errors" });
+
         Ok(())
+    }
+
+    fn times_reference(&self) -> bool {
+        true
     }
 
     fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun> {
@@ -194,6 +202,8 @@ impl LateTypeCheck {
 struct TsHarness {
     root: PathBuf,
     bundle: PathBuf,
+    /// The checks bundled with the reference solution, for perf nodes.
+    reference: Option<PathBuf>,
     records: PathBuf,
     pool: worker::Pool,
     late: LateTypeCheck,
@@ -203,6 +213,15 @@ struct TsHarness {
 impl TsHarness {
     fn node(&self, limits: Limits) -> Command {
         node_command(&self.root, &self.bundle, limits)
+    }
+
+    /// A perf node: it also times the reference solution on the candidate workload.
+    fn perf_node(&self, limits: Limits) -> Command {
+        let mut node = self.node(limits);
+        if let Some(reference) = &self.reference {
+            node.env("WORKSHOP_REFERENCE", reference);
+        }
+        node
     }
 }
 
@@ -221,7 +240,7 @@ impl Harness for TsHarness {
             return self.pool.run(&check.id, check.setup.as_deref(), limits);
         }
         self.staged.run(&check.id, limits.timeout, || {
-            run::run_test(self.node(limits), &check.id, &self.records, limits.timeout, None, &budget_args(check))
+            run::run_test(self.perf_node(limits), &check.id, &self.records, limits.timeout, None, &budget_args(check))
         })
     }
 
@@ -233,7 +252,7 @@ impl Harness for TsHarness {
     fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
         for group in perf_groups(perfs) {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max().unwrap_or_default();
-            let mut node = self.node(Limits { memory_bytes, ..group[0].1 });
+            let mut node = self.perf_node(Limits { memory_bytes, ..group[0].1 });
             node.arg("run-group").arg(&self.records).arg("--gate");
             node.args(group.iter().map(|(check, _)| group_member(check)));
             let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();
