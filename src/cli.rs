@@ -58,7 +58,7 @@ pub enum Command {
         #[arg(long)]
         stress: bool,
         /// Also time the reference solution on each perf check's workload, paired with your
-        /// calls: "your feed: 0.8x the reference" (TypeScript track; it builds the data twice).
+        /// calls: "your feed: 0.8x the reference" (slower: it builds each perf check's data twice).
         #[arg(long)]
         vs_reference: bool,
     },

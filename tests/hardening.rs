@@ -371,3 +371,33 @@ fn an_old_rust_toolchain_is_refused_with_the_update_command() {
     );
     assert!(!dir.path().join("towel").exists());
 }
+
+#[test]
+fn vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_workload() {
+    let dir = started();
+    solve(dir.path());
+    // Off by default: it builds every perf check's data a second time.
+    let plain = check_json(dir.path(), &[], 0);
+    assert!(!measured_perf_checks(&plain).is_empty(), "{plain}");
+    assert!(measured_perf_checks(&plain).iter().all(|t| t["perf"].get("vs_reference").is_none()), "{plain}");
+
+    // The reference against itself, in a second process: about 1x on each
+    // perf check; kept as a compiled harness only, no copy of the source.
+    let doc = check_json_vs_reference(dir.path(), 0);
+    let kept = assert_reference_against_itself(dir.path(), &doc);
+    assert!(fs::read(&kept).unwrap().starts_with(b"\x7fELF"), "{kept:?} is not the compiled harness");
+
+    // A constant 20 µs a call scales fine (it passes its budget), and only
+    // the reference shows what it costs.
+    plant(
+        dir.path(),
+        "pub fn select_post_comments",
+        "let end = std::time::Instant::now() + std::time::Duration::from_micros(20);\n\
+         while std::time::Instant::now() < end {}",
+    );
+    let doc = check_json_vs_reference(dir.path(), 0);
+    let id = "selectors.post-comments-cost-flat";
+    let check = measured_perf_checks(&doc).into_iter().find(|t| t["id"] == id).unwrap();
+    assert_eq!(check["status"], "pass", "{check}");
+    assert!(check["perf"]["vs_reference"].as_f64().unwrap() > 4.0, "{check}");
+}

@@ -10,12 +10,17 @@
 // order, in one process, so that they build shared data once; with --gate,
 // each builds its data, writes <dir>/<id>.json.ready, then waits for a line on
 // stdin before its timed calls (EOF: exits, no record).
+// With WORKSHOP_REFERENCE naming this harness built against the reference
+// solution, perf tests also start that one as `harness serve-reference` and
+// pair the reference's candidate blocks with their own (see `Reference`).
 
 #![allow(dead_code)]
 
 use std::fmt::Debug;
 use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -93,6 +98,10 @@ pub struct Measurement {
     /// Median ratio of the baseline against itself: how noisy the machine was.
     pub null_ratio: f64,
     pub rounds: usize,
+    /// The reference solution's time per call on the candidate workload.
+    pub reference_ns: Option<f64>,
+    /// Median of the paired learner/reference ratios on the candidate workload.
+    pub vs_reference: Option<f64>,
 }
 
 // Long enough that a millisecond-scale call still fills a block several
@@ -216,16 +225,31 @@ pub fn compare(
     candidate_label: &str,
     candidate: &mut dyn FnMut(),
 ) -> Measurement {
+    if SERVING.load(Ordering::Relaxed) {
+        // This is the reference's harness: the learner's measures; serve it blocks.
+        serve_blocks(candidate);
+        return measurement(baseline_label, candidate_label, &mut Rounds::default());
+    }
     // Sizing the blocks (which also warms caches and the allocator) needs no
     // quiet machine: it runs before the gate, beside the correctness checks.
     // A candidate whose one call is already slow is sized after it, if at all.
     let iters_a = calibrate(baseline);
     let sized = (block(candidate, 1) < SLOW_CALL).then(|| calibrate(candidate));
+    let reference = Reference::ready();
     await_go();
     let iters_b = match sized {
         Some(iters) => iters,
         None => match far_too_slow(baseline, candidate, iters_a) {
-            Some(mut r) => return measurement(baseline_label, candidate_label, &mut r),
+            Some(mut r) => {
+                let mut m = measurement(baseline_label, candidate_label, &mut r);
+                if let Some(mut reference) = reference {
+                    // Too slow to pair in rounds: its faster call against the reference's fastest block.
+                    m.reference_ns = reference.ask("fastest");
+                    m.vs_reference = m.reference_ns.map(|ns| m.candidate_ns / ns.max(1e-3));
+                    reference.finish();
+                }
+                return m;
+            }
             None => calibrate(candidate),
         },
     };
@@ -233,7 +257,176 @@ pub fn compare(
     block(candidate, iters_b);
 
     let mut r = abba(baseline, candidate, iters_a, iters_b);
-    measurement(baseline_label, candidate_label, &mut r)
+    let mut m = measurement(baseline_label, candidate_label, &mut r);
+    if let Some(mut reference) = reference {
+        (m.reference_ns, m.vs_reference) = reference.pair(candidate, iters_b);
+        reference.finish();
+    }
+    m
+}
+
+// ---------------------------------------------------------------------------
+// You against the reference: the same checks, compiled against the reference
+// solution, run as a second process that builds the same workload and times
+// its candidate in blocks when asked, while this one waits; this one times
+// its own blocks in between, ABBA, so load hits both alike.
+// ---------------------------------------------------------------------------
+
+/// Set in the reference's harness (`serve-reference`): `compare` serves blocks.
+static SERVING: AtomicBool = AtomicBool::new(false);
+/// In the reference's harness: the running test has said "ready".
+static ANNOUNCED: AtomicBool = AtomicBool::new(false);
+
+/// The reference's harness, one per process: perf tests run in turn share
+/// the data it built, as they share this process's.
+static REFERENCE: Mutex<Option<Reference>> = Mutex::new(None);
+
+struct Reference {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: BufReader<std::process::ChildStdout>,
+    /// Told a test it has not finished: a test of ours that never reached
+    /// `compare` leaves it mid-test, and it is let go.
+    busy: bool,
+}
+
+impl Reference {
+    /// Asks the reference's harness (started once, if the grader named one)
+    /// to build perf test `id`'s workload while this process builds its own.
+    fn begin(id: &str) {
+        let mut slot = REFERENCE.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Reference::spawn();
+        }
+        if slot.as_mut().is_some_and(|reference| reference.say(&format!("test {id}")).is_none()) {
+            *slot = None;
+        }
+    }
+
+    fn spawn() -> Option<Reference> {
+        let exe = std::env::var_os("WORKSHOP_REFERENCE").filter(|e| !e.is_empty())?;
+        let mut child = std::process::Command::new(exe)
+            .arg("serve-reference")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let (to, from) = (child.stdin.take()?, child.stdout.take()?);
+        Some(Reference { child, to, from: BufReader::new(from), busy: false })
+    }
+
+    fn say(&mut self, what: &str) -> Option<()> {
+        self.busy = what.starts_with("test ") || (self.busy && what != "next");
+        writeln!(self.to, "{what}").and_then(|()| self.to.flush()).ok()
+    }
+
+    fn hear(&mut self) -> Option<String> {
+        let mut line = String::new();
+        (self.from.read_line(&mut line).ok()? > 0).then(|| line.trim().to_string())
+    }
+
+    /// The one asked to build this test, once it has its workload and sized its
+    /// blocks; `None` if it failed (our bug, not the learner's: only the
+    /// comparison is lost).
+    fn ready() -> Option<Reference> {
+        let mut reference = REFERENCE.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        loop {
+            match reference.hear()?.as_str() {
+                "ready" => return Some(reference),
+                "failed" => {
+                    reference.busy = false;
+                    *REFERENCE.lock().unwrap_or_else(|e| e.into_inner()) = Some(reference);
+                    return None;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Done with this test: it goes back to wait for the next one.
+    fn finish(mut self) {
+        if self.say("next").is_some() {
+            *REFERENCE.lock().unwrap_or_else(|e| e.into_inner()) = Some(self);
+        }
+    }
+
+    /// One request ("block", "fastest"), answered in nanoseconds per call.
+    fn ask(&mut self, what: &str) -> Option<f64> {
+        self.say(what)?;
+        self.hear()?.parse().ok()
+    }
+
+    /// ROUNDS rounds of reference (A) and learner (B) blocks: the
+    /// reference's time per call and the median of yours / theirs.
+    fn pair(&mut self, candidate: &mut dyn FnMut(), iters: u64) -> (Option<f64>, Option<f64>) {
+        let mut r = Rounds::default();
+        for _ in 0..ROUNDS {
+            let Some(a1) = self.ask("block") else { return (None, None) };
+            let b1 = block(candidate, iters).as_secs_f64() * 1e9 / iters as f64;
+            let b2 = block(candidate, iters).as_secs_f64() * 1e9 / iters as f64;
+            let Some(a2) = self.ask("block") else { return (None, None) };
+            r.ratios.push((b1 + b2) / (a1 + a2).max(1e-3));
+            r.per_a.push((a1 + a2) / 2.0);
+        }
+        (Some(median(&mut r.per_a)), Some(median(&mut r.ratios)))
+    }
+
+    /// After one of our tests: a reference still mid-test is let go.
+    fn settle() {
+        let mut slot = REFERENCE.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|r| r.busy) {
+            *slot = None;
+        }
+    }
+}
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The reference's side: `serve-reference` reads "test <id>" lines and runs
+/// each test, whose `compare` lands here: size the blocks, say "ready", then
+/// time a block of `candidate` for each request until "next".
+fn serve_reference(tests: &[Test]) {
+    SERVING.store(true, Ordering::Relaxed);
+    let mut line = String::new();
+    while matches!(std::io::stdin().read_line(&mut line), Ok(n) if n > 0) {
+        let Some(test) = line.trim().strip_prefix("test ").and_then(|id| tests.iter().find(|t| t.id == id)) else {
+            return;
+        };
+        ANNOUNCED.store(false, Ordering::Relaxed);
+        let _ = run_one(test);
+        if !ANNOUNCED.load(Ordering::Relaxed) {
+            println!("failed");
+        }
+        line.clear();
+    }
+}
+
+fn serve_blocks(candidate: &mut dyn FnMut()) {
+    let iters = calibrate(candidate);
+    ANNOUNCED.store(true, Ordering::Relaxed);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "ready").and_then(|()| out.flush());
+    let mut line = String::new();
+    while matches!(std::io::stdin().read_line(&mut line), Ok(n) if n > 0) {
+        let ns = match line.trim() {
+            "block" => block(candidate, iters).as_secs_f64() * 1e9 / iters as f64,
+            "fastest" => {
+                (0..3).map(|_| block(candidate, iters).as_secs_f64() * 1e9 / iters as f64).fold(f64::INFINITY, f64::min)
+            }
+            _ => return,
+        };
+        if writeln!(out, "{ns}").and_then(|()| out.flush()).is_err() {
+            std::process::exit(0);
+        }
+        line.clear();
+    }
+    std::process::exit(0)
 }
 
 fn measurement(baseline: &str, candidate: &str, r: &mut Rounds) -> Measurement {
@@ -245,6 +438,8 @@ fn measurement(baseline: &str, candidate: &str, r: &mut Rounds) -> Measurement {
         ratio: median(&mut r.ratios),
         null_ratio: median(&mut r.nulls),
         rounds: r.ratios.len(),
+        reference_ns: None,
+        vs_reference: None,
     }
 }
 
@@ -318,6 +513,12 @@ fn record(id: &str, status: &str, message: &str, elapsed: Duration, perf: Option
             json_number(m.null_ratio),
             m.rounds
         ));
+        if let (Some(ns), Some(vs)) = (m.reference_ns, m.vs_reference) {
+            out.insert_str(
+                out.len() - 1,
+                &format!(",\"reference_ns\":{},\"vs_reference\":{}", json_number(ns), json_number(vs)),
+            );
+        }
     }
     out.push('}');
     out
@@ -348,6 +549,8 @@ pub fn main(tests: &[Test]) {
         // Every test in this one process, one record per test: the floor that
         // the latency benchmark compares `workshop check` against.
         ["run-all", dir] => run_in_turn(dir, tests.iter().map(|t| (t, None)), false),
+        // The reference's side of `WORKSHOP_REFERENCE`: builds test `id`'s workload, then serves blocks.
+        ["serve-reference"] => serve_reference(tests),
         ["run-group", dir, rest @ ..] => {
             let gated = rest.first() == Some(&"--gate");
             let ids = if gated { &rest[1..] } else { rest };
@@ -367,7 +570,7 @@ pub fn main(tests: &[Test]) {
 fn usage() -> ! {
     eprintln!(
         "usage: harness --list | harness run <test-id> <result-file> [--budget <ratio>] | harness run-all <dir> | \
-         harness run-group <dir> [--gate] <test-id>[=<budget>]..."
+         harness run-group <dir> [--gate] <test-id>[=<budget>]... | harness serve-reference"
     );
     std::process::exit(2);
 }
@@ -424,12 +627,19 @@ fn run_one(test: &Test) -> String {
         *note.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{msg}{at}"));
     }));
 
+    let measured_beside_reference = matches!(test.body, Body::Perf(_)) && !SERVING.load(Ordering::Relaxed);
+    if measured_beside_reference {
+        Reference::begin(test.id);
+    }
     let start = Instant::now();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| match &test.body {
         Body::Check(f) => f().map(|()| None),
         Body::Perf(f) => f().map(Some),
     }));
     let elapsed = start.elapsed();
+    if measured_beside_reference {
+        Reference::settle();
+    }
     match outcome {
         Ok(Ok(perf)) => record(test.id, "pass", "", elapsed, perf.as_ref()),
         Ok(Err(message)) => record(test.id, "fail", &message, elapsed, None),

@@ -549,7 +549,6 @@ function abba(
   itersA: number,
   itersB: number,
   limit: number | undefined,
-  rounds = ROUNDS,
 ): { ratios: number[]; nulls: number[]; perA: number[]; perB: number[] } {
   const ratios: number[] = [];
   const nulls: number[] = [];
@@ -560,7 +559,7 @@ function abba(
     const m = median(ratios);
     return m <= limit / CLEAR || m >= limit * CLEAR;
   };
-  for (let r = 0; r < rounds && !clear(); r++) {
+  for (let r = 0; r < ROUNDS && !clear(); r++) {
     const a1 = block(a, itersA) / itersA;
     const b1 = block(b, itersB) / itersB;
     const b2 = block(b, itersB) / itersB;
@@ -615,9 +614,10 @@ export function compare(baselineLabel: string, baseline: () => void, candidateLa
     rounds: ratios.length,
   };
   if (reference !== undefined && itersR !== undefined) {
-    // The reference is A, the learner B: the paired ratio is yours / theirs.
+    // The reference is A, the learner B: the paired ratio is yours / theirs,
+    // over all 15 rounds (two programs pair more noisily than one at two sizes).
     phase("timing the reference solution's calls beside yours");
-    const pairs = abba(reference.candidate, candidate, itersR, itersB, undefined, MIN_ROUNDS);
+    const pairs = abba(reference.candidate, candidate, itersR, itersB, undefined);
     measured.reference_ns = median(pairs.perA);
     measured.vs_reference = median(pairs.ratios);
   }

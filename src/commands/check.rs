@@ -15,10 +15,6 @@ use crate::report::screen::Board;
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
-/// `--vs-reference` in a track whose harness does not time the reference yet.
-const NO_REFERENCE_TIMING: &str =
-    "--vs-reference: this track does not time the reference solution yet; the perf verdicts are as always.";
-
 /// How `check` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -41,9 +37,6 @@ pub fn run(
     vs_reference: bool,
 ) -> Result<ExitCode> {
     let ws = find_workspace()?;
-    if vs_reference && !toolchain::of(ws.lang).times_reference() {
-        eprintln!("{}", style::dim(NO_REFERENCE_TIMING));
-    }
     // Held to the end: a second check in this workspace waits for this one.
     let _lock = ws.lock()?;
     let mut progress = ws.load_progress()?;

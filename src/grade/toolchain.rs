@@ -3,7 +3,7 @@
 //! (one module per language); the grader, verdicts, renderers and commands
 //! only see result records.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -55,11 +55,6 @@ pub trait Toolchain: Sync {
     /// Writes what the warm-up will build; `run_warm` then builds it.
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
     fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
-
-    /// Whether `Options::vs_reference` times the reference solution in this track.
-    fn times_reference(&self) -> bool {
-        false
-    }
 
     /// Runs the learner's own tests once, within `timeout`; `own_tests::judge` reads the run.
     fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun>;
@@ -187,6 +182,45 @@ pub fn sections(source: &str) -> Vec<Section> {
 /// The index of the section holding `line`.
 pub fn section_of(sections: &[Section], line: usize) -> Option<usize> {
     sections.iter().position(|s| (s.first_line..=s.last_line).contains(&line))
+}
+
+/// The reference solution's side of `--vs-reference` for `level`, built from
+/// `files` (paths relative to a folder) once per version of them and of
+/// `key`: `.workshop/reference/<level>-<hash><ext>`. `build(sources, out)`
+/// writes `out` from the files in a temporary folder, removed afterwards, so
+/// the workspace keeps no readable copy of the solution. Builds of other
+/// versions are removed. `None` if it cannot be built: the perf verdicts
+/// stand without the comparison.
+pub fn reference_build(
+    ws: &Workspace,
+    level: &str,
+    ext: &str,
+    files: &[(PathBuf, Vec<u8>)],
+    key: &[String],
+    build: impl FnOnce(&Path, &Path) -> Option<()>,
+) -> Option<PathBuf> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    (files, key).hash(&mut h);
+    let dir = ws.meta_dir().join("reference");
+    let out = dir.join(format!("{level}-{:016x}{ext}", h.finish()));
+    if out.is_file() {
+        return Some(out);
+    }
+    std::fs::create_dir_all(&dir).ok()?;
+    let sources = tempfile::Builder::new().prefix(".sources-").tempdir_in(&dir).ok()?;
+    for (path, contents) in files {
+        let path = sources.path().join(path);
+        std::fs::create_dir_all(path.parent()?).ok()?;
+        std::fs::write(&path, contents).ok()?;
+    }
+    build(sources.path(), &out)?;
+    let prefix = format!("{level}-");
+    let stale = |p: &Path| p != out && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix));
+    for old in std::fs::read_dir(&dir).ok()?.flatten().map(|e| e.path()).filter(|p| stale(p)) {
+        let _ = std::fs::remove_file(old);
+    }
+    Some(out)
 }
 
 /// 1-based numbers of the code lines (not `//` or `*` comment lines) holding any of `needles`.

@@ -49,6 +49,30 @@ pub fn check_json(dir: &Path, envs: &[(&str, &str)], code: i32) -> serde_json::V
     serde_json::from_slice(&out).expect("stdout is one JSON document")
 }
 
+/// `check --json --vs-reference`, expecting exit status `code`.
+pub fn check_json_vs_reference(dir: &Path, code: i32) -> serde_json::Value {
+    let out = workshop(dir).args(["check", "--json", "--vs-reference"]).assert().code(code).get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("stdout is one JSON document")
+}
+
+/// The perf checks that were measured, in a `check --json` document.
+pub fn measured_perf_checks(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    doc["tests"].as_array().unwrap().iter().filter(|t| t["perf"].is_object()).cloned().collect()
+}
+
+/// Each measured perf check was paired with the reference solution, itself
+/// here, and read about 1x; the reference's side was kept as one file.
+pub fn assert_reference_against_itself(dir: &Path, doc: &serde_json::Value) -> PathBuf {
+    for t in measured_perf_checks(doc) {
+        let vs = t["perf"]["vs_reference"].as_f64().unwrap_or_else(|| panic!("no vs_reference: {t}"));
+        assert!((0.33..3.0).contains(&vs), "the reference against itself: {t}");
+        assert!(t["perf"]["reference_ns"].as_f64().unwrap() > 0.0, "{t}");
+    }
+    let kept: Vec<_> = fs::read_dir(dir.join(".workshop/reference")).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(kept.len(), 1, "one build of the reference's side, nothing else: {kept:?}");
+    kept.into_iter().next().unwrap()
+}
+
 /// The status of one test in a `check --json` document.
 pub fn status<'a>(doc: &'a serde_json::Value, id: &str) -> &'a str {
     doc["tests"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap()["status"].as_str().unwrap()

@@ -86,33 +86,52 @@ fn main_rs() -> String {
 
 /// Writes the harness crate for `level` and returns where it is.
 pub fn prepare(ws: &Workspace, level: &Level, krate: &str) -> Result<HarnessCrate> {
+    let dir = ws.build_dir(&level.id);
+    // From .workshop/build/<level>/ up to the workspace root.
+    let wanted: Vec<(PathBuf, Vec<u8>)> =
+        files(level, krate, &format!("../../../{}", level.id))?.into_iter().map(|(p, c)| (dir.join(p), c)).collect();
+    for (path, contents) in &wanted {
+        write_if_changed(path, contents)?;
+    }
+    remove_strays(&dir.join("src"), &wanted)?;
+    Ok(locate(ws, level))
+}
+
+/// The harness crate's files, relative to its folder, for a level crate at `level_rel`.
+fn files(level: &Level, krate: &str, level_rel: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     if krate == HARNESS_LIB {
         bail!("the level id `{}` is reserved: the hidden checks compile into a crate of that name", level.id);
     }
     let runtime = embedded::runtime_file(Lang::Rust, "harness.rs").context("checks/rust/harness.rs is missing")?;
-    let dir = ws.build_dir(&level.id);
-    // From .workshop/build/<level>/ up to the workspace root.
-    let learner_rel = format!("../../../{}", level.id);
-
     let mut wanted: Vec<(PathBuf, Vec<u8>)> = vec![
-        (dir.join("Cargo.toml"), manifest(level, krate, &learner_rel).into_bytes()),
-        (dir.join("src/lib.rs"), LIB_RS.as_bytes().to_vec()),
-        (dir.join("src/main.rs"), main_rs().into_bytes()),
-        (dir.join("src/harness.rs"), runtime.as_bytes().to_vec()),
+        (PathBuf::from("Cargo.toml"), manifest(level, krate, level_rel).into_bytes()),
+        (PathBuf::from("src/lib.rs"), LIB_RS.as_bytes().to_vec()),
+        (PathBuf::from("src/main.rs"), main_rs().into_bytes()),
+        (PathBuf::from("src/harness.rs"), runtime.as_bytes().to_vec()),
     ];
     for file in embedded::checks(Lang::Rust, &level.id) {
         // The type cases are checked apart; CONTRACT.md and mutants.toml are for course authors.
         if file.path == COMPILE_FAIL_FILE || !file.path.ends_with(".rs") {
             continue;
         }
-        wanted.push((dir.join("src/checks").join(&file.path), file.contents.to_vec()));
+        wanted.push((Path::new("src/checks").join(&file.path), file.contents.to_vec()));
     }
+    Ok(wanted)
+}
 
-    for (path, contents) in &wanted {
-        write_if_changed(path, contents)?;
+/// The harness crate (in `harness/`) built against the reference solution
+/// (in `<level>/` beside it) instead of the learner's crate, for "you against
+/// the reference".
+pub fn reference_files(level: &Level, krate: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let harness = files(level, krate, &format!("../{}", level.id))?;
+    let mut wanted: Vec<(PathBuf, Vec<u8>)> =
+        harness.into_iter().map(|(path, contents)| (Path::new("harness").join(path), contents)).collect();
+    for file in embedded::solution(Lang::Rust, &level.id) {
+        if file.path == "Cargo.toml" || file.path.starts_with("src/") {
+            wanted.push((Path::new(&level.id).join(&file.path), file.contents.to_vec()));
+        }
     }
-    remove_strays(&dir.join("src"), &wanted)?;
-    Ok(locate(ws, level))
+    Ok(wanted)
 }
 
 /// Where `prepare` writes the harness crate for `level`.

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use super::own_tests::OwnTestRun;
 use super::run::{self, Limits, RawRun};
 use super::toolchain::{
-    Build, Harness, Toolchain, TypeCases, budget_args, group_member, lines_containing, perf_groups,
+    Build, Harness, Toolchain, TypeCases, budget_args, group_member, lines_containing, perf_groups, reference_build,
 };
 use super::verdict::{Status, mib};
 use super::{Event, Events, Options};
@@ -84,6 +84,8 @@ impl Toolchain for Rust {
             cargo::BuildOutcome::Built(b) => b,
             cargo::BuildOutcome::Failed(f) => return Ok(Build::Failed(f)),
         };
+        // It builds every perf check's data a second time: only when asked.
+        let reference = if options.vs_reference { reference_harness(ws, level, events) } else { None };
         let scratch = krate.dir.join("run");
         fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
         let compile_fail = level
@@ -100,6 +102,7 @@ impl Toolchain for Rust {
             .transpose()?;
         Ok(Build::Built(Box::new(RustHarness {
             built,
+            reference,
             staged: run::StagedTests::default(),
             scratch,
             types_dir: krate.dir.join("types"),
@@ -160,11 +163,39 @@ impl Toolchain for Rust {
 
 struct RustHarness {
     built: cargo::Built,
+    /// The hidden checks built against the reference solution, for perf tests.
+    reference: Option<PathBuf>,
     staged: run::StagedTests,
     scratch: PathBuf,
     types_dir: PathBuf,
     crate_name: String,
     compile_fail: Option<&'static str>,
+}
+
+impl RustHarness {
+    /// The harness; a perf test's also pairs its calls with the reference's.
+    fn harness(&self, kind: CheckKind) -> Command {
+        let mut harness = Command::new(&self.built.harness_exe);
+        if let (CheckKind::Perf, Some(reference)) = (kind, &self.reference) {
+            harness.env("WORKSHOP_REFERENCE", reference);
+        }
+        harness
+    }
+}
+
+/// "You against the reference": the hidden checks compiled against the
+/// reference solution (see `reference_build`); only the binary is kept.
+fn reference_harness(ws: &Workspace, level: &Level, events: Events) -> Option<PathBuf> {
+    let files = harness::reference_files(level, &crate_name(level)).ok()?;
+    reference_build(ws, &level.id, "", &files, &[], |sources, out| {
+        events(Event::Building("the checks against the reference solution (once, for --vs-reference)"));
+        let dir = sources.join("harness");
+        let krate = harness::HarnessCrate { manifest: dir.join("Cargo.toml"), dir };
+        match cargo::build(&krate, &sources.join("target"), false, &|_| {}).ok()? {
+            cargo::BuildOutcome::Built(built) => fs::rename(&built.harness_exe, out).ok(),
+            cargo::BuildOutcome::Failed(_) => None,
+        }
+    })
 }
 
 impl Harness for RustHarness {
@@ -176,7 +207,7 @@ impl Harness for RustHarness {
 
     fn run(&self, check: &Check, limits: Limits) -> Result<RawRun> {
         let alone = || {
-            let harness = Command::new(&self.built.harness_exe);
+            let harness = self.harness(check.kind);
             run::run_test(
                 harness,
                 &check.id,
@@ -199,7 +230,7 @@ impl Harness for RustHarness {
     fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
         for group in perf_groups(perfs).into_iter().filter(|g| g.len() > 1) {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max();
-            let mut harness = Command::new(&self.built.harness_exe);
+            let mut harness = self.harness(CheckKind::Perf);
             harness.arg("run-group").arg(&self.scratch).arg("--gate");
             harness.args(group.iter().map(|(check, _)| group_member(check)));
             let ids: Vec<&str> = group.iter().map(|(c, _)| c.id.as_str()).collect();

@@ -17,7 +17,7 @@ use super::node;
 use crate::course::Level;
 use crate::embedded;
 use crate::grade::run::{self, Exit, RawRun};
-use crate::grade::toolchain::{BuildFailure, TypeCases, section_of, sections};
+use crate::grade::toolchain::{BuildFailure, TypeCases, reference_build, section_of, sections};
 use crate::lang::Lang;
 use crate::progress;
 use crate::workspace::Workspace;
@@ -339,14 +339,9 @@ fn prebundled(ws: &Workspace, package: &str) -> Option<PathBuf> {
 
 /// "You against the reference": the level's checks bundled with the reference
 /// solution in place of the learner's code, which each perf node loads beside
-/// the learner's bundle (`WORKSHOP_REFERENCE`). Built once per version of the
-/// checks and the solution (`.workshop/reference/<level>-<hash>.mjs`). The
-/// sources sit in a temporary folder only while esbuild reads them and the
-/// bundle is minified: the workspace keeps no readable copy of the solution,
-/// which `workshop solution` shows after mastery. `None` if it cannot be built:
-/// the perf verdicts stand without the comparison.
+/// the learner's bundle (`WORKSHOP_REFERENCE`). Minified, from sources that
+/// exist only while esbuild reads them (see `reference_build`).
 pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared) -> Option<PathBuf> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from("entry.ts"), format!("export {{ tests }} from './{}/index';\n", level.id).into_bytes()),
         (Path::new(&level.id).join("learner.ts"), b"export * from '../src/index';\n".to_vec()),
@@ -368,40 +363,20 @@ pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared) -> O
             [format!("--alias:{package}={}", file.display()), format!("--external:{}", file.display())]
         })
         .collect();
-    let mut h = DefaultHasher::new();
-    (&files, &aliases).hash(&mut h);
-    let dir = ws.meta_dir().join("reference");
-    let bundle = dir.join(format!("{}-{:016x}.mjs", level.id, h.finish()));
-    if bundle.is_file() {
-        return Some(bundle);
-    }
-    fs::create_dir_all(&dir).ok()?;
-    let sources = tempfile::Builder::new().prefix(".sources-").tempdir_in(&dir).ok()?;
-    for (path, contents) in &files {
-        let path = sources.path().join(path);
-        fs::create_dir_all(path.parent()?).ok()?;
-        fs::write(&path, contents).ok()?;
-    }
-    let tmp = bundle.with_extension(format!("{}.tmp", std::process::id()));
-    let mut cmd = Command::new(node::bin(&ws.root, "esbuild"));
-    cmd.arg(sources.path().join("entry.ts"))
-        .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--minify"])
-        .args(["--log-level=error", "--color=false"])
-        .arg(format!("--outfile={}", tmp.display()))
-        .args(&aliases)
-        .current_dir(&ws.root);
-    let built = run::run_limited(cmd, TOOL_TIMEOUT, None).is_ok_and(|raw| raw.exit == Exit::Exited(0));
-    let renamed = built && fs::rename(&tmp, &bundle).is_ok();
-    let _ = fs::remove_file(&tmp);
-    if renamed {
-        // Builds for other versions of the checks or the solution.
-        let prefix = format!("{}-", level.id);
-        let stale = |p: &Path| p != bundle && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix));
-        for old in fs::read_dir(&dir).ok()?.flatten().map(|e| e.path()).filter(|p| stale(p)) {
-            let _ = fs::remove_file(old);
-        }
-    }
-    renamed.then_some(bundle)
+    reference_build(ws, &level.id, ".mjs", &files, &aliases, |sources, out| {
+        let tmp = out.with_extension(format!("{}.tmp", std::process::id()));
+        let mut cmd = Command::new(node::bin(&ws.root, "esbuild"));
+        cmd.arg(sources.join("entry.ts"))
+            .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--minify"])
+            .args(["--log-level=error", "--color=false"])
+            .arg(format!("--outfile={}", tmp.display()))
+            .args(&aliases)
+            .current_dir(&ws.root);
+        let built = run::run_limited(cmd, TOOL_TIMEOUT, None).is_ok_and(|raw| raw.exit == Exit::Exited(0));
+        let renamed = built && fs::rename(&tmp, out).is_ok();
+        let _ = fs::remove_file(&tmp);
+        renamed.then_some(())
+    })
 }
 
 /// esbuild: checks + learner code -> one ESM bundle with a source map.

@@ -132,10 +132,6 @@ impl Toolchain for TypeScript {
         Ok(())
     }
 
-    fn times_reference(&self) -> bool {
-        true
-    }
-
     fn own_tests(&self, ws: &Workspace, level: &Level, timeout: Duration) -> Result<OwnTestRun> {
         own_tests::run(ws, level, timeout)
     }
