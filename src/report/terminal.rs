@@ -238,6 +238,15 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
     }
     let _ = writeln!(out, "{}", heading("Performance"));
     let _ = writeln!(out, "  {}", dim("measured against a baseline in this same run; the verdict is the median ratio"));
+    if perf.iter().any(|r| r.perf.is_some())
+        && perf.iter().all(|r| r.perf.as_ref().is_none_or(|p| p.vs_reference.is_none()))
+    {
+        let _ = writeln!(
+            out,
+            "  {}",
+            dim("`workshop check --vs-reference` also times the reference solution beside yours")
+        );
+    }
     for r in perf {
         let mark = if r.passed() { pass() } else { fail() };
         match &r.perf {
