@@ -55,13 +55,16 @@ macro_rules! tracks {
     };
 }
 
+// libtest starts tests in the order of their names, as many at once as there
+// are cores: the numbers start the longest proofs first, so that the last to
+// start are short and no core idles at the end.
 tracks! {
-    rust_towel: "towel" in "rust";
-    rust_babel_fish: "babel-fish" in "rust";
-    rust_improbability_drive: "improbability-drive" in "rust";
-    rust_deep_thought: "deep-thought" in "rust";
-    typescript_towel: "towel" in "typescript";
-    typescript_babel_fish: "babel-fish" in "typescript";
-    typescript_improbability_drive: "improbability-drive" in "typescript";
-    typescript_deep_thought: "deep-thought" in "typescript";
+    t1_typescript_deep_thought: "deep-thought" in "typescript";
+    t2_rust_deep_thought: "deep-thought" in "rust";
+    t3_rust_improbability_drive: "improbability-drive" in "rust";
+    t4_typescript_improbability_drive: "improbability-drive" in "typescript";
+    t5_rust_babel_fish: "babel-fish" in "rust";
+    t6_typescript_babel_fish: "babel-fish" in "typescript";
+    t7_rust_towel: "towel" in "rust";
+    t8_typescript_towel: "towel" in "typescript";
 }

@@ -458,7 +458,11 @@ export function phase(what: string): void {
   fs.writeSync(2, `workshop-phase: ${what}\n`);
 }
 
-/** Says it is ready, then blocks until the grader writes a line on stdin; exits if it never will. */
+/**
+ * Says it is ready, then blocks until the grader writes a line on stdin: `go`,
+ * or `skip` when the test is no longer wanted (it throws, and the next test
+ * of the group reuses the data). Exits if no line will come.
+ */
 function awaitGo(ready: string): void {
   fs.writeFileSync(ready, '');
   const buf = Buffer.alloc(64);
@@ -472,7 +476,10 @@ function awaitGo(ready: string): void {
       continue;
     }
     if (n === 0) process.exit(0);
-    if (buf.subarray(0, n).includes(10)) return;
+    if (buf.subarray(0, n).includes(10)) {
+      if (buf.subarray(0, n).toString().startsWith('skip')) throw new Error('skipped by the grader');
+      return;
+    }
   }
 }
 const MAX_CALIBRATE = 2 ** 24;

@@ -84,7 +84,7 @@ fn grade_one<'c>(
     let options = grade::Options {
         color: format == Format::Text && style::diagnostics_color(),
         stress,
-        skip_settled_perf: false,
+        settle: grade::Settle::Nothing,
         vs_reference,
     };
     // On a terminal, the checklist's lines fill in above the spinner as verdicts arrive.

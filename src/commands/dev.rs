@@ -14,7 +14,7 @@ use crate::course::{CheckKind, Course, Level};
 use crate::embedded;
 use crate::fixture::Fixture;
 use crate::grade::toolchain::{self, Build};
-use crate::grade::{self, Grade};
+use crate::grade::{self, Grade, Settle};
 use crate::lang::Lang;
 use crate::report::style::{dim, fail, heading, pass};
 use crate::workspace::Workspace;
@@ -117,7 +117,8 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
     let ws = Workspace::create(tmp.path(), lang, toolchain::of(lang).cache_dirs())?;
     ws.scaffold(level)?;
     toolchain::of(lang).prepare_workspace(&ws, &|_| {})?;
-    let options = grade::Options { color: false, stress: false, skip_settled_perf: true, vs_reference: false };
+    // The stub must fail every check by itself: only perf of a failed item is skipped.
+    let options = grade::Options { color: false, stress: false, settle: Settle::Perf, vs_reference: false };
     let quiet = |_: grade::Event| {};
     let mut problems = 0;
 
@@ -200,11 +201,16 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
         let fixture = Fixture::parse(&name, text)?;
         let files = fixture.apply(&name, &embedded::solution(lang, &level.id))?;
         write_files(&ws, level, &files)?;
+        // Which items fail is all a fixture asks: no other check of a failed
+        // item runs, and an expected perf failure is not confirmed.
+        let options = grade::Options { settle: Settle::Items(fixture.rejected_by.clone()), ..options };
+        let started = std::time::Instant::now();
         let grade = grade::grade(&ws, level, &options, &quiet)?;
+        let took = started.elapsed().as_secs_f64();
         let got = failing_items(&grade);
         let ok = got == fixture.rejected_by;
         let detail = if ok {
-            format!("rejected by {}", join(&got))
+            format!("rejected by {} ({took:.1} s)", join(&got))
         } else {
             format!(
                 "expected rejection by {}, got {}",

@@ -11,6 +11,7 @@
 //! The score is killed / (killed + survived). The learner-tests check is left
 //! out: it runs the solution's own tests, which are not the hidden checks.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
@@ -174,8 +175,13 @@ fn grade_all(
     let mut graded = level.clone();
     graded.checks.retain(|c| c.kind != CheckKind::LearnerTests);
     let graded = &graded;
-    // A mutant is killed by any failure: perf whose item already failed can be skipped.
-    let options = grade::Options { color: false, stress: false, skip_settled_perf: true, vs_reference: false };
+    // A mutant is killed by any failure: no check of an item that already failed need run.
+    let options = grade::Options {
+        color: false,
+        stress: false,
+        settle: grade::Settle::Items(BTreeSet::new()),
+        vs_reference: false,
+    };
     let quiet = |_: grade::Event| {};
 
     let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..todo.len()).map(|_| None).collect());

@@ -194,7 +194,7 @@ impl<'c> Live<'c> {
         let options = grade::Options {
             color: style::diagnostics_color(),
             stress: false,
-            skip_settled_perf: false,
+            settle: grade::Settle::Nothing,
             vs_reference: false,
         };
         let expected: Vec<&Check> = self.level.checks.iter().filter(|c| grade::runs(c, &options)).collect();

@@ -10,7 +10,7 @@ pub mod typescript;
 pub mod verdict;
 pub mod warmup;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread;
@@ -74,12 +74,41 @@ pub struct Options {
     pub color: bool,
     /// Also run the checks marked `stress = true`.
     pub stress: bool,
-    /// Skip measuring a perf check whose checklist item has already failed
-    /// (for `dev check`, where only the failing items matter).
-    pub skip_settled_perf: bool,
+    /// Work skipped once an item's verdict is known (for `dev` commands,
+    /// which only ask which items fail).
+    pub settle: Settle,
     /// Also time the reference solution on each perf check's candidate
     /// workload, paired with the learner's calls (where the track can).
     pub vs_reference: bool,
+}
+
+/// How much of a grade `dev check` and `dev mutants` may skip: they only ask
+/// which checklist items fail.
+#[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
+pub enum Settle {
+    /// Every check runs (a learner reads every message).
+    #[default]
+    Nothing,
+    /// A perf check whose item has already failed is not measured.
+    Perf,
+    /// Neither is a correctness check whose item has already failed, and a
+    /// perf failure of an item in the set (a fixture's expected rejection)
+    /// is not measured again to confirm it.
+    Items(BTreeSet<String>),
+}
+
+impl Settle {
+    fn tests(&self) -> bool {
+        matches!(self, Settle::Items(_))
+    }
+
+    fn perf(&self) -> bool {
+        !matches!(self, Settle::Nothing)
+    }
+
+    fn expects(&self, item: &str) -> bool {
+        matches!(self, Settle::Items(expected) if expected.contains(item))
+    }
 }
 
 /// What the grader is doing, for renderers to show as it happens.
@@ -195,7 +224,13 @@ fn grade_built(
                     let Some(check) = mine.pop_front().or_else(|| queue.take(&mut mine)) else {
                         return Ok(());
                     };
-                    let result = run_test(harness, check, limits, test_timeout, cutoff, toolchain)?;
+                    let settled = options.settle.tests()
+                        && failed(&results.lock().unwrap_or_else(|e| e.into_inner()), &check.item);
+                    let result = if settled {
+                        CheckResult::new(check, Status::Fail, SETTLED.to_string(), Duration::ZERO)
+                    } else {
+                        run_test(harness, check, limits, test_timeout, cutoff, toolchain)?
+                    };
                     events(Event::Finished(&result));
                     results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
                 }
@@ -234,21 +269,16 @@ fn grade_built(
     // A perf check of an item whose correctness check ran into its time
     // limit would most likely loop too: it is not measured.
     let looped = |check: &Check| results.iter().find(|r| r.item == check.item && r.status == Status::TimedOut);
-    let settled =
-        |check: &Check| options.skip_settled_perf && results.iter().any(|r| r.item == check.item && !r.passed());
-    let (skipped, perfs): (Vec<_>, Vec<_>) =
-        perfs.into_iter().partition(|check| looped(check).is_some() || settled(check));
+    let (skipped, perfs): (Vec<_>, Vec<_>) = perfs.into_iter().partition(|check| looped(check).is_some());
     let mut notes = Vec::new();
     for check in skipped {
         harness.unstage(check);
-        let note = match looped(check) {
-            Some(r) => format!(
-                "not measured: `{}` of this item ran into its time limit, and a measurement would most likely \
-                 run into it too. Fix that one first.",
-                r.id
-            ),
-            None => "not measured: another check of this item failed first".to_string(),
-        };
+        let r = looped(check).expect("partitioned on it");
+        let note = format!(
+            "not measured: `{}` of this item ran into its time limit, and a measurement would most likely run \
+             into it too. Fix that one first.",
+            r.id
+        );
         notes.push(CheckResult::new(check, Status::Fail, note, Duration::ZERO));
     }
     for note in notes {
@@ -256,9 +286,18 @@ fn grade_built(
         results.push(note);
     }
     for check in &perfs {
+        if options.settle.perf() && failed(&results, &check.item) {
+            // Passed over at its gate: the checks staged with it keep their data.
+            harness.skip(check);
+            let note = CheckResult::new(check, Status::Fail, SETTLED.to_string(), Duration::ZERO);
+            events(Event::Finished(&note));
+            results.push(note);
+            continue;
+        }
         let limits = limits.for_check(check);
         events(Event::Measuring(check));
-        let result = measure(harness, check, limits, toolchain)?;
+        let confirm = !options.settle.expects(&check.item);
+        let result = measure(harness, check, limits, toolchain, confirm)?;
         if run::interrupted() {
             bail!(INTERRUPTED);
         }
@@ -278,6 +317,13 @@ fn grade_built(
         ordered.push(r);
     }
     Ok(Grade::Graded(ordered))
+}
+
+/// The message of a check not run because its item had already failed.
+const SETTLED: &str = "not run: another check of this item failed first";
+
+fn failed(results: &[CheckResult], item: &str) -> bool {
+    results.iter().any(|r| r.item == item && !r.passed())
 }
 
 /// Runs one correctness check with its limits, cut short once another check
@@ -390,6 +436,7 @@ fn measure(
     check: &Check,
     limits: run::Limits,
     toolchain: &dyn Toolchain,
+    confirm: bool,
 ) -> Result<CheckResult> {
     let ratio = |r: &CheckResult| r.perf.as_ref().map_or(f64::INFINITY, |p| p.ratio);
     let mut best: Option<CheckResult> = None;
@@ -398,7 +445,7 @@ fn measure(
         let r = verdict::judge(check, &raw, limits, toolchain);
         let quiet = r.perf.as_ref().is_some_and(|p| !p.noisy());
         let far = quiet && check.budget.is_some_and(|b| ratio(&r) > b * FAR_OVER_BUDGET);
-        let again = r.status == Status::TooSlow && (!far || attempt == 0);
+        let again = confirm && r.status == Status::TooSlow && (!far || attempt == 0);
         // A pass first (a reference budget can fail a low ratio), then the lowest ratio.
         if best.as_ref().is_none_or(|b| (!r.passed(), ratio(&r)) < (!b.passed(), ratio(b))) {
             best = Some(r);
@@ -547,11 +594,15 @@ mod tests {
 
     /// How many measurements were taken and the ratio kept, for a 5x budget.
     fn measured(ratios: &[(f64, f64)]) -> (usize, f64) {
+        measured_confirming(ratios, true)
+    }
+
+    fn measured_confirming(ratios: &[(f64, f64)], confirm: bool) -> (usize, f64) {
         let course = Course::embedded(Lang::Rust);
         let check = course.level("towel").unwrap().checks.iter().find(|c| c.budget == Some(5.0)).unwrap();
         let harness = Ratios(Mutex::new(ratios.to_vec()));
         let limits = run::Limits { timeout: Duration::from_secs(10), memory_bytes: 1 << 30 };
-        let result = measure(&harness, check, limits, toolchain::of(Lang::Rust)).unwrap();
+        let result = measure(&harness, check, limits, toolchain::of(Lang::Rust), confirm).unwrap();
         (ratios.len() - harness.0.lock().unwrap().len(), result.perf.unwrap().ratio)
     }
 
@@ -661,6 +712,12 @@ mod tests {
         run_test(&harness, heavy, limits, Duration::from_secs(3), &cutoff, toolchain::of(Lang::Rust)).unwrap();
         let given = harness.1.lock().unwrap()[0].1;
         assert_eq!(given, Duration::from_secs(heavy.timeout_secs.unwrap()));
+    }
+
+    #[test]
+    fn an_expected_perf_failure_is_not_measured_again() {
+        assert_eq!(measured_confirming(&[(6.0, 1.0), (4.0, 1.0)], false), (1, 6.0));
+        assert_eq!(measured_confirming(&[(1.0, 1.0)], false), (1, 1.0));
     }
 
     #[test]

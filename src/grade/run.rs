@@ -166,18 +166,28 @@ fn test_command(mut harness: Command, id: &str, scratch: &Path, extra: &[String]
 /// after another, each at a gate: a test sets up while other work runs (what
 /// the one before it built, it reuses), says it is ready (a `<record>.ready`
 /// file), then waits for a line on stdin before its timed part. Tests are
-/// finished in the order they were staged; dropped unfinished, the process
-/// group is killed.
+/// finished in the order they were staged; a test no longer wanted is
+/// skipped at its gate (a `skip` line), so the tests after it keep the data
+/// it built. Dropped unfinished, the process group is killed.
 pub struct Staged {
     spawned: Option<Spawned>,
     gate: Option<ChildStdin>,
-    /// The tests still to finish, in order: (id, record, ready file).
-    pending: VecDeque<(String, PathBuf, PathBuf)>,
+    /// The tests still to finish, in order.
+    pending: VecDeque<Pending>,
     /// Since when the grader has waited for the first pending test: it is
     /// given `timeout` from then (while the correctness checks run, a slow
     /// set-up costs the learner nothing).
     waited_since: Option<Instant>,
     timed_out: bool,
+}
+
+struct Pending {
+    id: String,
+    record: PathBuf,
+    /// The file that says the test is at its gate.
+    ready: PathBuf,
+    /// Not wanted any more: passed over at its gate.
+    skipped: bool,
 }
 
 /// Starts `command` (a harness told to run `ids` in order, each at a gate on
@@ -189,7 +199,7 @@ fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path, memory_bytes:
         let ready = record.with_extension("json.ready");
         let _ = std::fs::remove_file(&record);
         let _ = std::fs::remove_file(&ready);
-        pending.push_back((id.to_string(), record, ready));
+        pending.push_back(Pending { id: id.to_string(), record, ready, skipped: false });
     }
     command.current_dir(scratch);
     let mut spawned = Spawned::new(command, memory_bytes, Stdio::piped())?;
@@ -200,11 +210,35 @@ fn stage_tests(mut command: Command, ids: &[&str], scratch: &Path, memory_bytes:
 impl Staged {
     /// The test to finish next, if the process may still run it.
     fn next(&self) -> Option<&str> {
-        self.spawned.as_ref().and(self.pending.front()).map(|(id, _, _)| id.as_str())
+        self.spawned.as_ref().and(self.pending.iter().find(|p| !p.skipped)).map(|p| p.id.as_str())
     }
 
     fn holds(&self, id: &str) -> bool {
-        self.pending.iter().any(|(p, _, _)| p == id)
+        self.pending.iter().any(|p| p.id == id && !p.skipped)
+    }
+
+    /// Says at each gate before the next wanted test that the test there is
+    /// skipped; false if the process ended or ran out of time on the way.
+    fn pass_skipped(&mut self, timeout: Duration) -> Result<bool> {
+        while self.pending.front().is_some_and(|p| p.skipped) {
+            self.settle(timeout)?;
+            let passed = self.pending.pop_front().context("no staged test left")?;
+            let _ = std::fs::remove_file(&passed.ready);
+            let running = match self.spawned.as_mut() {
+                Some(spawned) => spawned.child.try_wait()?.is_none(),
+                None => false,
+            };
+            if self.timed_out || !running {
+                return Ok(false);
+            }
+            if !passed.record.exists()
+                && let Some(gate) = self.gate.as_mut()
+            {
+                let _ = gate.write_all(b"skip\n").and_then(|()| gate.flush());
+            }
+            self.waited_since = None;
+        }
+        Ok(true)
     }
 
     /// Waits until the next test is at its gate or done, or the process has
@@ -212,7 +246,7 @@ impl Staged {
     /// that the process is stopped, and `finish` says it timed out (while
     /// setting up). Nothing else may be timed while a set-up runs.
     fn settle(&mut self, timeout: Duration) -> Result<()> {
-        let (Some(spawned), Some((_, record, ready))) = (self.spawned.as_mut(), self.pending.front()) else {
+        let (Some(spawned), Some(Pending { record, ready, .. })) = (self.spawned.as_mut(), self.pending.front()) else {
             return Ok(());
         };
         let deadline = *self.waited_since.get_or_insert_with(Instant::now) + timeout;
@@ -235,7 +269,7 @@ impl Staged {
     /// and the tests after it are left to run on their own.
     fn finish(&mut self, timeout: Duration) -> Result<RawRun> {
         self.settle(timeout)?;
-        let (_, record, ready) = self.pending.pop_front().context("no staged test left")?;
+        let Pending { record, ready, .. } = self.pending.pop_front().context("no staged test left")?;
         let spawned = self.spawned.as_mut().context("the staged tests' process has ended")?;
         if !self.timed_out
             && !record.exists()
@@ -307,7 +341,13 @@ impl StagedTests {
         // A group that can no longer run its next test is dropped (killed):
         // the tests it held run by themselves.
         staged.retain(|group| group.next().is_some() && (group.next() == Some(id) || !group.holds(id)));
-        let turn = staged.iter().position(|group| group.next() == Some(id));
+        let mut turn = staged.iter().position(|group| group.next() == Some(id));
+        if let Some(i) = turn
+            && !staged[i].pass_skipped(timeout)?
+        {
+            staged.swap_remove(i);
+            turn = None;
+        }
         for (i, other) in staged.iter_mut().enumerate() {
             if Some(i) != turn {
                 other.settle(timeout)?;
@@ -328,6 +368,16 @@ impl StagedTests {
     /// the others it held run by themselves.
     pub fn unstage(&self, id: &str) {
         self.lock().retain(|group| !group.holds(id));
+    }
+
+    /// Passes over `id` at its gate: the tests after it in its group still
+    /// reuse the data it built.
+    pub fn skip(&self, id: &str) {
+        for group in self.lock().iter_mut() {
+            for pending in group.pending.iter_mut().filter(|p| p.id == id) {
+                pending.skipped = true;
+            }
+        }
     }
 }
 
@@ -424,5 +474,48 @@ pub fn exit_of(status: ExitStatus) -> Exit {
         (Some(code), _) => Exit::Exited(code),
         (None, Some(sig)) => Exit::Signalled(sig),
         (None, None) => Exit::Exited(-1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A harness at gates: per test it logs its setup, says it is ready,
+    /// and writes the line it was given (`go` or `skip`) into its record.
+    fn gated(dir: &Path, ids: &[&str]) -> Command {
+        let script = r#"for id in "$@"; do
+            echo "$id" >> setups
+            : > "$id.json.ready"
+            read -r line || exit 0
+            echo "$line $$" > "$id.json"
+        done"#;
+        let mut command = Command::new("bash");
+        command.arg("-c").arg(script).arg("harness").args(ids).current_dir(dir);
+        command
+    }
+
+    #[test]
+    fn a_skipped_test_is_passed_over_at_its_gate_and_the_rest_of_its_group_stays_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let staged = StagedTests::default();
+        staged.stage(gated(dir.path(), &["a", "b", "c", "d"]), &["a", "b", "c", "d"], dir.path(), None).unwrap();
+        staged.skip("b");
+        staged.skip("d");
+        let timeout = Duration::from_secs(10);
+        let alone = || -> Result<RawRun> { panic!("a staged test ran by itself") };
+        let a = staged.run("a", timeout, alone).unwrap().record.unwrap();
+        let c = staged.run("c", timeout, alone).unwrap().record.unwrap();
+        let b = std::fs::read_to_string(dir.path().join("b.json")).unwrap();
+        let pid = |record: &str| record.split_whitespace().nth(1).unwrap().to_string();
+        assert!(a.starts_with("go ") && b.starts_with("skip ") && c.starts_with("go "), "{a} {b} {c}");
+        assert!(pid(&a) == pid(&b) && pid(&b) == pid(&c), "one process ran the group: {a} {b} {c}");
+        // With only skipped tests after it, the group is done and stopped.
+        assert!(staged.lock().is_empty());
+        let setups = std::fs::read_to_string(dir.path().join("setups")).unwrap();
+        assert!(setups.starts_with("a\nb\nc\n"), "{setups}");
+        // A test no group holds any more runs by itself.
+        let d = staged.run("d", timeout, || Err(anyhow::anyhow!("ran by itself")));
+        assert!(d.is_err_and(|e| e.to_string() == "ran by itself"));
     }
 }

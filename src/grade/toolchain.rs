@@ -92,8 +92,15 @@ pub trait Harness: Sync {
         Ok(())
     }
 
-    /// Stops a staged check that will not be measured.
+    /// Stops a staged check that will not be measured, and the checks
+    /// staged with it (they run by themselves).
     fn unstage(&self, _check: &Check) {}
+
+    /// Passes over a staged check that need not be measured; the checks
+    /// staged with it keep their shared data.
+    fn skip(&self, check: &Check) {
+        self.unstage(check);
+    }
 
     /// Judges the level's type cases (kind = "compile-fail").
     fn type_cases(&self) -> Result<TypeCases>;

@@ -128,7 +128,6 @@ impl Toolchain for TypeScript {
         eprintln!("type-checked: {}", if checked.failure.is_none() { "ok" } else { "with errors" });
         let bundled = build::bundle(ws, &prepared)?;
         eprintln!("bundled: {}", if bundled.is_none() { "ok" } else { "with errors" });
-
         Ok(())
     }
 
@@ -259,6 +258,10 @@ impl Harness for TsHarness {
 
     fn unstage(&self, check: &Check) {
         self.staged.unstage(&check.id);
+    }
+
+    fn skip(&self, check: &Check) {
+        self.staged.skip(&check.id);
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
