@@ -592,4 +592,16 @@ fn ts_vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_wor
     let out = workshop(dir.path()).args(["check", "--vs-reference"]).assert().success().get_output().stdout.clone();
     let text = String::from_utf8_lossy(&out);
     assert!(text.contains("your 5 comments among 100,000: ") && text.contains("x the reference solution ("), "{text}");
+
+    // When the reference's side cannot be built (here its folder cannot be
+    // made), the verdicts stand and a line says why no figure came.
+    fs::remove_dir_all(dir.path().join(".workshop/reference")).unwrap();
+    fs::write(dir.path().join(".workshop/reference"), "").unwrap();
+    plant_ts(dir.path(), "function spin(): void {", "function spin(): void {", "// changed");
+    let out = workshop(dir.path()).args(["check", "--json", "--vs-reference"]).assert().success().get_output().clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(measured_perf_checks(&doc).len(), 2, "{doc}");
+    assert!(measured_perf_checks(&doc).iter().all(|t| t["perf"].get("vs_reference").is_none()), "{doc}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the reference solution's side of the perf checks could not be built here"), "{stderr}");
 }

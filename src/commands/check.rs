@@ -15,6 +15,12 @@ use crate::report::screen::Board;
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
+/// `--vs-reference` was asked for, and measured perf checks came back without
+/// the reference solution's figure: its side could not be built.
+const NO_REFERENCE_FIGURES: &str = "--vs-reference: the reference solution's side of the perf checks could not be \
+built here, so no perf check shows it beside yours (your verdicts stand). Check that .workshop/reference/ can be \
+written, then run `workshop check --vs-reference` again.";
+
 /// How `check` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -114,7 +120,17 @@ fn grade_one<'c>(
         let note = style::dim(&terminal::reused_note(&at)).to_string();
         if std::io::stdout().is_terminal() { println!("{note}\n") } else { eprintln!("{note}") }
     }
+    if vs_reference && lacks_reference_figures(&graded.grade) {
+        eprintln!("{}", style::dim(NO_REFERENCE_FIGURES));
+    }
     Ok(graded)
+}
+
+/// Some perf check was measured, and none beside the reference solution.
+fn lacks_reference_figures(grade: &Grade) -> bool {
+    let Grade::Graded(results) = grade else { return false };
+    let measured: Vec<_> = results.iter().filter_map(|r| r.perf.as_ref()).collect();
+    !measured.is_empty() && measured.iter().all(|p| p.vs_reference.is_none())
 }
 
 /// Grades `level` (or reuses the last check's verdicts when nothing they
