@@ -223,12 +223,12 @@ impl Harness for RustHarness {
         }
     }
 
-    /// Perf checks that share a setup (Deep Thought's stores of 100,000 and
-    /// 1,000,000 entities) start with the correctness checks in one process,
-    /// which builds their data once, then waits at a gate before each
-    /// measurement.
+    /// Every perf check starts with the correctness checks and builds its data
+    /// beside them, then waits at a gate for its measurement; checks that
+    /// share a setup (Deep Thought's stores of 100,000 and 1,000,000
+    /// entities) share one process, which builds the data once.
     fn stage(&self, perfs: &[(&Check, Limits)]) -> Result<()> {
-        for group in perf_groups(perfs).into_iter().filter(|g| g.len() > 1) {
+        for group in perf_groups(perfs) {
             let memory_bytes = group.iter().map(|(_, l)| l.memory_bytes).max();
             let mut harness = self.harness(CheckKind::Perf);
             harness.arg("run-group").arg(&self.scratch).arg("--gate");
