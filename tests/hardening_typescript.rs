@@ -605,3 +605,40 @@ fn ts_vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_wor
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("the reference solution's side of the perf checks could not be built here"), "{stderr}");
 }
+
+#[test]
+fn ts_own_tests_run_as_npm_test_runs_them_and_say_which_failed_or_why_they_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    workshop(dir.path()).args(["start", "deep-thought", "--lang", "typescript"]).assert().success();
+    for sub in ["src", "test"] {
+        for entry in fs::read_dir(repo(&format!("solutions/typescript/deep-thought/{sub}"))).unwrap().flatten() {
+            fs::copy(entry.path(), dir.path().join("deep-thought").join(sub).join(entry.file_name())).unwrap();
+        }
+    }
+    // A second file: it imports the learner's code and a package, reads a file
+    // relative to the level folder (npm test's working directory), and one of
+    // its tests fails.
+    let extra = dir.path().join("deep-thought/test/extra.test.ts");
+    fs::write(
+        &extra,
+        "import assert from 'node:assert/strict';\nimport { readFileSync } from 'node:fs';\nimport { test } from 'node:test';\n\
+         import { createSlice } from '@reduxjs/toolkit';\nimport { createCollaborationState } from '../src/index.ts';\n\n\
+         test('reads the level folder', () => {\n  assert.equal(JSON.parse(readFileSync('package.json', 'utf8')).name, 'deep-thought');\n});\n\
+         test('uses the package and the code', () => {\n  assert.equal(typeof createSlice, 'function');\n  assert.ok(createCollaborationState());\n});\n\
+         test('fails on purpose', () => {\n  assert.equal(1 + 1, 3);\n});\n",
+    )
+    .unwrap();
+    let doc = check_json(dir.path(), &[], 1);
+    let said = message(&doc, "prod.learner-tests");
+    assert_eq!(said, "your own tests fail: fails on purpose. Run `npm test` in deep-thought/ to see why.", "{doc}");
+
+    // A syntax error: the message shows where, and no test is counted.
+    fs::write(&extra, "import { test } from 'node:test';\n\ntest('x', () => { const a = ; });\n").unwrap();
+    let doc = check_json(dir.path(), &[], 1);
+    let said = message(&doc, "prod.learner-tests");
+    assert!(said.starts_with("your own tests do not run (`npm test` in deep-thought/)"), "{said}");
+    assert!(said.contains("test/extra.test.ts:3:"), "{said}");
+    fs::remove_file(&extra).unwrap();
+    let doc = check_json(dir.path(), &[], 0);
+    assert_eq!(status(&doc, "prod.learner-tests"), "pass", "{doc}");
+}
