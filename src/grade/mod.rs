@@ -13,6 +13,7 @@ pub mod warmup;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -206,14 +207,21 @@ fn grade_built(
     // likely call the same looping function, and each now waits out only the
     // short limit, so running several at once ends the run within seconds.
     let helpers = (cores * HELPERS_PER_CORE).min(tests.len()).saturating_sub(workers);
+    // A type error outranks every result: once a type check that runs
+    // alongside has failed, no more checks start.
+    let doomed = AtomicBool::new(false);
     let type_cases = thread::scope(|s| -> Result<Option<TypeCases>> {
         let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
+        s.spawn(|| doomed.store(harness.build_fails().unwrap_or(false), Ordering::Relaxed));
         let mut handles = Vec::new();
         for helper in (0..workers + helpers).map(|w| w >= workers) {
-            let (queue, cutoff, results) = (&queue, &cutoff, &results);
+            let (queue, cutoff, results, doomed) = (&queue, &cutoff, &results, &doomed);
             handles.push(s.spawn(move || -> Result<()> {
                 let mut mine = VecDeque::new();
                 loop {
+                    if doomed.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
                     if helper && !cutoff.tripped() {
                         if queue.is_empty() || run::interrupted() {
                             return Ok(());
@@ -564,6 +572,13 @@ mod tests {
     use crate::lang::Lang;
     use run::{Captured, Exit, RawRun};
 
+    /// A harness run that exited cleanly after writing `record`.
+    fn exited(record: &serde_json::Value) -> RawRun {
+        let none = || Captured { text: String::new(), dropped: 0 };
+        let (stdout, stderr) = (none(), none());
+        RawRun { exit: Exit::Exited(0), record: Some(record.to_string()), stdout, stderr, elapsed: Duration::ZERO }
+    }
+
     /// Answers each run of a perf check with the next (ratio, null ratio) of its list.
     struct Ratios(Mutex<Vec<(f64, f64)>>);
 
@@ -579,20 +594,76 @@ mod tests {
                 "perf": {"baseline": "small", "candidate": "big", "baseline_ns": 100.0,
                          "candidate_ns": 100.0 * ratio, "ratio": ratio, "null_ratio": null_ratio, "rounds": 5},
             });
-            let none = || Captured { text: String::new(), dropped: 0 };
-            let exit = Exit::Exited(0);
-            Ok(RawRun {
-                exit,
-                record: Some(record.to_string()),
-                stdout: none(),
-                stderr: none(),
-                elapsed: Duration::ZERO,
-            })
+            Ok(exited(&record))
         }
 
         fn type_cases(&self) -> Result<TypeCases> {
             unreachable!("no type cases here")
         }
+    }
+
+    /// Every check passes after a few milliseconds; the type check that ran
+    /// alongside says, after 100 ms, whether it failed.
+    struct LateTypeCheck {
+        fails: bool,
+        ran: Mutex<usize>,
+    }
+
+    impl Harness for LateTypeCheck {
+        fn list(&self) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+
+        fn run(&self, check: &Check, _limits: run::Limits) -> Result<RawRun> {
+            std::thread::sleep(Duration::from_millis(5));
+            *self.ran.lock().unwrap() += 1;
+            Ok(exited(&serde_json::json!({"id": check.id, "status": "pass", "message": "", "duration_ms": 5.0})))
+        }
+
+        fn type_cases(&self) -> Result<TypeCases> {
+            Ok(TypeCases { verdicts: Vec::new(), control_errors: Vec::new(), keep_api: "" })
+        }
+
+        fn build_fails(&self) -> Result<bool> {
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(self.fails)
+        }
+
+        fn finish_build(&self) -> Result<Option<BuildFailure>> {
+            let tool_output = "error TS2322".to_string();
+            let failure =
+                BuildFailure { tool: "tsc", learner_errors: Vec::new(), check_errors: Vec::new(), tool_output };
+            Ok(self.fails.then_some(failure))
+        }
+    }
+
+    /// How many of 200 correctness checks ran, and whether the grade said the build failed.
+    fn ran_beside_a_type_check(fails: bool) -> (usize, bool) {
+        let course = Course::embedded(Lang::TypeScript);
+        let mut level = course.level("towel").unwrap().clone();
+        let one = level.checks.iter().find(|c| c.kind == CheckKind::Test).unwrap().clone();
+        level.checks.retain(|c| c.kind == CheckKind::CompileFail);
+        for n in 0..200 {
+            level.checks.push(Check { id: format!("{}-{n}", one.id), ..one.clone() });
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(dir.path(), Lang::TypeScript, &[]).unwrap();
+        let options = Options { color: false, stress: false, settle: Settle::Nothing, vs_reference: false };
+        let harness = LateTypeCheck { fails, ran: Mutex::new(0) };
+        let grade = thread::scope(|s| {
+            let own = s.spawn(|| Ok(Vec::new()));
+            let quiet = |_: Event| {};
+            grade_built(&ws, &level, &options, &quiet, toolchain::of(Lang::TypeScript), &harness, own).unwrap()
+        });
+        (*harness.ran.lock().unwrap(), matches!(grade, Grade::BuildFailed(_)))
+    }
+
+    #[test]
+    fn no_check_starts_once_the_type_check_alongside_has_failed() {
+        let (ran, failed) = ran_beside_a_type_check(true);
+        assert!(failed, "a type error outranks every result");
+        assert!(ran < 100, "{ran} of 200 checks ran after the type check had failed");
+        assert_eq!(ran_beside_a_type_check(false), (200, false), "a clean type check stops nothing");
     }
 
     /// How many measurements were taken and the ratio kept, for a 5x budget.

@@ -110,6 +110,12 @@ pub trait Harness: Sync {
     fn finish_build(&self) -> Result<Option<BuildFailure>> {
         Ok(None)
     }
+
+    /// Waits for that part of the build like `finish_build`, and says whether
+    /// it failed, leaving the failure for `finish_build` to report.
+    fn build_fails(&self) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 pub struct BuildFailure {

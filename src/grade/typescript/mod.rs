@@ -279,6 +279,10 @@ impl Harness for TsHarness {
     fn finish_build(&self) -> Result<Option<BuildFailure>> {
         Ok(self.late.wait()?.failure.take())
     }
+
+    fn build_fails(&self) -> Result<bool> {
+        Ok(self.late.wait()?.failure.is_some())
+    }
 }
 
 /// A measurement gets a fresh process (no other check's garbage or JIT
