@@ -320,12 +320,14 @@ pub fn cache_hit_cost_flat() -> Result<Measurement, String> {
         !big_feed.select(&big, &reader, NOW).is_empty(),
         "the feed of a reader following 4,000 recent posts should not be empty"
     );
-    Ok(compare(
+    let m = compare(
         "feed select again, 2 posts followed",
         &mut || keep(small_feed.select(&small, &reader, NOW)),
         "feed select again, 4,000 posts followed",
         &mut || keep(big_feed.select(&big, &reader, NOW)),
-    ))
+    );
+    leave((small, big, small_feed, big_feed));
+    Ok(m)
 }
 
 // The policy the README states: one instance remembers only its LAST inputs.

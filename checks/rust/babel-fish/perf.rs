@@ -33,7 +33,7 @@ pub fn select_100_fresh_selectors() -> Result<Measurement, String> {
     let ids = first_100();
     verify_details(&small, &ids, "on a state of 100 posts")?;
     verify_details(&big, &ids, "on the seed's state of 10,000 posts")?;
-    Ok(compare(
+    let m = compare(
         "100 fresh selectors, 100 posts",
         &mut || {
             for id in &ids {
@@ -48,7 +48,9 @@ pub fn select_100_fresh_selectors() -> Result<Measurement, String> {
                 keep(selector.select(&big, id));
             }
         },
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }
 
 // Catches: a batch that applies its changes one by one through a
@@ -70,10 +72,12 @@ pub fn batch_copies_posts_once() -> Result<Measurement, String> {
             );
         }
     }
-    Ok(compare(
+    let m = compare(
         "batch of 1 change, 10,000 posts",
         &mut || keep(batch_update_posts(&state, &one)),
         "batch of 50 changes, 10,000 posts",
         &mut || keep(batch_update_posts(&state, &fifty)),
-    ))
+    );
+    leave(state);
+    Ok(m)
 }

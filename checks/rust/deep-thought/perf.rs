@@ -149,13 +149,6 @@ fn million() -> Result<&'static (Scale, Scale), String> {
     Ok(both)
 }
 
-/// Freeing a million entities takes a while and tells us nothing; the
-/// process ends right after.
-fn forget(small: Scale, big: Scale) {
-    std::mem::forget(small);
-    std::mem::forget(big);
-}
-
 fn same_answer<T: PartialEq + std::fmt::Debug>(small: T, big: T, what: &str) -> CheckResult {
     ensure!(small == big, "{what}: the answer depends on the size of the store\n  small: {small:?}\n  big:   {big:?}");
     Ok(())
@@ -297,7 +290,7 @@ pub fn memory_per_entity() -> CheckResult {
         s.bytes >> 20,
         thousands(s.elements)
     );
-    std::mem::forget(s);
+    leave(s);
     Ok(())
 }
 
@@ -321,7 +314,7 @@ pub fn ten_million() -> Result<Measurement, String> {
         &format!("the four queries, {}", big_label(&big)),
         &mut || all_four(b),
     );
-    forget(small, big);
+    leave((small, big));
     Ok(m)
 }
 

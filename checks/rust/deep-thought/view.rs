@@ -589,6 +589,6 @@ pub fn window_cost() -> Result<Measurement, String> {
             keep(b.select(&big, u(1), starts[j]..starts[j] + 50));
         },
     );
-    std::mem::forget(big);
+    leave(big);
     Ok(m)
 }

@@ -209,12 +209,14 @@ pub fn channel_view_under_load() -> Result<Measurement, String> {
     let in_c0 = order(&small, "c0").len();
     // A fresh selector each time, so memoization cannot hide the work.
     phase("the timed calls: the same view on both states, in turns");
-    Ok(compare(
+    let m = compare(
         &format!("c0 alone ({in_c0} messages)"),
         &mut || keep(make_select_channel_with_live_data().select(&small, &c0, &viewer)),
         &format!("c0 among {} messages", thousands(big.messages.len())),
         &mut || keep(make_select_channel_with_live_data().select(&big, &c0, &viewer)),
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }
 
 // Catches: a thread selector that finds replies by walking the messages table
@@ -231,10 +233,12 @@ pub fn thread_view_under_load() -> Result<Measurement, String> {
     );
     ensure!(big_view == small_view, "the thread view of m0 should be the same in the whole state and with c0 alone");
     phase("the timed calls: the same view on both states, in turns");
-    Ok(compare(
+    let m = compare(
         "thread of m0, c0 alone",
         &mut || keep(make_select_message_thread().select(&small, &m0)),
         &format!("thread of m0 among {} messages", thousands(big.messages.len())),
         &mut || keep(make_select_message_thread().select(&big, &m0)),
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }

@@ -193,10 +193,12 @@ pub fn rename_cost_flat() -> Result<Measurement, String> {
     verify_rename(&small, &author, &update, 10)?;
     verify_rename(&big, &author, &update, 10_000)?;
 
-    Ok(compare(
+    let m = compare(
         "rename, author of 10 posts",
         &mut || keep(update_user(&small, &author, update.clone())),
         "rename, author of 10,000 posts",
         &mut || keep(update_user(&big, &author, update.clone())),
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }

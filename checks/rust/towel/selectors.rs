@@ -211,12 +211,14 @@ pub fn post_comments_cost_flat() -> Result<Measurement, String> {
             "select_post_comments(\"target\") on a blog with {total} comments, 5 of them on \"target\""
         );
     }
-    Ok(compare(
+    let m = compare(
         "5 comments among 1,000",
         &mut || keep(select_post_comments(&small, &target)),
         "5 comments among 100,000",
         &mut || keep(select_post_comments(&big, &target)),
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }
 
 // Catches: selectors that index a table or a relationship map (`posts[id]`,
@@ -301,10 +303,12 @@ pub fn lookups_cost_flat() -> Result<Measurement, String> {
         );
         ensure_eq!(select_post(state, &pid("missing")), None, "select_post(\"missing\") {what}");
     }
-    Ok(compare(
+    let m = compare(
         "reads among 1,000 posts",
         &mut || read_target(&small, &small_theirs),
         "reads among 100,000 posts",
         &mut || read_target(&big, &big_theirs),
-    ))
+    );
+    leave((small, big));
+    Ok(m)
 }
