@@ -21,7 +21,6 @@ pub struct Built {
     pub harness_exe: PathBuf,
     /// The learner's compiled library, for the compile-fail checks.
     pub learner_rlib: PathBuf,
-    pub deps_dir: PathBuf,
 }
 
 pub enum BuildOutcome {
@@ -69,8 +68,15 @@ pub fn build_command(harness: &HarnessCrate, target_dir: &Path) -> Command {
     cmd
 }
 
-/// Runs `cargo build` on the harness; `phase` hears which crate compiles.
-pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn Fn(&str)) -> Result<BuildOutcome> {
+/// Runs `cargo build` on the harness; `phase` hears which crate compiles, and
+/// `library` hears the learner's compiled library as soon as it exists.
+pub fn build(
+    harness: &HarnessCrate,
+    target_dir: &Path,
+    color: bool,
+    phase: &dyn Fn(&str),
+    library: &dyn Fn(&Path),
+) -> Result<BuildOutcome> {
     let format = if color { "json-diagnostic-rendered-ansi" } else { "json" };
     let mut child = build_command(harness, target_dir)
         .args(["--message-format", format])
@@ -110,6 +116,9 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
                     exe = msg.executable.or(exe);
                 } else if msg.target.is_some() {
                     rlib = msg.filenames.into_iter().find(|f| f.extension().is_some_and(|e| e == "rlib"));
+                    if let Some(rlib) = &rlib {
+                        library(rlib);
+                    }
                     phase("compiling the hidden checks");
                 }
             }
@@ -145,8 +154,7 @@ pub fn build(harness: &HarnessCrate, target_dir: &Path, color: bool, phase: &dyn
     }
     let harness_exe = exe.context("cargo built no harness executable")?;
     let learner_rlib = rlib.context("cargo reported no library for your crate")?;
-    let deps_dir = learner_rlib.parent().context("the library has no folder")?.to_path_buf();
-    Ok(BuildOutcome::Built(Built { harness_exe, learner_rlib, deps_dir }))
+    Ok(BuildOutcome::Built(Built { harness_exe, learner_rlib }))
 }
 
 /// The oldest Rust the generated harness and the level crates compile with

@@ -16,7 +16,6 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use super::cargo::Built;
 use crate::grade::toolchain::{TypeCases, section_of, sections};
 
 /// rustc's code for "mismatched types".
@@ -41,9 +40,13 @@ struct Span {
     is_primary: bool,
 }
 
-/// Type-checks `file` against the learner's library and judges each section.
-pub fn run(file: &Path, source: &str, crate_name: &str, built: &Built, scratch: &Path) -> Result<TypeCases> {
-    let (rlib, deps_dir) = (&built.learner_rlib, &built.deps_dir);
+/// Writes `source` to `<scratch>/compile_fail.rs`, type-checks it against the
+/// learner's library `rlib` and judges each section.
+pub fn run(source: &str, crate_name: &str, rlib: &Path, scratch: &Path) -> Result<TypeCases> {
+    std::fs::create_dir_all(scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+    let file = scratch.join(super::COMPILE_FAIL_FILE);
+    std::fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
+    let deps_dir = rlib.parent().context("the library has no folder")?;
     let output = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string()))
         .args(["--edition", "2021", "--crate-type", "lib", "--crate-name", "workshop_compile_fail"])
         .args(["--emit", "metadata", "--error-format", "json", "-A", "warnings", "-o"])
@@ -52,7 +55,7 @@ pub fn run(file: &Path, source: &str, crate_name: &str, built: &Built, scratch: 
         .arg(format!("{crate_name}={}", rlib.display()))
         .arg("-L")
         .arg(format!("dependency={}", deps_dir.display()))
-        .arg(file)
+        .arg(&file)
         .current_dir(scratch)
         .stdin(Stdio::null())
         .output()

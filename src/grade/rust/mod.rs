@@ -11,6 +11,8 @@ mod own_tests;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -80,14 +82,6 @@ impl Toolchain for Rust {
 
     fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build> {
         let krate = harness::prepare(ws, level, &crate_name(level))?;
-        let built = match cargo::build(&krate, &target_dir(ws), options.color, &|part| events(Event::Building(part)))? {
-            cargo::BuildOutcome::Built(b) => b,
-            cargo::BuildOutcome::Failed(f) => return Ok(Build::Failed(f)),
-        };
-        // It builds every perf check's data a second time: only when asked.
-        let reference = if options.vs_reference { reference_harness(ws, level, events) } else { None };
-        let scratch = krate.dir.join("run");
-        fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
         let compile_fail = level
             .checks
             .iter()
@@ -100,14 +94,40 @@ impl Toolchain for Rust {
                     .with_context(|| format!("checks/rust/{}/{COMPILE_FAIL_FILE} is missing from this build", level.id))
             })
             .transpose()?;
+        let types_dir = krate.dir.join("types");
+        // The type cases need only the learner's library: they run while the
+        // checks compile, which keeps one core busy, not both.
+        let types = Mutex::new(None);
+        let library = |rlib: &Path| {
+            if let Some(source) = compile_fail {
+                let (name, rlib, dir) = (crate_name(level), rlib.to_path_buf(), types_dir.clone());
+                *types.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(thread::spawn(move || compile_fail::run(source, &name, &rlib, &dir)));
+            }
+        };
+        let built = match cargo::build(
+            &krate,
+            &target_dir(ws),
+            options.color,
+            &|part| events(Event::Building(part)),
+            &library,
+        )? {
+            cargo::BuildOutcome::Built(b) => b,
+            cargo::BuildOutcome::Failed(f) => return Ok(Build::Failed(f)),
+        };
+        // It builds every perf check's data a second time: only when asked.
+        let reference = if options.vs_reference { reference_harness(ws, level, events) } else { None };
+        let scratch = krate.dir.join("run");
+        fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
         Ok(Build::Built(Box::new(RustHarness {
             built,
             reference,
             staged: run::StagedTests::default(),
             scratch,
-            types_dir: krate.dir.join("types"),
+            types_dir,
             crate_name: crate_name(level),
             compile_fail,
+            types,
         })))
     }
 
@@ -170,6 +190,8 @@ struct RustHarness {
     types_dir: PathBuf,
     crate_name: String,
     compile_fail: Option<&'static str>,
+    /// The type cases, started as soon as the learner's library was built.
+    types: Mutex<Option<thread::JoinHandle<Result<TypeCases>>>>,
 }
 
 impl RustHarness {
@@ -191,7 +213,7 @@ fn reference_harness(ws: &Workspace, level: &Level, events: Events) -> Option<Pa
         events(Event::Building("the checks against the reference solution (once, for --vs-reference)"));
         let dir = sources.join("harness");
         let krate = harness::HarnessCrate { manifest: dir.join("Cargo.toml"), dir };
-        match cargo::build(&krate, &sources.join("target"), false, &|_| {}).ok()? {
+        match cargo::build(&krate, &sources.join("target"), false, &|_| {}, &|_| {}).ok()? {
             cargo::BuildOutcome::Built(built) => fs::rename(&built.harness_exe, out).ok(),
             cargo::BuildOutcome::Failed(_) => None,
         }
@@ -248,11 +270,12 @@ impl Harness for RustHarness {
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
+        let started = self.types.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(started) = started {
+            return started.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the type cases' thread panicked")));
+        }
         let source = self.compile_fail.context("this level has no compile-fail cases")?;
-        fs::create_dir_all(&self.types_dir).with_context(|| format!("cannot create {}", self.types_dir.display()))?;
-        let file = self.types_dir.join(COMPILE_FAIL_FILE);
-        fs::write(&file, source).with_context(|| format!("cannot write {}", file.display()))?;
-        compile_fail::run(&file, source, &self.crate_name, &self.built, &self.types_dir)
+        compile_fail::run(source, &self.crate_name, &self.built.learner_rlib, &self.types_dir)
     }
 }
 
