@@ -35,8 +35,9 @@ use crate::workspace::Workspace;
 
 /// How long a burst of file events must be quiet before a check starts.
 /// Editors write a save within a few milliseconds (a temp file and a rename,
-/// say); waiting longer only delays the first verdict.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// say); waiting longer only delays the first verdict (the debouncer adds up
+/// to a quarter of this on top).
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// While verdicts stream in, the screen is redrawn at most this often.
 const REDRAW_EVERY: Duration = Duration::from_millis(25);
