@@ -97,12 +97,11 @@ impl Toolchain for Rust {
         let types_dir = krate.dir.join("types");
         // The type cases need only the learner's library: they run while the
         // checks compile, which keeps one core busy, not both.
-        let types = Mutex::new(None);
+        let types = EarlyTypeCases::default();
         let library = |rlib: &Path| {
             if let Some(source) = compile_fail {
                 let (name, rlib, dir) = (crate_name(level), rlib.to_path_buf(), types_dir.clone());
-                *types.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(thread::spawn(move || compile_fail::run(source, &name, &rlib, &dir)));
+                types.start(move || compile_fail::run(source, &name, &rlib, &dir));
             }
         };
         let built = match cargo::build(
@@ -190,8 +189,33 @@ struct RustHarness {
     types_dir: PathBuf,
     crate_name: String,
     compile_fail: Option<&'static str>,
-    /// The type cases, started as soon as the learner's library was built.
-    types: Mutex<Option<thread::JoinHandle<Result<TypeCases>>>>,
+    types: EarlyTypeCases,
+}
+
+/// The type cases, started as soon as the learner's library was built. They
+/// never outlive the check (joined on drop): the next one writes the same files.
+#[derive(Default)]
+struct EarlyTypeCases(Mutex<Option<thread::JoinHandle<Result<TypeCases>>>>);
+
+impl EarlyTypeCases {
+    fn start(&self, run: impl FnOnce() -> Result<TypeCases> + Send + 'static) {
+        let previous = self.0.lock().unwrap_or_else(|e| e.into_inner()).replace(thread::spawn(run));
+        if let Some(previous) = previous {
+            let _ = previous.join();
+        }
+    }
+
+    /// Their verdicts, if they were started.
+    fn wait(&self) -> Option<Result<TypeCases>> {
+        let started = self.0.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        Some(started.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the type cases' thread panicked"))))
+    }
+}
+
+impl Drop for EarlyTypeCases {
+    fn drop(&mut self) {
+        let _ = self.wait();
+    }
 }
 
 impl RustHarness {
@@ -270,9 +294,8 @@ impl Harness for RustHarness {
     }
 
     fn type_cases(&self) -> Result<TypeCases> {
-        let started = self.types.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(started) = started {
-            return started.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the type cases' thread panicked")));
+        if let Some(cases) = self.types.wait() {
+            return cases;
         }
         let source = self.compile_fail.context("this level has no compile-fail cases")?;
         compile_fail::run(source, &self.crate_name, &self.built.learner_rlib, &self.types_dir)
@@ -307,6 +330,29 @@ fn describe_panic(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn early_type_cases_never_outlive_the_check_that_started_them() {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let slow = |done: std::sync::Arc<std::sync::atomic::AtomicBool>| {
+            move || {
+                thread::sleep(Duration::from_millis(100));
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok(TypeCases { verdicts: Vec::new(), control_errors: Vec::new(), keep_api: "" })
+            }
+        };
+        // A failed build drops them unread: the drop waits for the thread.
+        let types = EarlyTypeCases::default();
+        types.start(slow(done.clone()));
+        drop(types);
+        assert!(done.load(std::sync::atomic::Ordering::SeqCst));
+        // Read once: their verdicts; then nothing is left to wait for.
+        let types = EarlyTypeCases::default();
+        assert!(types.wait().is_none());
+        types.start(slow(done.clone()));
+        assert!(types.wait().is_some_and(|cases| cases.is_ok()));
+        assert!(types.wait().is_none());
+    }
 
     #[test]
     fn todo_panics_read_as_unfinished_work() {
