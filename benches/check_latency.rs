@@ -8,10 +8,12 @@
 //!     cargo bench --bench check_latency -- towel --lang typescript   # one track
 //!     cargo bench --bench check_latency -- --watch-only              # only the two `watch` columns
 //!
-//! First verdict / all verdicts: `workshop watch` in a pseudo-terminal on the
-//! solved level; after a save (an edit to the learner's file), the time until
-//! the screen shows the first verdict, and until it shows the check's end. It
-//! includes the watcher's debounce: what a learner sees.
+//! First verdict / all verdicts / figures: `workshop watch` in a pseudo-terminal
+//! on the solved level; after a save (an edit to the learner's file), the time
+//! until the screen shows the first verdict, until it shows the check's end,
+//! and until the reference figures that follow the verdicts are on screen. It
+//! includes the watcher's debounce: what a learner sees. The `check` columns
+//! time the verdicts only (`WORKSHOP_NO_REFERENCE`).
 //!
 //! Cold: a fresh workspace with the solution pasted in, nothing built yet (no
 //! warm-up). First: the learner's first check, after `workshop start` and its
@@ -34,7 +36,7 @@ const WATCH_SAVES: usize = 8;
 
 fn workshop() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
-    c.env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
+    c.env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env("WORKSHOP_NO_REFERENCE", "1");
     c
 }
 
@@ -77,15 +79,20 @@ fn first_check(track: &Track) -> f64 {
 }
 
 /// `workshop watch` in a pseudo-terminal on the solved track: after each
-/// save, (seconds to the first verdict on screen, seconds to the check's end).
-fn watch_latency(track: &Track) -> Vec<(f64, f64)> {
+/// save, seconds to the first verdict on screen, to the check's end, and to
+/// the reference figures.
+fn watch_latency(track: &Track) -> Vec<(f64, f64, f64)> {
     let dir = solved_workspace(track);
     let mut cmd = workshop();
+    cmd.env_remove("WORKSHOP_NO_REFERENCE");
     cmd.current_dir(dir.path()).env("LINES", "40").env("COLUMNS", "100").args(["watch", &track.level]);
     let mut p = rexpect::session::spawn_command(cmd, Some(600_000)).unwrap();
     // rexpect reads bytes as Latin-1 chars: the needles are ASCII.
-    p.exp_string("checked in").unwrap();
     let (verdict, end) = (Regex::new(r" [1-9][0-9]* of [0-9]+ done").unwrap(), Regex::new("checked in").unwrap());
+    let figures = Regex::new("you against the reference solution: ").unwrap();
+    // The first check's figures also build the reference's side, once.
+    let mut text = String::new();
+    seen(&mut p, &mut text, &figures);
     let mut times = Vec::new();
     for n in 0..WATCH_SAVES {
         std::thread::sleep(std::time::Duration::from_millis(500));
@@ -94,7 +101,8 @@ fn watch_latency(track: &Track) -> Vec<(f64, f64)> {
         let mut text = String::new();
         let first = seen(&mut p, &mut text, &verdict) - saved;
         let all = seen(&mut p, &mut text, &end) - saved;
-        times.push((first.as_secs_f64(), all.as_secs_f64()));
+        let with_figures = seen(&mut p, &mut text, &figures) - saved;
+        times.push((first.as_secs_f64(), all.as_secs_f64(), with_figures.as_secs_f64()));
     }
     p.send("q").unwrap();
     p.flush().unwrap();
@@ -330,16 +338,17 @@ fn main() {
     println!("load average at the start: {}", load());
     let watch_only = args.iter().any(|a| a == "--watch-only");
     println!(
-        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>14} {:>14}",
-        "track", "cold", "first", "warm", "floor", "warm/floor", "first verdict", "all verdicts"
+        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>14} {:>14} {:>9}",
+        "track", "cold", "first", "warm", "floor", "warm/floor", "first verdict", "all verdicts", "figures"
     );
     for track in &tracks {
         let watched = watch_latency(track);
         let first_verdict = median(watched.iter().map(|w| w.0).collect());
         let all_verdicts = median(watched.iter().map(|w| w.1).collect());
+        let figures = median(watched.iter().map(|w| w.2).collect());
         if watch_only {
             println!(
-                "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>13.2}s {:>13.2}s   (watch: {})",
+                "{:<28} {:>8} {:>8} {:>8} {:>8} {:>11} {:>13.2}s {:>13.2}s {:>8.2}s   (watch: {})",
                 track.name(),
                 "",
                 "",
@@ -348,7 +357,8 @@ fn main() {
                 "",
                 first_verdict,
                 all_verdicts,
-                watched.iter().map(|w| format!("{:.2}/{:.2}", w.0, w.1)).collect::<Vec<_>>().join(" ")
+                figures,
+                watched.iter().map(|w| format!("{:.2}/{:.2}/{:.2}", w.0, w.1, w.2)).collect::<Vec<_>>().join(" ")
             );
             continue;
         }
@@ -382,7 +392,7 @@ fn main() {
             ratios.push((w1 + w2) / (f1 + f2));
         }
         println!(
-            "{:<28} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x {:>13.2}s {:>13.2}s   (all warm: {})",
+            "{:<28} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>10.2}x {:>13.2}s {:>13.2}s {:>8.2}s   (all warm: {})",
             track.name(),
             median(cold),
             median(first),
@@ -391,6 +401,7 @@ fn main() {
             median(ratios),
             first_verdict,
             all_verdicts,
+            figures,
             warm.iter().map(|w| format!("{w:.2}")).collect::<Vec<_>>().join(" ")
         );
     }
@@ -403,7 +414,7 @@ fn main() {
     println!("load average at the end: {}", load());
     println!(
         "(medians; cold and first over {COLD_RUNS} fresh workspaces each, warm and floor over {} edits each, \
-         first verdict and all verdicts over {WATCH_SAVES} saves in `watch`)",
+         first verdict, all verdicts and figures over {WATCH_SAVES} saves in `watch`)",
         WARM_ROUNDS * 2
     );
 }

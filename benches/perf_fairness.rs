@@ -22,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 
 fn workshop(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_workshop"));
-    c.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
+    c.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env("WORKSHOP_NO_REFERENCE", "1");
     c
 }
 

@@ -34,7 +34,7 @@ impl Key {
             meta.len().hash(&mut h);
             meta.modified().ok().hash(&mut h);
         }
-        (ws.lang.id(), &level.id, options.color, options.stress, &options.settle, options.vs_reference).hash(&mut h);
+        (ws.lang.id(), &level.id, options.color, options.stress, &options.settle).hash(&mut h);
         for var in ["WORKSHOP_TIMEOUT_SECS", "WORKSHOP_MEMORY_MB"] {
             std::env::var_os(var).hash(&mut h);
         }

@@ -216,7 +216,7 @@ fn watch_rechecks_on_save_and_quits_on_q() {
     workshop(dir.path()).arg("check").assert().success();
     let exe = assert_cmd::cargo::cargo_bin("workshop");
     let mut cmd = std::process::Command::new(exe);
-    cmd.current_dir(dir.path()).env("NO_COLOR", "1").arg("watch");
+    cmd.current_dir(dir.path()).env("NO_COLOR", "1").env(NO_REFERENCE, "1").arg("watch");
     let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
     p.exp_string("checks pass").unwrap();
     p.exp_string("[q] quit").unwrap();
@@ -237,11 +237,37 @@ fn watch_rechecks_on_save_and_quits_on_q() {
 }
 
 #[test]
+fn watch_ends_on_sigterm_while_it_waits_for_a_save() {
+    let dir = started();
+    let mut child = workshop_std(dir.path())
+        .arg("watch")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let checked = dir.path().join(".workshop/build/towel/last-check.json");
+    assert!(wait_until(120, || checked.is_file()), "watch never checked");
+    std::thread::sleep(Duration::from_millis(300));
+    let ok = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success();
+    assert!(ok);
+    let mut ended = None;
+    assert!(
+        wait_until(5, || {
+            ended = child.try_wait().unwrap();
+            ended.is_some()
+        }),
+        "watch ignored SIGTERM"
+    );
+    assert_eq!(ended.unwrap().code(), Some(130));
+}
+
+#[test]
 fn watch_manual_checks_on_enter() {
     let dir = started();
     let exe = assert_cmd::cargo::cargo_bin("workshop");
     let mut cmd = std::process::Command::new(exe);
-    cmd.current_dir(dir.path()).env("NO_COLOR", "1").args(["watch", "--manual"]);
+    cmd.current_dir(dir.path()).env("NO_COLOR", "1").env(NO_REFERENCE, "1").args(["watch", "--manual"]);
     let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
     p.exp_string("[Enter] check").unwrap();
     p.send_line("").unwrap();
@@ -252,11 +278,40 @@ fn watch_manual_checks_on_enter() {
 
 /// `workshop watch` in a pseudo-terminal, 100 columns by 40 rows.
 fn watch_in_a_terminal(dir: &std::path::Path) -> rexpect::session::PtySession {
-    let exe = assert_cmd::cargo::cargo_bin("workshop");
-    let mut cmd = std::process::Command::new(exe);
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env("LINES", "40").env("COLUMNS", "100");
-    cmd.arg("watch");
+    let mut cmd = workshop_std(dir);
+    cmd.env("LINES", "40").env("COLUMNS", "100").arg("watch");
     rexpect::session::spawn_command(cmd, Some(120_000)).unwrap()
+}
+
+#[test]
+fn watch_times_the_reference_after_the_verdicts_and_a_save_drops_that() {
+    let dir = started();
+    solve(dir.path());
+    let mut cmd = workshop_std(dir.path());
+    cmd.env_remove(NO_REFERENCE).env("LINES", "40").env("COLUMNS", "100").arg("watch");
+    let mut p = rexpect::session::spawn_command(cmd, Some(300_000)).unwrap();
+    // The verdicts first, then the figures (the first time, after building
+    // the reference's side).
+    let n = check_count("towel", "rust");
+    p.exp_string(&format!("{n}/{n} checks pass")).unwrap();
+    p.exp_string("timing the reference solution beside your perf checks").unwrap();
+    p.exp_string("you against the reference solution: ").unwrap();
+    // A save while the figures are timed: the check starts at once, and the
+    // last check's figures come.
+    save(dir.path(), "// saved once");
+    p.exp_string("timing the reference solution beside your perf checks").unwrap();
+    save(dir.path(), "// saved twice");
+    p.exp_string("checked in").unwrap();
+    p.exp_string("you against the reference solution: ").unwrap();
+    // The full report has each check's figure.
+    p.send("r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("x the reference solution (").unwrap();
+    p.send("q").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    let left = processes_mentioning(&dir.path().display().to_string());
+    assert!(left.is_empty(), "{left:?}");
 }
 
 /// What rexpect read, as text: it reads bytes one by one as chars (Latin-1),
@@ -362,6 +417,9 @@ fn start_warms_the_build_in_the_background() {
     assert!(wait_until(300, || read_log().contains("warm-up finished")), "the warm-up never finished: {}", read_log());
     assert!(read_log().contains("hidden checks built: exit status: 0"), "{}", read_log());
     assert!(dir.path().join(".workshop/target/workshop/workshop-checks-towel").is_file());
+    // The reference's side too: the first reference figures need not wait for it.
+    assert!(read_log().contains("reference side built: ok"), "{}", read_log());
+    assert_eq!(fs::read_dir(dir.path().join(".workshop/reference")).unwrap().count(), 1);
 
     // The first check after an edit grades on top of the warm cache.
     let lib = dir.path().join("towel/src/lib.rs");

@@ -373,17 +373,19 @@ fn an_old_rust_toolchain_is_refused_with_the_update_command() {
 }
 
 #[test]
-fn vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_workload() {
+fn the_reference_solution_is_timed_beside_your_perf_checks_after_the_verdicts() {
     let dir = started();
     solve(dir.path());
-    // Off by default: it builds every perf check's data a second time.
-    let plain = check_json(dir.path(), &[], 0);
+    // Asked not to: no perf check is paired.
+    let out = beside_reference(dir.path()).args(["check", "--json", "--no-reference"]).assert().success();
+    let plain: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert!(!measured_perf_checks(&plain).is_empty(), "{plain}");
     assert!(measured_perf_checks(&plain).iter().all(|t| t["perf"].get("vs_reference").is_none()), "{plain}");
 
-    // The reference against itself, in a second process: about 1x on each
-    // perf check; kept as a compiled harness only, no copy of the source.
-    let doc = check_json_vs_reference(dir.path(), 0);
+    // By default, the reference against itself, in a second process: about
+    // 1x on each perf check; kept as a compiled harness only, no copy of the source.
+    plant(dir.path(), "pub fn select_post_comments", "// changed: checked again");
+    let doc = check_json_beside_reference(dir.path(), 0);
     let kept = assert_reference_against_itself(dir.path(), &doc);
     assert!(fs::read(&kept).unwrap().starts_with(b"\x7fELF"), "{kept:?} is not the compiled harness");
 
@@ -395,8 +397,13 @@ fn vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_worklo
         "let end = std::time::Instant::now() + std::time::Duration::from_micros(20);\n\
          while std::time::Instant::now() < end {}",
     );
-    let doc = check_json_vs_reference(dir.path(), 0);
+    let text = check_text_beside_reference(dir.path());
     let id = "selectors.post-comments-cost-flat";
+    let line = text.lines().find(|l| l.trim_start().starts_with(id) && l.contains("x the reference solution")).unwrap();
+    let vs: f64 = line.split("among 100,000: ").nth(1).and_then(|r| r.split('x').next()).unwrap().parse().unwrap();
+    assert!(vs > 4.0, "{text}");
+    // Reused verdicts keep the figures they were stored with.
+    let doc = check_json_beside_reference(dir.path(), 0);
     let check = measured_perf_checks(&doc).into_iter().find(|t| t["id"] == id).unwrap();
     assert_eq!(check["status"], "pass", "{check}");
     assert!(check["perf"]["vs_reference"].as_f64().unwrap() > 4.0, "{check}");

@@ -561,17 +561,24 @@ fn ts_a_perf_candidate_far_too_slow_is_reported_with_its_ratio_before_the_time_l
 }
 
 #[test]
-fn ts_vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_workload() {
+fn ts_the_reference_solution_is_timed_beside_your_perf_checks_after_the_verdicts() {
     let dir = started_ts();
     solve_ts(dir.path());
-    // Off by default: it builds every perf check's data a second time.
-    let plain = check_json(dir.path(), &[], 0);
+    // Asked not to: no perf check is paired.
+    let out = beside_reference(dir.path()).args(["check", "--json", "--no-reference"]).assert().success();
+    let plain: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(measured_perf_checks(&plain).len(), 2, "{plain}");
     assert!(measured_perf_checks(&plain).iter().all(|t| t["perf"].get("vs_reference").is_none()), "{plain}");
 
-    // The reference against itself: about 1x on each perf check; kept only as
-    // a minified bundle, no copy of the source.
-    let doc = check_json_vs_reference(dir.path(), 0);
+    // By default, the reference against itself: about 1x on each perf check;
+    // kept only as a minified bundle, no copy of the source.
+    plant_ts(
+        dir.path(),
+        "listOf(state.postComments, postId).flatMap",
+        "listOf(state.postComments, postId).flatMap",
+        "// changed",
+    );
+    let doc = check_json_beside_reference(dir.path(), 0);
     let bundle = fs::read_to_string(assert_reference_against_itself(dir.path(), &doc)).unwrap();
     assert!(bundle.lines().count() < 200, "the reference bundle is not minified: {} lines", bundle.lines().count());
 
@@ -583,22 +590,21 @@ fn ts_vs_reference_pairs_your_calls_with_the_reference_solutions_on_the_same_wor
         "(spin(), listOf(state.postComments, postId)).flatMap",
         "function spin(): void {\n  const end = performance.now() + 0.02;\n  while (performance.now() < end) {}\n}",
     );
-    let doc = check_json_vs_reference(dir.path(), 0);
+    let text = check_text_beside_reference(dir.path());
+    assert!(text.contains("your 5 comments among 100,000: ") && text.contains("x the reference solution ("), "{text}");
+    // Reused verdicts keep the figures they were stored with.
+    let doc = check_json_beside_reference(dir.path(), 0);
     let id = "selectors.post-comments-cost-flat";
     let check = measured_perf_checks(&doc).into_iter().find(|t| t["id"] == id).unwrap();
     assert_eq!(check["status"], "pass", "{check}");
     assert!(check["perf"]["vs_reference"].as_f64().unwrap() > 4.0, "{check}");
-
-    let out = workshop(dir.path()).args(["check", "--vs-reference"]).assert().success().get_output().stdout.clone();
-    let text = String::from_utf8_lossy(&out);
-    assert!(text.contains("your 5 comments among 100,000: ") && text.contains("x the reference solution ("), "{text}");
 
     // When the reference's side cannot be built (here its folder cannot be
     // made), the verdicts stand and a line says why no figure came.
     fs::remove_dir_all(dir.path().join(".workshop/reference")).unwrap();
     fs::write(dir.path().join(".workshop/reference"), "").unwrap();
     plant_ts(dir.path(), "function spin(): void {", "function spin(): void {", "// changed");
-    let out = workshop(dir.path()).args(["check", "--json", "--vs-reference"]).assert().success().get_output().clone();
+    let out = beside_reference(dir.path()).args(["check", "--json"]).assert().success().get_output().clone();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(measured_perf_checks(&doc).len(), 2, "{doc}");
     assert!(measured_perf_checks(&doc).iter().all(|t| t["perf"].get("vs_reference").is_none()), "{doc}");

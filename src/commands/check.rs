@@ -15,11 +15,18 @@ use crate::report::screen::Board;
 use crate::report::{classroom, exercism, native, style, terminal};
 use crate::workspace::Workspace;
 
-/// `--vs-reference` was asked for, and measured perf checks came back without
-/// the reference solution's figure: its side could not be built.
-const NO_REFERENCE_FIGURES: &str = "--vs-reference: the reference solution's side of the perf checks could not be \
-built here, so no perf check shows it beside yours (your verdicts stand). Check that .workshop/reference/ can be \
-written, then run `workshop check --vs-reference` again.";
+/// Set (to anything) to skip the reference figures, as the test suite does
+/// where they are not under test.
+pub const NO_REFERENCE_ENV: &str = "WORKSHOP_NO_REFERENCE";
+
+/// Ctrl-C while the reference figures were timed: the verdicts were in.
+const STOPPED_PAIRING: &str = "Stopped before the reference figures. Your verdicts above stand, and your progress \
+is saved.";
+
+/// Whether a check goes on to time the reference solution beside the learner's perf checks.
+pub fn reference_wanted(no_reference: bool) -> bool {
+    !no_reference && std::env::var_os(NO_REFERENCE_ENV).is_none()
+}
 
 /// How `check` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,7 +47,7 @@ pub fn run(
     all: bool,
     format: Format,
     stress: bool,
-    vs_reference: bool,
+    reference: bool,
 ) -> Result<ExitCode> {
     let ws = find_workspace()?;
     // Held to the end: a second check in this workspace waits for this one.
@@ -63,19 +70,81 @@ pub fn run(
         vec![available(course, pick_level(course, &ws, &progress, id)?)?]
     };
 
-    let mut outcomes = Vec::new();
+    let (mut outcomes, mut after) = (Vec::new(), Vec::new());
     for level in levels {
-        outcomes.push(grade_one(&ws, level, &mut progress, format, stress, vs_reference)?);
+        let Checked { graded, pairing, stored, .. } = grade_one(&ws, level, &mut progress, format, stress)?;
+        outcomes.push(graded);
+        after.push((pairing, stored));
     }
-
+    let text = format == Format::Text;
+    if text {
+        // The verdicts first: the reference figures follow once timed.
+        print!("{}", terminal::check_report(&outcomes, &progress));
+    }
+    let mut stopped = false;
+    for (graded, (pairing, stored)) in outcomes.iter_mut().zip(after).filter(|_| reference) {
+        let Some(pairing) = pairing else { continue };
+        let figures = pair_with_reference(&ws, pairing, graded.level, text);
+        if !figures.is_empty() {
+            attach_figures(&ws, &mut graded.grade, graded.level, stored.as_ref(), &figures);
+            if text {
+                print!("\n{}", terminal::versus(&graded.grade));
+            }
+        }
+        if grade::run::interrupted() {
+            stopped = true;
+            break;
+        }
+    }
     match format {
-        Format::Text => print!("{}", terminal::check_report(&outcomes, &progress)),
+        Format::Text => {}
         Format::Native => println!("{}", native::render_all(&outcomes, &progress, all)),
         Format::Json => println!("{}", exercism::render(&outcomes)),
         Format::Classroom => println!("{}", classroom::render(&outcomes)),
     }
+    if stopped {
+        eprintln!("{}", style::dim(STOPPED_PAIRING));
+        return Ok(ExitCode::from(130));
+    }
     let passed = outcomes.iter().all(|o| o.grade.all_passed());
     Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Times a level's measured perf checks beside the reference solution. A
+/// reference side that cannot be built is said on stderr; the verdicts stand.
+fn pair_with_reference(ws: &Workspace, pairing: grade::Pairing, level: &Level, spin: bool) -> Vec<grade::Versus> {
+    let spinner = style::spinner(spin);
+    let total = pairing.checks().len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let figures = pairing.run(ws, level, &|event| match event {
+        Event::Pairing(_) => {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            spinner.set_message(format!("timing the reference solution beside yours: {n} of {total}"));
+        }
+        event => spinner.set_message(terminal::phase(&event)),
+    });
+    spinner.finish_and_clear();
+    figures.unwrap_or_else(|e| {
+        eprintln!("{}", style::dim(&format!("{e:#}")));
+        Vec::new()
+    })
+}
+
+/// Puts reference figures into a level's grade, and into its stored verdicts
+/// (`stored`: their key and options) if those are still of the files as they are.
+pub fn attach_figures(
+    ws: &Workspace,
+    grade: &mut Grade,
+    level: &Level,
+    stored: Option<&(cache::Key, grade::Options)>,
+    figures: &[grade::Versus],
+) {
+    grade::attach(grade, figures);
+    if let Some((key, options)) = stored
+        && cache::Key::of(ws, level, options, toolchain::of(ws.lang)) == *key
+    {
+        cache::store(ws, level, key, grade);
+    }
 }
 
 fn grade_one<'c>(
@@ -84,14 +153,12 @@ fn grade_one<'c>(
     progress: &mut Progress,
     format: Format,
     stress: bool,
-    vs_reference: bool,
-) -> Result<Graded<'c>> {
+) -> Result<Checked<'c>> {
     let spinner = style::spinner(format == Format::Text);
     let options = grade::Options {
         color: format == Format::Text && style::diagnostics_color(),
         stress,
         settle: grade::Settle::Nothing,
-        vs_reference,
     };
     // On a terminal, the checklist's lines fill in above the spinner as verdicts arrive.
     let expected = level.checks.iter().filter(|c| grade::runs(c, &options)).collect();
@@ -113,24 +180,25 @@ fn grade_one<'c>(
         spinner.set_prefix(board.item_lines().iter().map(|l| format!("{l}\n")).collect::<String>());
     });
     spinner.finish_and_clear();
-    let (graded, reused) = outcome?;
-    if let (Some(at), Format::Text) = (reused, format) {
+    let checked = outcome?;
+    if let (Some(at), Format::Text) = (&checked.reused, format) {
         // Said before the report, so the note is the first thing read; piped,
         // on stderr, so what a script reads is the report as it always was.
-        let note = style::dim(&terminal::reused_note(&at)).to_string();
+        let note = style::dim(&terminal::reused_note(at)).to_string();
         if std::io::stdout().is_terminal() { println!("{note}\n") } else { eprintln!("{note}") }
     }
-    if vs_reference && lacks_reference_figures(&graded.grade) {
-        eprintln!("{}", style::dim(NO_REFERENCE_FIGURES));
-    }
-    Ok(graded)
+    Ok(checked)
 }
 
-/// Some perf check was measured, and none beside the reference solution.
-fn lacks_reference_figures(grade: &Grade) -> bool {
-    let Grade::Graded(results) = grade else { return false };
-    let measured: Vec<_> = results.iter().filter_map(|r| r.perf.as_ref()).collect();
-    !measured.is_empty() && measured.iter().all(|p| p.vs_reference.is_none())
+/// One level checked: its outcome, and what may follow it.
+pub struct Checked<'c> {
+    pub graded: Graded<'c>,
+    /// When the verdicts were reused from an earlier check, its time.
+    pub reused: Option<String>,
+    /// The perf checks to time beside the reference solution, after the verdicts.
+    pub pairing: Option<grade::Pairing<'c>>,
+    /// The key and options the verdicts were stored under.
+    pub stored: Option<(cache::Key, grade::Options)>,
 }
 
 /// Grades `level` (or reuses the last check's verdicts when nothing they
@@ -142,7 +210,7 @@ pub fn grade_level<'c>(
     progress: &mut Progress,
     options: &grade::Options,
     events: grade::Events,
-) -> Result<(Graded<'c>, Option<String>)> {
+) -> Result<Checked<'c>> {
     let toolchain = toolchain::of(ws.lang);
     let missing = ws.missing_files(level, |p| toolchain.graded_file(p));
     if !missing.is_empty() {
@@ -158,16 +226,17 @@ pub fn grade_level<'c>(
     }
 
     let key = cache::Key::of(ws, level, options, toolchain);
-    let (grade, reused) = match cache::load(ws, level, options, &key) {
-        Some(reused) => (reused.grade, Some(reused.at)),
+    let (grade, reused, pairing, stored) = match cache::load(ws, level, options, &key) {
+        Some(reused) => (reused.grade, Some(reused.at), None, None),
         None => {
             cache::forget(ws, level);
-            let grade = grade::grade(ws, level, options, events)?;
+            let (grade, pairing) = grade::grade_then_pair(ws, level, options, events)?;
             // Files saved while the check ran are not what was graded.
-            if cache::Key::of(ws, level, options, toolchain) == key {
+            let stored = (cache::Key::of(ws, level, options, toolchain) == key).then(|| {
                 cache::store(ws, level, &key, &grade);
-            }
-            (grade, None)
+                (key, options.clone())
+            });
+            (grade, None, pairing, stored)
         }
     };
 
@@ -179,7 +248,7 @@ pub fn grade_level<'c>(
             newly
         }
     };
-    Ok((Graded { level, grade, newly_mastered }, reused))
+    Ok(Checked { graded: Graded { level, grade, newly_mastered }, reused, pairing, stored })
 }
 
 /// Marks newly mastered items; returns their ids. Mastery is never taken back.

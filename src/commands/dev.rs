@@ -119,7 +119,7 @@ fn check_level(lang: Lang, level: &Level) -> Result<usize> {
     ws.scaffold(level)?;
     toolchain::of(lang).prepare_workspace(&ws, &|_| {})?;
     // The stub must fail every check by itself: only perf of a failed item is skipped.
-    let options = grade::Options { color: false, stress: false, settle: Settle::Perf, vs_reference: false };
+    let options = grade::Options { color: false, stress: false, settle: Settle::Perf };
     let quiet = |_: grade::Event| {};
     let mut problems = 0;
 

@@ -40,9 +40,9 @@ pub fn dispatch(command: Command) -> Result<ExitCode> {
     let course = || course.as_ref().expect("loaded for this command");
     match command {
         Command::Start { level, lang } => start::run(&level, lang),
-        Command::Check { level, all, json, report, stress, vs_reference } => {
+        Command::Check { level, all, json, report, stress, no_reference, vs_reference: _ } => {
             let format = if json { Format::Native } else { report.unwrap_or(Format::Text) };
-            check::run(course(), level.as_deref(), all, format, stress, vs_reference)
+            check::run(course(), level.as_deref(), all, format, stress, check::reference_wanted(no_reference))
         }
         Command::Progress => progress::run(course()),
         Command::Repair => repair::run(course()),

@@ -176,12 +176,7 @@ fn grade_all(
     graded.checks.retain(|c| c.kind != CheckKind::LearnerTests);
     let graded = &graded;
     // A mutant is killed by any failure: no check of an item that already failed need run.
-    let options = grade::Options {
-        color: false,
-        stress: false,
-        settle: grade::Settle::Items(BTreeSet::new()),
-        vs_reference: false,
-    };
+    let options = grade::Options { color: false, stress: false, settle: grade::Settle::Items(BTreeSet::new()) };
     let quiet = |_: grade::Event| {};
 
     let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..todo.len()).map(|_| None).collect());

@@ -9,13 +9,15 @@
 //! On a terminal the screen is drawn in place (`report::screen`): one line per
 //! checklist item, filled in as verdicts arrive, then the first failing item
 //! and its hint. Elsewhere (a pipe, a log) each check prints the full report.
+//! Once the verdicts are drawn, the perf checks are timed beside the reference
+//! solution in the background; a save drops that and checks at once.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -51,6 +53,8 @@ enum Event {
     Hint,
     Report,
     Quit,
+    /// The reference figures of check number `.0`, or why there are none.
+    Figures(u64, std::result::Result<Vec<grade::Versus>, String>),
 }
 
 pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> {
@@ -64,7 +68,7 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
     // Kept alive for as long as we watch.
     let _debouncer = if manual { None } else { Some(watch_files(&level_dir, tx.clone(), toolchain)?) };
     let line_mode = manual || !std::io::stdin().is_terminal();
-    spawn_input(tx, line_mode);
+    spawn_input(tx.clone(), line_mode);
 
     let footer = if manual {
         format!("Watching {} by hand: [Enter] check  [h + Enter] hint  [q + Enter] quit", level.id)
@@ -77,60 +81,132 @@ pub fn run(course: &Course, id: Option<&str>, manual: bool) -> Result<ExitCode> 
 
     let mut seen = newest_change(&level_dir, toolchain);
     let mut next = Some(Event::Check);
-    loop {
-        let event = match next.take() {
-            Some(e) => e,
-            None => rx.recv().context("the watcher stopped")?,
-        };
-        match event {
-            Event::Quit => return Ok(ExitCode::SUCCESS),
-            Event::Report => match live.as_mut() {
-                Some(live) => live.toggle_report(),
-                None => continue,
-            },
-            Event::Hint => {
-                if let Some(live) = live.as_mut() {
-                    live.redraw();
-                }
-                if let Err(e) = hint::run(course, Some(&level.id)) {
-                    eprintln!("{e:#}");
-                }
-                if let Some(live) = live.as_mut() {
-                    // The hint stays below the screen until the next redraw.
-                    live.screen.invalidate();
+    let mut checks = 0u64;
+    thread::scope(|s| {
+        // The reference figures of the last check, timed in the background.
+        let mut pairing: Option<thread::ScopedJoinHandle<()>> = None;
+        loop {
+            let event = match next.take() {
+                Some(e) => e,
+                None => match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(e) => e,
+                    // SIGTERM or a Ctrl-C that no key read: the handler only marks it.
+                    Err(RecvTimeoutError::Timeout) if grade::run::interrupted() => {
+                        drop_pairing(&mut pairing);
+                        return Ok(ExitCode::from(130));
+                    }
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the watcher stopped"),
+                },
+            };
+            if matches!(event, Event::Quit | Event::Check)
+                || matches!(event, Event::Changed if newest_change(&level_dir, toolchain) != seen)
+            {
+                drop_pairing(&mut pairing);
+            }
+            match event {
+                Event::Quit => return Ok(ExitCode::SUCCESS),
+                Event::Figures(n, figures) => {
+                    if let (Some(live), true) = (live.as_mut(), n == checks) {
+                        live.show_figures(figures);
+                    }
                     continue;
                 }
-            }
-            // Reading a file can raise events too (a compiler opening it, say):
-            // only a real change of the sources starts a check.
-            Event::Changed if newest_change(&level_dir, toolchain) == seen => continue,
-            Event::Changed | Event::Check => {
-                let latest = newest_change(&level_dir, toolchain);
-                let unnoticed = matches!(event, Event::Check) && !manual && latest != seen;
-                match live.as_mut() {
-                    Some(live) => live.check(&ws, unnoticed.then_some(NO_EVENTS_SEEN)),
-                    None => {
-                        if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false, false) {
-                            eprintln!("{} {e:#}", crate::report::style::error_label());
-                        }
+                Event::Report => match live.as_mut() {
+                    Some(live) => live.toggle_report(),
+                    None => continue,
+                },
+                Event::Hint => {
+                    if let Some(live) = live.as_mut() {
+                        live.redraw();
+                    }
+                    if let Err(e) = hint::run(course, Some(&level.id)) {
+                        eprintln!("{e:#}");
+                    }
+                    if let Some(live) = live.as_mut() {
+                        // The hint stays below the screen until the next redraw.
+                        live.screen.invalidate();
+                        live.hint_below = true;
+                        continue;
                     }
                 }
-                if crate::grade::run::interrupted() {
-                    return Ok(ExitCode::from(130));
-                }
-                if live.is_none() && unnoticed {
-                    println!("\n{NO_EVENTS_SEEN}");
-                }
-                seen = latest;
-                // Input is paused while a check runs: drop what piled up, but
-                // keep a save made meanwhile so it gets its own check.
-                next = drain(&rx);
-                if live.is_some() {
-                    continue;
+                // Reading a file can raise events too (a compiler opening it, say):
+                // only a real change of the sources starts a check.
+                Event::Changed if newest_change(&level_dir, toolchain) == seen => continue,
+                Event::Changed | Event::Check => {
+                    let latest = newest_change(&level_dir, toolchain);
+                    let unnoticed = matches!(event, Event::Check) && !manual && latest != seen;
+                    checks += 1;
+                    match live.as_mut() {
+                        Some(live) => {
+                            if let Some(after) = live.check(&ws, unnoticed.then_some(NO_EVENTS_SEEN)) {
+                                let (ws, tx, n) = (&ws, tx.clone(), checks);
+                                pairing = Some(s.spawn(move || {
+                                    let figures = time_reference(ws, level, after);
+                                    let _ = tx.send(Event::Figures(n, figures));
+                                }));
+                            }
+                        }
+                        None => {
+                            let reference = check::reference_wanted(false);
+                            if let Err(e) = check::run(course, Some(&level.id), false, Format::Text, false, reference) {
+                                eprintln!("{} {e:#}", crate::report::style::error_label());
+                            }
+                        }
+                    }
+                    if crate::grade::run::interrupted() {
+                        return Ok(ExitCode::from(130));
+                    }
+                    if live.is_none() && unnoticed {
+                        println!("\n{NO_EVENTS_SEEN}");
+                    }
+                    seen = latest;
+                    // Input is paused while a check runs: drop what piled up, but
+                    // keep a save made meanwhile so it gets its own check.
+                    next = drain(&rx);
+                    if live.is_some() {
+                        continue;
+                    }
                 }
             }
+            println!("\n{}", dim(&footer));
         }
-        println!("\n{}", dim(&footer));
+    })
+}
+
+/// What a check leaves to time beside the reference solution: the perf
+/// checks, and the key its verdicts were stored under.
+type After<'c> = (grade::Pairing<'c>, Option<(crate::cache::Key, grade::Options)>);
+
+/// Times the last check's perf checks beside the reference solution, under
+/// the workspace lock; the figures also go into its stored verdicts.
+fn time_reference(
+    ws: &Workspace,
+    level: &Level,
+    (pairing, stored): After,
+) -> std::result::Result<Vec<grade::Versus>, String> {
+    let _lock = ws.lock().map_err(|e| format!("{e:#}"))?;
+    let figures = pairing.run(ws, level, &|_| {}).map_err(|e| format!("{e:#}"))?;
+    if let Some((key, options)) = &stored
+        && !figures.is_empty()
+        && crate::cache::Key::of(ws, level, options, toolchain::of(ws.lang)) == *key
+        && let Some(mut reused) = crate::cache::load(ws, level, options, key)
+    {
+        grade::attach(&mut reused.grade, &figures);
+        crate::cache::store(ws, level, key, &reused.grade);
+    }
+    Ok(figures)
+}
+
+/// Stops the reference timing of the last check, if it still runs: a save
+/// or a key wants the machine now.
+fn drop_pairing(pairing: &mut Option<thread::ScopedJoinHandle<()>>) {
+    if let Some(handle) = pairing.take() {
+        if !handle.is_finished() {
+            grade::run::stop_all();
+        }
+        let _ = handle.join();
+        grade::run::resume();
     }
 }
 
@@ -165,7 +241,11 @@ struct Live<'c> {
     last: Option<(Graded<'c>, Progress)>,
     /// The compact screen of the last check, as drawn.
     frame: String,
+    /// The last check's status line and board, when it compiled.
+    status: Option<(String, Board<'c>)>,
     showing_report: bool,
+    /// A hint is printed below the screen: late figures must not draw over it.
+    hint_below: bool,
 }
 
 impl<'c> Live<'c> {
@@ -177,7 +257,9 @@ impl<'c> Live<'c> {
             screen: InPlace::default(),
             last: None,
             frame: String::new(),
+            status: None,
             showing_report: false,
+            hint_below: false,
         }
     }
 
@@ -190,16 +272,14 @@ impl<'c> Live<'c> {
         }
     }
 
-    /// Grades the level, drawing each verdict as it arrives, then the outcome.
-    fn check(&mut self, ws: &Workspace, note: Option<&str>) {
-        let options = grade::Options {
-            color: style::diagnostics_color(),
-            stress: false,
-            settle: grade::Settle::Nothing,
-            vs_reference: false,
-        };
+    /// Grades the level, drawing each verdict as it arrives, then the outcome;
+    /// returns what is left to time beside the reference solution.
+    fn check(&mut self, ws: &Workspace, note: Option<&str>) -> Option<After<'c>> {
+        let options =
+            grade::Options { color: style::diagnostics_color(), stress: false, settle: grade::Settle::Nothing };
         let expected: Vec<&Check> = self.level.checks.iter().filter(|c| grade::runs(c, &options)).collect();
         self.showing_report = false;
+        self.hint_below = false;
         let started = Instant::now();
         let shared = Mutex::new(Frame {
             board: Board::new(self.level, expected),
@@ -226,7 +306,7 @@ impl<'c> Live<'c> {
             let outcome = (|| -> Result<_> {
                 let _lock = ws.lock()?;
                 let mut progress = ws.load_progress()?;
-                let (graded, reused) = check::grade_level(ws, self.level, &mut progress, &options, &|event| {
+                let checked = check::grade_level(ws, self.level, &mut progress, &options, &|event| {
                     let mut frame = shared.lock().unwrap_or_else(|e| e.into_inner());
                     match event {
                         GradeEvent::Finished(r) => {
@@ -243,7 +323,7 @@ impl<'c> Live<'c> {
                     }
                     frame.draw(footer);
                 })?;
-                Ok((graded, reused, progress))
+                Ok((checked, progress))
             })();
             finished.store(true, Ordering::Relaxed);
             outcome
@@ -251,7 +331,7 @@ impl<'c> Live<'c> {
         let mut board = shared.into_inner().unwrap_or_else(|e| e.into_inner()).board;
         let (status, build) = match &outcome {
             Err(e) => (format!("{} {e:#}", style::error_label()), None),
-            Ok((graded, reused, _)) => {
+            Ok((check::Checked { graded, reused, .. }, _)) => {
                 let took = match reused {
                     Some(at) => terminal::reused_note(at),
                     None => format!("checked in {:.1} s", started.elapsed().as_secs_f64()),
@@ -281,13 +361,55 @@ impl<'c> Live<'c> {
             None => status,
         };
         self.frame = screen::compact(&board, build, &status, &self.footer, Self::size());
-        self.screen.draw(&self.frame);
-        self.last = outcome.ok().map(|(graded, _, progress)| (graded, progress));
+        let compiled = build.is_none();
+        let (outcome, after) = match outcome {
+            Ok((checked, progress)) => {
+                let after = checked.pairing.filter(|_| check::reference_wanted(false)).map(|p| (p, checked.stored));
+                (Some((checked.graded, progress)), after)
+            }
+            Err(_) => (None, None),
+        };
+        let timing = after.as_ref().map(|_| dim("timing the reference solution beside your perf checks…").to_string());
+        self.status = compiled.then_some((status, board));
+        self.last = outcome;
+        if let Some(line) = timing {
+            self.redraw_status(&line);
+        } else {
+            self.screen.draw(&self.frame);
+        }
+        after
+    }
+
+    /// The compact screen of the last check with `line` under its status.
+    fn redraw_status(&mut self, line: &str) {
+        if let Some((status, board)) = &self.status {
+            self.frame = screen::compact(board, None, &format!("{status}\n{line}"), &self.footer, Self::size());
+        }
+        if !self.showing_report && !self.hint_below {
+            self.screen.draw(&self.frame);
+        }
+    }
+
+    /// The last check's figures beside the reference solution: a line on the
+    /// compact screen, each check's in the full report.
+    fn show_figures(&mut self, figures: std::result::Result<Vec<grade::Versus>, String>) {
+        let line = match figures {
+            Ok(figures) if figures.is_empty() => return self.redraw_status(""),
+            Ok(figures) => {
+                if let Some((graded, _)) = self.last.as_mut() {
+                    grade::attach(&mut graded.grade, &figures);
+                }
+                terminal::versus_summary(&figures)
+            }
+            Err(e) => dim(&e).to_string(),
+        };
+        self.redraw_status(&line);
     }
 
     /// Draws the compact screen again (after something else was printed).
     fn redraw(&mut self) {
         self.showing_report = false;
+        self.hint_below = false;
         self.screen.draw(&self.frame);
     }
 
@@ -316,7 +438,7 @@ fn drain(rx: &Receiver<Event>) -> Option<Event> {
         match e {
             Event::Quit => return Some(Event::Quit),
             Event::Changed => next = Some(Event::Changed),
-            Event::Check | Event::Hint | Event::Report => {}
+            Event::Check | Event::Hint | Event::Report | Event::Figures(..) => {}
         }
     }
     next

@@ -70,6 +70,7 @@ impl Grade {
     }
 }
 
+#[derive(Clone)]
 pub struct Options {
     /// Colour in compiler diagnostics.
     pub color: bool,
@@ -78,9 +79,6 @@ pub struct Options {
     /// Work skipped once an item's verdict is known (for `dev` commands,
     /// which only ask which items fail).
     pub settle: Settle,
-    /// Also time the reference solution on each perf check's candidate
-    /// workload, paired with the learner's calls (where the track can).
-    pub vs_reference: bool,
 }
 
 /// How much of a grade `dev check` and `dev mutants` may skip: they only ask
@@ -124,6 +122,8 @@ pub enum Event<'a> {
     OwnTests,
     /// A performance check is being measured.
     Measuring(&'a Check),
+    /// A performance check is being timed beside the reference solution.
+    Pairing(&'a Check),
 }
 
 /// Where the grader's events go. Called from several threads.
@@ -136,6 +136,17 @@ pub fn runs(check: &Check, options: &Options) -> bool {
 
 /// Grades `level` in `ws` with the workspace's toolchain.
 pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Grade> {
+    grade_then_pair(ws, level, options, events).map(|(grade, _)| grade)
+}
+
+/// Grades `level` like `grade`, and keeps what a second phase needs to time
+/// the measured perf checks beside the reference solution.
+pub fn grade_then_pair<'c>(
+    ws: &Workspace,
+    level: &'c Level,
+    options: &Options,
+    events: Events,
+) -> Result<(Grade, Option<Pairing<'c>>)> {
     let toolchain = toolchain::of(ws.lang);
     thread::scope(|s| {
         // The learner's own tests build their own copy of the crate: started
@@ -147,14 +158,16 @@ pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -
             Ok(Build::Built(h)) => h,
             Ok(Build::Failed(f)) => {
                 let _ = own.join();
-                return Ok(Grade::BuildFailed(f));
+                return Ok((Grade::BuildFailed(f), None));
             }
             Err(e) => {
                 let _ = own.join();
                 return Err(e);
             }
         };
-        grade_built(ws, level, options, events, toolchain, harness.as_ref(), own)
+        let grade = grade_built(ws, level, options, events, toolchain, harness.as_ref(), own)?;
+        let pairing = Pairing::of(harness, level, &grade);
+        Ok((grade, pairing))
     })
 }
 
@@ -194,6 +207,13 @@ fn grade_built(
     let perfs: Vec<_> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf && runs(c, options)).collect();
     let has_type_cases = level.checks.iter().any(|c| c.kind == CheckKind::CompileFail);
 
+    // A budget against the reference is part of the verdict: those levels
+    // pair their perf checks with it in this run.
+    if perfs.iter().any(|c| c.reference_budget.is_some())
+        && let Some(reference) = toolchain.reference_side(ws, level, events)
+    {
+        harness.pair_with(reference);
+    }
     // Correctness tests and the type cases share the cores; perf checks then
     // run alone, so nothing of ours competes with their measurements.
     harness.stage(&perfs.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
@@ -328,6 +348,86 @@ fn grade_built(
         ordered.push(r);
     }
     Ok(Grade::Graded(ordered))
+}
+
+/// "You against the reference", after the verdicts: the perf checks that were
+/// measured without the reference solution, measured again, each paired with
+/// the reference's calls on the same workload. It changes no verdict, so a
+/// learner reads the verdicts first, and `watch` drops it on the next save.
+pub struct Pairing<'c> {
+    harness: Box<dyn Harness>,
+    checks: Vec<&'c Check>,
+}
+
+/// One perf check beside the reference solution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versus {
+    pub id: String,
+    /// The reference's time per call on the candidate workload.
+    pub reference_ns: f64,
+    /// The median paired ratio: the learner's time over the reference's.
+    pub vs_reference: f64,
+}
+
+/// The reference solution's side could not be built: the verdicts stand.
+pub const NO_REFERENCE: &str = "the reference solution's side of the perf checks could not be built here, so \
+no perf check shows it beside yours (your verdicts stand). Check that .workshop/reference/ can be written, then \
+check again.";
+
+impl<'c> Pairing<'c> {
+    fn of(harness: Box<dyn Harness>, level: &'c Level, grade: &Grade) -> Option<Pairing<'c>> {
+        let Grade::Graded(results) = grade else { return None };
+        let unpaired = |c: &&Check| {
+            results.iter().any(|r| r.id == c.id && r.perf.as_ref().is_some_and(|p| p.vs_reference.is_none()))
+        };
+        let checks: Vec<&Check> = level.checks.iter().filter(|c| c.kind == CheckKind::Perf).filter(unpaired).collect();
+        harness.release();
+        (!checks.is_empty()).then_some(Pairing { harness, checks })
+    }
+
+    /// The perf checks it will time.
+    pub fn checks(&self) -> &[&'c Check] {
+        &self.checks
+    }
+
+    /// Times each check beside the reference solution (built first if this
+    /// level's side is not yet). Stops early, with what it has, when
+    /// interrupted or stopped (`run::stop_all`).
+    pub fn run(self, ws: &Workspace, level: &Level, events: Events) -> Result<Vec<Versus>> {
+        let toolchain = toolchain::of(ws.lang);
+        let reference = toolchain.reference_side(ws, level, events);
+        if run::stopped() {
+            return Ok(Vec::new());
+        }
+        self.harness.pair_with(reference.context(NO_REFERENCE)?);
+        let (limits, _) = limits(level)?;
+        let staged: Vec<_> = self.checks.iter().map(|c| (*c, limits.for_check(c))).collect();
+        self.harness.stage(&staged)?;
+        let mut figures = Vec::new();
+        for (check, limits) in staged {
+            if run::stopped() {
+                break;
+            }
+            events(Event::Pairing(check));
+            let raw = self.harness.run(check, limits)?;
+            let r = verdict::judge(check, &raw, limits, toolchain);
+            if let Some((ns, vs)) = r.perf.and_then(|p| p.reference_ns.zip(p.vs_reference)) {
+                figures.push(Versus { id: check.id.clone(), reference_ns: ns, vs_reference: vs });
+            }
+        }
+        Ok(figures)
+    }
+}
+
+/// Puts the reference figures into a grade's perf results.
+pub fn attach(grade: &mut Grade, figures: &[Versus]) {
+    let Grade::Graded(results) = grade else { return };
+    for f in figures {
+        if let Some(p) = results.iter_mut().find(|r| r.id == f.id).and_then(|r| r.perf.as_mut()) {
+            p.reference_ns = Some(f.reference_ns);
+            p.vs_reference = Some(f.vs_reference);
+        }
+    }
 }
 
 /// The message of a check not run because its item had already failed.
@@ -597,6 +697,8 @@ mod tests {
             Ok(exited(&record))
         }
 
+        fn pair_with(&self, _reference: PathBuf) {}
+
         fn type_cases(&self) -> Result<TypeCases> {
             unreachable!("no type cases here")
         }
@@ -619,6 +721,8 @@ mod tests {
             *self.ran.lock().unwrap() += 1;
             Ok(exited(&serde_json::json!({"id": check.id, "status": "pass", "message": "", "duration_ms": 5.0})))
         }
+
+        fn pair_with(&self, _reference: PathBuf) {}
 
         fn type_cases(&self) -> Result<TypeCases> {
             Ok(TypeCases { verdicts: Vec::new(), control_errors: Vec::new(), keep_api: "" })
@@ -648,7 +752,7 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::create(dir.path(), Lang::TypeScript, &[]).unwrap();
-        let options = Options { color: false, stress: false, settle: Settle::Nothing, vs_reference: false };
+        let options = Options { color: false, stress: false, settle: Settle::Nothing };
         let harness = LateTypeCheck { fails, ran: Mutex::new(0) };
         let grade = thread::scope(|s| {
             let own = s.spawn(|| Ok(Vec::new()));
@@ -736,6 +840,8 @@ mod tests {
                 elapsed: if looping { limits.timeout } else { Duration::from_millis(40) },
             })
         }
+
+        fn pair_with(&self, _reference: PathBuf) {}
 
         fn type_cases(&self) -> Result<TypeCases> {
             unreachable!("no type cases here")

@@ -53,6 +53,8 @@ pub struct RawRun {
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set by `stop_all`: what runs now is no longer wanted, but the command goes on.
+static STOPPED: AtomicBool = AtomicBool::new(false);
 static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 /// The build in progress, if any (0: none).
 static BUILD: AtomicI32 = AtomicI32::new(0);
@@ -63,17 +65,22 @@ static BUILD: AtomicI32 = AtomicI32::new(0);
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
-        for pgid in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            kill_group(*pgid);
-        }
-        let build = BUILD.load(Ordering::SeqCst);
-        if build > 0 {
-            // SAFETY: kill(2) only sends a signal.
-            unsafe {
-                libc::kill(build, libc::SIGINT);
-            }
-        }
+        end_everything();
     });
+}
+
+/// Kills every running test's process group and interrupts the build tool.
+fn end_everything() {
+    for pgid in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        kill_group(*pgid);
+    }
+    let build = BUILD.load(Ordering::SeqCst);
+    if build > 0 {
+        // SAFETY: kill(2) only sends a signal.
+        unsafe {
+            libc::kill(build, libc::SIGINT);
+        }
+    }
 }
 
 /// Marks `pid` as the build that an interrupt must stop (None: done).
@@ -83,6 +90,24 @@ pub fn track_build(pid: Option<u32>) {
 
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Interrupted, or stopped by `stop_all`: every wait here gives up.
+pub fn stopped() -> bool {
+    interrupted() || STOPPED.load(Ordering::SeqCst)
+}
+
+/// Stops whatever runs now (tests and builds) without quitting: `watch`
+/// drops the reference figures of the last check when a save comes. Every
+/// wait gives up until `resume`.
+pub fn stop_all() {
+    STOPPED.store(true, Ordering::SeqCst);
+    end_everything();
+}
+
+/// After `stop_all`, once what it stopped has ended.
+pub fn resume() {
+    STOPPED.store(false, Ordering::SeqCst);
 }
 
 /// Registers a process group that Ctrl-C must kill (a long-lived worker).
@@ -252,7 +277,7 @@ impl Staged {
         let deadline = *self.waited_since.get_or_insert_with(Instant::now) + timeout;
         let mut nap = Duration::from_micros(50);
         while !self.timed_out && !ready.exists() && !record.exists() && spawned.child.try_wait()?.is_none() {
-            if Instant::now() >= deadline || interrupted() {
+            if Instant::now() >= deadline || stopped() {
                 self.timed_out = true;
                 kill_group(spawned.pgid);
                 break;
@@ -286,7 +311,7 @@ impl Staged {
         while !(ended || more && record.exists()) {
             if spawned.child.try_wait()?.is_some() {
                 ended = true;
-            } else if Instant::now() >= deadline || interrupted() {
+            } else if Instant::now() >= deadline || stopped() {
                 kill_group(spawned.pgid);
                 self.timed_out = true;
                 ended = true;
@@ -461,7 +486,7 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Result<Option<Exit
         if let Some(status) = child.try_wait().context("cannot wait for a test")? {
             return Ok(Some(status));
         }
-        if Instant::now() >= deadline || interrupted() {
+        if Instant::now() >= deadline || stopped() {
             return Ok(None);
         }
         thread::sleep(nap);

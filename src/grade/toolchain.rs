@@ -52,6 +52,11 @@ pub trait Toolchain: Sync {
     /// checks, ready to run them.
     fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build>;
 
+    /// The reference solution's side of "you against the reference": the
+    /// hidden checks built with the reference in place of the learner's code,
+    /// once per version (see `reference_build`). `None` if it cannot be built.
+    fn reference_side(&self, ws: &Workspace, level: &Level, events: Events) -> Option<PathBuf>;
+
     /// Writes what the warm-up will build; `run_warm` then builds it.
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
     fn run_warm(&self, ws: &Workspace, level: &Level) -> Result<()>;
@@ -78,7 +83,7 @@ pub enum Build {
 }
 
 /// The built hidden checks of one level.
-pub trait Harness: Sync {
+pub trait Harness: Send + Sync {
     /// The ids of the checks the harness holds (test and perf kinds).
     fn list(&self) -> Result<Vec<String>>;
 
@@ -101,6 +106,15 @@ pub trait Harness: Sync {
     fn skip(&self, check: &Check) {
         self.unstage(check);
     }
+
+    /// From now on, every perf check also times the reference solution
+    /// (`reference`, from `Toolchain::reference_side`) on its candidate
+    /// workload, paired with the learner's calls.
+    fn pair_with(&self, reference: PathBuf);
+
+    /// Ends helpers kept for the correctness checks (idle workers, say): the
+    /// verdicts are in, and only perf checks may still run.
+    fn release(&self) {}
 
     /// Judges the level's type cases (kind = "compile-fail").
     fn type_cases(&self) -> Result<TypeCases>;
@@ -197,7 +211,7 @@ pub fn section_of(sections: &[Section], line: usize) -> Option<usize> {
     sections.iter().position(|s| (s.first_line..=s.last_line).contains(&line))
 }
 
-/// The reference solution's side of `--vs-reference` for `level`, built from
+/// The reference solution's side of the perf checks for `level`, built from
 /// `files` (paths relative to a folder) once per version of them and of
 /// `key`: `.workshop/reference/<level>-<hash><ext>`. `build(sources, out)`
 /// writes `out` from the files in a temporary folder, removed afterwards, so

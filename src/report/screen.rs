@@ -131,7 +131,8 @@ pub fn compact(board: &Board, build: Option<&BuildFailure>, status: &str, keys: 
     let mut top = vec![heading(&format!("{} · {}", level.name, level.title)).to_string(), String::new()];
     top.extend(board.item_lines());
     top.push(String::new());
-    top.push(status.to_string());
+    // Line by line: each is cut at the screen's edge on its own.
+    top.extend(status.lines().map(str::to_string));
     let mut details = Vec::new();
     match build {
         Some(failure) => {

@@ -93,6 +93,7 @@ pub fn phase(event: &Event) -> String {
         Event::Running(n) => format!("running {n} checks"),
         Event::OwnTests => "running your own tests".to_string(),
         Event::Measuring(check) => format!("measuring {}", check.id),
+        Event::Pairing(check) => format!("timing the reference solution beside {}", check.id),
         Event::Finished(r) => format!("{} {}", if r.passed() { "✓" } else { "✗" }, r.id),
     }
 }
@@ -238,15 +239,6 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
     }
     let _ = writeln!(out, "{}", heading("Performance"));
     let _ = writeln!(out, "  {}", dim("measured against a baseline in this same run; the verdict is the median ratio"));
-    if perf.iter().any(|r| r.perf.is_some())
-        && perf.iter().all(|r| r.perf.as_ref().is_none_or(|p| p.vs_reference.is_none()))
-    {
-        let _ = writeln!(
-            out,
-            "  {}",
-            dim("`workshop check --vs-reference` also times the reference solution beside yours")
-        );
-    }
     for r in perf {
         let mark = if r.passed() { pass() } else { fail() };
         match &r.perf {
@@ -266,14 +258,8 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
                     p.candidate,
                     fmt_ns(p.candidate_ns)
                 );
-                if let (Some(vs), Some(ns)) = (p.vs_reference, p.reference_ns) {
-                    let allowed = r.reference_budget.map_or(String::new(), |b| format!(", allowed ≤ {b}x"));
-                    let _ = writeln!(
-                        out,
-                        "      your {}: {vs:.2}x the reference solution ({} a call{allowed})",
-                        p.candidate,
-                        fmt_ns(ns)
-                    );
+                if let Some(line) = versus_line(r) {
+                    let _ = writeln!(out, "      {line}");
                 }
                 if let Some(seed) = &r.seed_budget {
                     let _ = writeln!(out, "      {}", dim(&format!("seed budget: {seed}")));
@@ -285,6 +271,39 @@ fn perf_table(out: &mut String, results: &[CheckResult]) {
         }
     }
     let _ = writeln!(out);
+}
+
+/// "your feed: 0.85x the reference solution (1.1 µs a call)", once timed.
+fn versus_line(r: &CheckResult) -> Option<String> {
+    let p = r.perf.as_ref()?;
+    let (vs, ns) = (p.vs_reference?, p.reference_ns?);
+    let allowed = r.reference_budget.map_or(String::new(), |b| format!(", allowed ≤ {b}x"));
+    Some(format!("your {}: {vs:.2}x the reference solution ({} a call{allowed})", p.candidate, fmt_ns(ns)))
+}
+
+/// What `check` prints after the report once the perf checks were timed
+/// beside the reference solution.
+pub fn versus(grade: &Grade) -> String {
+    let Grade::Graded(results) = grade else { return String::new() };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", heading("You against the reference solution"));
+    let _ = writeln!(out, "  {}", dim("your perf checks timed in turns with ours, on the same data"));
+    for r in results {
+        if let Some(line) = versus_line(r) {
+            let _ = writeln!(out, "  {:<36} {line}", r.id);
+        }
+    }
+    out
+}
+
+/// One line for `watch`: how the perf checks compare with the reference.
+pub fn versus_summary(figures: &[crate::grade::Versus]) -> String {
+    let lowest = figures.iter().map(|f| f.vs_reference).fold(f64::INFINITY, f64::min);
+    let highest = figures.iter().map(|f| f.vs_reference).fold(0.0, f64::max);
+    let range = if figures.len() == 1 { format!("{lowest:.2}x") } else { format!("{lowest:.2}x to {highest:.2}x") };
+    let n = figures.len();
+    let checks = if n == 1 { "1 perf check".to_string() } else { format!("{n} perf checks") };
+    format!("you against the reference solution: {range} its time on {checks} · [r] each")
 }
 
 /// What `check` prints: each level's report, then a line per level when there are several.

@@ -257,8 +257,9 @@ fn typescript() {
     assert_snapshot!("typescript-build-failed-exercism", exercism::render(&outcomes));
 }
 
-/// `check --vs-reference`: each perf check beside the reference solution's
-/// time; a `reference_budget` (none by default) fails a constant factor.
+/// Each perf check beside the reference solution's time: in the perf table
+/// once attached, and after the report as `check` prints it; a
+/// `reference_budget` (none by default) fails a constant factor.
 #[test]
 fn against_the_reference() {
     let course = course(Lang::TypeScript);
@@ -267,7 +268,20 @@ fn against_the_reference() {
         .perf_against_reference("selectors.post-comments-cost-flat", 1.1, 52.3, Some(40.0))
         .graded(&[]);
     let p = progress(&[("towel", &[])]);
+    assert_snapshot!("against-the-reference-after-the-report", terminal::versus(&outcome.grade));
     assert_snapshot!("against-the-reference-terminal", terminal::check_report(&[outcome], &p));
+    let figures = |vs: &[f64]| -> Vec<crate::grade::Versus> {
+        let each = |v: &f64| crate::grade::Versus { id: "a".into(), reference_ns: 1.0, vs_reference: *v };
+        vs.iter().map(each).collect()
+    };
+    assert_eq!(
+        terminal::versus_summary(&figures(&[0.97, 52.3, 1.1])),
+        "you against the reference solution: 0.97x to 52.30x its time on 3 perf checks · [r] each"
+    );
+    assert_eq!(
+        terminal::versus_summary(&figures(&[1.04])),
+        "you against the reference solution: 1.04x its time on 1 perf check · [r] each"
+    );
 }
 
 /// `workshop progress` part way through the galaxy.
@@ -388,4 +402,19 @@ fn compact_screen_fits_a_small_terminal() {
     assert_eq!(text.lines().count(), 16, "{text}");
     assert!(text.contains("[r] shows the full report"), "{text}");
     assert!(text.lines().all(|l| console::measure_text_width(l) <= 60), "{text}");
+}
+
+/// Each line of a status is cut at the edge on its own: a long "Mastered
+/// now" line leaves the reference figures under it on screen.
+#[test]
+fn compact_screen_cuts_each_status_line_on_its_own() {
+    let course = course(Lang::Rust);
+    let level = course.level("towel").unwrap();
+    let mut board = screen::Board::new(level, level.checks.iter().filter(|c| !c.stress).collect());
+    board.results = towel_results(Results::passing(&course, "towel").grade());
+    let status = "38/38 checks pass · checked in 0.9 s\n✓ Mastered now: Schema Design, Basic Selectors, Update \
+                  Logic, Type Safety, Extension: Post With Author.\nyou against the reference solution: 1.04x";
+    let text = screen::compact(&board, None, status, "[q] quit", (80, 40));
+    assert!(text.lines().any(|l| l == "you against the reference solution: 1.04x"), "{text}");
+    assert!(text.lines().all(|l| console::measure_text_width(l) <= 80), "{text}");
 }

@@ -9,7 +9,18 @@ use assert_cmd::Command;
 pub fn workshop(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("workshop").unwrap();
     // No background warm-up builds: they would race the tests for the cores.
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
+    // No reference figures either, except where they are under test (`beside_reference`).
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env(NO_REFERENCE, "1");
+    cmd
+}
+
+/// Set by `workshop()`: a check does not time the reference solution after its verdicts.
+pub const NO_REFERENCE: &str = "WORKSHOP_NO_REFERENCE";
+
+/// `workshop` in `dir` as a learner runs it: the reference figures follow the verdicts.
+pub fn beside_reference(dir: &Path) -> Command {
+    let mut cmd = workshop(dir);
+    cmd.env_remove(NO_REFERENCE);
     cmd
 }
 
@@ -49,10 +60,21 @@ pub fn check_json(dir: &Path, envs: &[(&str, &str)], code: i32) -> serde_json::V
     serde_json::from_slice(&out).expect("stdout is one JSON document")
 }
 
-/// `check --json --vs-reference`, expecting exit status `code`.
-pub fn check_json_vs_reference(dir: &Path, code: i32) -> serde_json::Value {
-    let out = workshop(dir).args(["check", "--json", "--vs-reference"]).assert().code(code).get_output().stdout.clone();
+/// `check --json` as a learner runs it (the reference figures follow the
+/// verdicts), expecting exit status `code`.
+pub fn check_json_beside_reference(dir: &Path, code: i32) -> serde_json::Value {
+    let out = beside_reference(dir).args(["check", "--json"]).assert().code(code).get_output().stdout.clone();
     serde_json::from_slice(&out).expect("stdout is one JSON document")
+}
+
+/// The text report of a check as a learner runs it: the verdicts come
+/// first, then the reference figures under their own heading.
+pub fn check_text_beside_reference(dir: &Path) -> String {
+    let out = beside_reference(dir).arg("check").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (verdicts, figures) = (text.find("checks pass.").unwrap(), text.find("You against the reference solution"));
+    assert!(figures.is_some_and(|f| f > verdicts), "the figures follow the verdicts:\n{text}");
+    text
 }
 
 /// The perf checks that were measured, in a `check --json` document.
@@ -117,7 +139,7 @@ pub fn plant(dir: &Path, marker: &str, code: &str) {
 /// The binary under test, as a plain std Command (for tests that signal it).
 pub fn workshop_std(dir: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("workshop"));
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1");
+    cmd.current_dir(dir).env("NO_COLOR", "1").env("WORKSHOP_NO_WARMUP", "1").env(NO_REFERENCE, "1");
     cmd
 }
 

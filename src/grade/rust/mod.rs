@@ -11,7 +11,7 @@ mod own_tests;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
@@ -114,13 +114,11 @@ impl Toolchain for Rust {
             cargo::BuildOutcome::Built(b) => b,
             cargo::BuildOutcome::Failed(f) => return Ok(Build::Failed(f)),
         };
-        // It builds every perf check's data a second time: only when asked.
-        let reference = if options.vs_reference { reference_harness(ws, level, events) } else { None };
         let scratch = krate.dir.join("run");
         fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
         Ok(Build::Built(Box::new(RustHarness {
             built,
-            reference,
+            reference: OnceLock::new(),
             staged: run::StagedTests::default(),
             scratch,
             types_dir,
@@ -128,6 +126,19 @@ impl Toolchain for Rust {
             compile_fail,
             types,
         })))
+    }
+
+    fn reference_side(&self, ws: &Workspace, level: &Level, events: Events) -> Option<PathBuf> {
+        let files = harness::reference_files(level, &crate_name(level)).ok()?;
+        reference_build(ws, &level.id, "", &files, &[], |sources, out| {
+            events(Event::Building("the checks against the reference solution (once per level)"));
+            let dir = sources.join("harness");
+            let krate = harness::HarnessCrate { manifest: dir.join("Cargo.toml"), dir };
+            match cargo::build(&krate, &sources.join("target"), false, &|_| {}, &|_| {}).ok()? {
+                cargo::BuildOutcome::Built(built) => fs::rename(&built.harness_exe, out).ok(),
+                cargo::BuildOutcome::Failed(_) => None,
+            }
+        })
     }
 
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()> {
@@ -147,6 +158,9 @@ impl Toolchain for Rust {
                 .context("cannot start cargo to build your own tests")?;
             eprintln!("your own tests built: {status}");
         }
+        // Last: only the reference figures, after a check's verdicts, wait for it.
+        let reference = self.reference_side(ws, level, &|_| {});
+        eprintln!("reference side built: {}", if reference.is_some() { "ok" } else { "no" });
         Ok(())
     }
 
@@ -182,8 +196,9 @@ impl Toolchain for Rust {
 
 struct RustHarness {
     built: cargo::Built,
-    /// The hidden checks built against the reference solution, for perf tests.
-    reference: Option<PathBuf>,
+    /// The hidden checks built against the reference solution, once perf
+    /// checks are to be paired with it.
+    reference: OnceLock<PathBuf>,
     staged: run::StagedTests,
     scratch: PathBuf,
     types_dir: PathBuf,
@@ -222,26 +237,11 @@ impl RustHarness {
     /// The harness; a perf test's also pairs its calls with the reference's.
     fn harness(&self, kind: CheckKind) -> Command {
         let mut harness = Command::new(&self.built.harness_exe);
-        if let (CheckKind::Perf, Some(reference)) = (kind, &self.reference) {
+        if let (CheckKind::Perf, Some(reference)) = (kind, self.reference.get()) {
             harness.env("WORKSHOP_REFERENCE", reference);
         }
         harness
     }
-}
-
-/// "You against the reference": the hidden checks compiled against the
-/// reference solution (see `reference_build`); only the binary is kept.
-fn reference_harness(ws: &Workspace, level: &Level, events: Events) -> Option<PathBuf> {
-    let files = harness::reference_files(level, &crate_name(level)).ok()?;
-    reference_build(ws, &level.id, "", &files, &[], |sources, out| {
-        events(Event::Building("the checks against the reference solution (once, for --vs-reference)"));
-        let dir = sources.join("harness");
-        let krate = harness::HarnessCrate { manifest: dir.join("Cargo.toml"), dir };
-        match cargo::build(&krate, &sources.join("target"), false, &|_| {}, &|_| {}).ok()? {
-            cargo::BuildOutcome::Built(built) => fs::rename(&built.harness_exe, out).ok(),
-            cargo::BuildOutcome::Failed(_) => None,
-        }
-    })
 }
 
 impl Harness for RustHarness {
@@ -291,6 +291,10 @@ impl Harness for RustHarness {
 
     fn skip(&self, check: &Check) {
         self.staged.skip(&check.id);
+    }
+
+    fn pair_with(&self, reference: PathBuf) {
+        let _ = self.reference.set(reference);
     }
 
     fn type_cases(&self) -> Result<TypeCases> {

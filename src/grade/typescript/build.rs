@@ -341,7 +341,7 @@ fn prebundled(ws: &Workspace, package: &str) -> Option<PathBuf> {
 /// solution in place of the learner's code, which each perf node loads beside
 /// the learner's bundle (`WORKSHOP_REFERENCE`). Minified, from sources that
 /// exist only while esbuild reads them (see `reference_build`).
-pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared) -> Option<PathBuf> {
+pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared, building: &dyn Fn()) -> Option<PathBuf> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from("entry.ts"), format!("export {{ tests }} from './{}/index';\n", level.id).into_bytes()),
         (Path::new(&level.id).join("learner.ts"), b"export * from '../src/index';\n".to_vec()),
@@ -364,6 +364,7 @@ pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared) -> O
         })
         .collect();
     reference_build(ws, &level.id, ".mjs", &files, &aliases, |sources, out| {
+        building();
         let tmp = out.with_extension(format!("{}.tmp", std::process::id()));
         let mut cmd = Command::new(node::bin(&ws.root, "esbuild"));
         cmd.arg(sources.join("entry.ts"))

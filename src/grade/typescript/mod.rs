@@ -85,7 +85,7 @@ impl Toolchain for TypeScript {
         &[]
     }
 
-    fn build(&self, ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Build> {
+    fn build(&self, ws: &Workspace, level: &Level, _options: &Options, events: Events) -> Result<Build> {
         node::ensure_installed(ws)?;
         let prepared = build::prepare(ws, level)?;
         events(Event::Building("bundling with esbuild; tsc type-checks alongside the checks"));
@@ -102,19 +102,25 @@ impl Toolchain for TypeScript {
         }
         let records = prepared.dir.join("run");
         std::fs::create_dir_all(&records).with_context(|| format!("cannot create {}", records.display()))?;
-        // It builds every perf check's data a second time: only when asked.
-        let reference = if options.vs_reference { build::reference_bundle(ws, level, &prepared) } else { None };
         let (root, bundle) = (ws.root.clone(), prepared.bundle.clone());
         let pool = worker::Pool::new(move |limits| node_command(&root, &bundle, limits), &records);
         Ok(Build::Built(Box::new(TsHarness {
             root: ws.root.clone(),
             bundle: prepared.bundle,
-            reference,
+            reference: OnceLock::new(),
             records,
             pool,
             late,
             staged: run::StagedTests::default(),
         })))
+    }
+
+    fn reference_side(&self, ws: &Workspace, level: &Level, events: Events) -> Option<PathBuf> {
+        node::ensure_installed(ws).ok()?;
+        let prepared = build::prepare(ws, level).ok()?;
+        build::reference_bundle(ws, level, &prepared, &|| {
+            events(Event::Building("the checks with the reference solution (once per level)"))
+        })
     }
 
     fn prepare_warm(&self, ws: &Workspace, level: &Level) -> Result<()> {
@@ -128,6 +134,8 @@ impl Toolchain for TypeScript {
         eprintln!("type-checked: {}", if checked.failure.is_none() { "ok" } else { "with errors" });
         let bundled = build::bundle(ws, &prepared)?;
         eprintln!("bundled: {}", if bundled.is_none() { "ok" } else { "with errors" });
+        let reference = build::reference_bundle(ws, level, &prepared, &|| {});
+        eprintln!("reference side bundled: {}", if reference.is_some() { "ok" } else { "no" });
         Ok(())
     }
 
@@ -197,8 +205,9 @@ impl LateTypeCheck {
 struct TsHarness {
     root: PathBuf,
     bundle: PathBuf,
-    /// The checks bundled with the reference solution, for perf nodes.
-    reference: Option<PathBuf>,
+    /// The checks bundled with the reference solution, once perf nodes are
+    /// to be paired with it.
+    reference: OnceLock<PathBuf>,
     records: PathBuf,
     pool: worker::Pool,
     late: LateTypeCheck,
@@ -213,7 +222,7 @@ impl TsHarness {
     /// A perf node: it also times the reference solution on the candidate workload.
     fn perf_node(&self, limits: Limits) -> Command {
         let mut node = self.node(limits);
-        if let Some(reference) = &self.reference {
+        if let Some(reference) = self.reference.get() {
             node.env("WORKSHOP_REFERENCE", reference);
         }
         node
@@ -262,6 +271,14 @@ impl Harness for TsHarness {
 
     fn skip(&self, check: &Check) {
         self.staged.skip(&check.id);
+    }
+
+    fn pair_with(&self, reference: PathBuf) {
+        let _ = self.reference.set(reference);
+    }
+
+    fn release(&self) {
+        self.pool.release();
     }
 
     fn type_cases(&self) -> Result<TypeCases> {

@@ -226,11 +226,18 @@ impl Pool {
     }
 }
 
-impl Drop for Pool {
-    fn drop(&mut self) {
+impl Pool {
+    /// Ends every idle worker.
+    pub fn release(&self) {
         for worker in self.idle.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
             worker.end();
         }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
