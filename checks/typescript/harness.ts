@@ -241,9 +241,11 @@ function firstDifference(a: unknown, b: unknown, at: string): { path: string; ac
 // Frozen inputs
 // ---------------------------------------------------------------------------
 
-// Every object deepFreeze has finished with: all of it is frozen, so a state
-// that shares tables with an earlier one is frozen again in time proportional
-// to what is new.
+// Every object deepFreeze has finished with that holds objects (or more than a
+// few values): all of it is frozen, so a state that shares tables with an
+// earlier one is frozen again in time proportional to what is new. Small
+// leaves stay out: settled() recognises them, and a million WeakSet entries
+// cost more than the scans (and weigh on every garbage collection).
 const deepFrozen = new WeakSet<object>();
 
 /**
@@ -254,17 +256,20 @@ const deepFrozen = new WeakSet<object>();
  */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || settled(value)) return value;
-  deepFrozen.add(value);
   const stack: object[] = [value];
   while (stack.length > 0) {
     const obj = stack.pop() as object;
     Object.freeze(obj);
-    for (const v of Object.values(obj) as unknown[]) {
-      if (typeof v === 'object' && v !== null && !settled(v)) {
-        deepFrozen.add(v);
-        stack.push(v);
+    const values = Object.values(obj) as unknown[];
+    let holdsObjects = false;
+    for (const v of values) {
+      if (typeof v === 'object' && v !== null) {
+        holdsObjects = true;
+        if (!settled(v)) stack.push(v);
       }
     }
+    // Added before its children are popped: a cycle back to it stops here.
+    if (holdsObjects || values.length > 8) deepFrozen.add(obj);
   }
   return value;
 }
