@@ -312,6 +312,10 @@ fn watch_times_the_reference_after_the_verdicts_and_a_save_drops_that() {
     p.exp_eof().unwrap();
     let left = processes_mentioning(&dir.path().display().to_string());
     assert!(left.is_empty(), "{left:?}");
+    // The figures went into the stored verdicts: a check with nothing changed
+    // (and asked for none) shows them.
+    let doc = check_json(dir.path(), &[], 0);
+    assert!(measured_perf_checks(&doc).iter().all(|t| t["perf"]["vs_reference"].as_f64().is_some()), "{doc}");
 }
 
 /// What rexpect read, as text: it reads bytes one by one as chars (Latin-1),

@@ -187,13 +187,11 @@ fn time_reference(
 ) -> std::result::Result<Vec<grade::Versus>, String> {
     let _lock = ws.lock().map_err(|e| format!("{e:#}"))?;
     let figures = pairing.run(ws, level, &|_| {}).map_err(|e| format!("{e:#}"))?;
+    // The grade itself is on the main thread: the stored copy gets them here.
     if let Some((key, options)) = &stored
-        && !figures.is_empty()
-        && crate::cache::Key::of(ws, level, options, toolchain::of(ws.lang)) == *key
         && let Some(mut reused) = crate::cache::load(ws, level, options, key)
     {
-        grade::attach(&mut reused.grade, &figures);
-        crate::cache::store(ws, level, key, &reused.grade);
+        check::attach_figures(ws, &mut reused.grade, level, stored.as_ref(), &figures);
     }
     Ok(figures)
 }
