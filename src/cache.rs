@@ -1,7 +1,9 @@
 //! The last check's verdicts, reused when nothing they depend on changed:
 //! the learner's files (by content), the workshop binary, the options and
-//! the limits from the environment. Any change re-runs everything. The file
-//! is written atomically; a missing, damaged or stale one is simply ignored.
+//! the limits from the environment. After a change to the learner's files
+//! only, each verdict whose code did not change is kept (`grade::Earlier`).
+//! The file is written atomically; a missing, damaged or stale one is simply
+//! ignored.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -18,34 +20,46 @@ use crate::workspace::Workspace;
 
 const FILE: &str = "last-check.json";
 /// Bumped when the stored form changes.
-const SCHEMA: u32 = 1;
+const SCHEMA: u32 = 2;
 
 /// What a check's verdicts depend on, as one fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key(String);
+pub struct Key {
+    /// Everything but the learner's files.
+    base: String,
+    whole: String,
+}
 
 impl Key {
     pub fn of(ws: &Workspace, level: &Level, options: &Options, toolchain: &dyn Toolchain) -> Key {
+        let base = base(level, ws, options);
         let mut h = DefaultHasher::new();
-        SCHEMA.hash(&mut h);
-        env!("CARGO_PKG_VERSION").hash(&mut h);
-        // The binary itself: a rebuilt workshop may judge differently.
-        if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-            meta.len().hash(&mut h);
-            meta.modified().ok().hash(&mut h);
-        }
-        (ws.lang.id(), &level.id, options.color, options.stress, &options.settle).hash(&mut h);
-        for var in ["WORKSHOP_TIMEOUT_SECS", "WORKSHOP_MEMORY_MB"] {
-            std::env::var_os(var).hash(&mut h);
-        }
+        base.hash(&mut h);
         let dir = ws.level_dir(&level.id);
         for path in sources(&dir, toolchain) {
             path.strip_prefix(&dir).unwrap_or(&path).hash(&mut h);
             // An unreadable file hashes as such; reading it again later differs if it changes.
             std::fs::read(&path).ok().hash(&mut h);
         }
-        Key(format!("{:016x}", h.finish()))
+        Key { base, whole: format!("{:016x}", h.finish()) }
     }
+}
+
+/// The binary, the options and the limits: what every verdict depends on.
+fn base(level: &Level, ws: &Workspace, options: &Options) -> String {
+    let mut h = DefaultHasher::new();
+    SCHEMA.hash(&mut h);
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    // The binary itself: a rebuilt workshop may judge differently.
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+    }
+    (ws.lang.id(), &level.id, options.color, options.stress, &options.settle).hash(&mut h);
+    for var in ["WORKSHOP_TIMEOUT_SECS", "WORKSHOP_MEMORY_MB"] {
+        std::env::var_os(var).hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
 }
 
 /// The learner's source files of a level folder, sorted.
@@ -74,6 +88,9 @@ fn sources(dir: &Path, toolchain: &dyn Toolchain) -> Vec<PathBuf> {
 struct Stored {
     schema: u32,
     key: String,
+    base: String,
+    /// Whether the whole grade may be reused (none of its verdicts depends on load).
+    whole: bool,
     /// When the verdicts were made (RFC 3339).
     at: String,
     grade: StoredGrade,
@@ -94,6 +111,7 @@ struct StoredResult {
     duration_ms: f64,
     perf: Option<Perf>,
     output: String,
+    fingerprint: Option<String>,
 }
 
 /// Verdicts reused from an earlier check.
@@ -107,11 +125,15 @@ fn path(ws: &Workspace, level: &Level) -> PathBuf {
     ws.build_dir(&level.id).join(FILE)
 }
 
+fn read(ws: &Workspace, level: &Level) -> Option<Stored> {
+    let text = std::fs::read_to_string(path(ws, level)).ok()?;
+    serde_json::from_str::<Stored>(&text).ok().filter(|s| s.schema == SCHEMA)
+}
+
 /// The stored verdicts of `level`, if they were made under `key`.
 pub fn load(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> Option<Reused> {
-    let text = std::fs::read_to_string(path(ws, level)).ok()?;
-    let stored: Stored = serde_json::from_str(&text).ok()?;
-    if stored.schema != SCHEMA || stored.key != key.0 {
+    let stored = read(ws, level)?;
+    if stored.key != key.whole || !stored.whole {
         return None;
     }
     let grade = match stored.grade {
@@ -135,6 +157,7 @@ pub fn load(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> Opti
                 let mut r = CheckResult::new(check, s.status, s.message, duration);
                 r.perf = s.perf;
                 r.output = s.output;
+                r.fingerprint = s.fingerprint;
                 results.push(r);
             }
             Grade::Graded(results)
@@ -143,22 +166,41 @@ pub fn load(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> Opti
     Some(Reused { grade, at: stored.at })
 }
 
-/// Whether `grade` may be reused: not when a verdict depends on how busy the
-/// machine was (a perf check over budget, a timeout), since checking again
-/// is then what the learner is told to do.
+/// The stored verdicts of `level` made under the same binary, options and
+/// limits as `key`, whatever the learner's files were then: each keeps its
+/// fingerprint, so that a check whose code is unchanged need not run.
+pub fn earlier(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> grade::Earlier {
+    let mut earlier = grade::Earlier::default();
+    let Some(Stored { base, grade: StoredGrade::Graded(stored), .. }) = read(ws, level) else { return earlier };
+    if base != key.base {
+        return earlier;
+    }
+    for s in stored {
+        let Some(check) = level.checks.iter().find(|c| c.id == s.id && grade::runs(c, options)) else { continue };
+        if s.fingerprint.is_none() || !s.duration_ms.is_finite() {
+            continue;
+        }
+        let duration = Duration::from_secs_f64(s.duration_ms.max(0.0) / 1e3);
+        let mut r = CheckResult::new(check, s.status, s.message, duration);
+        (r.perf, r.output, r.fingerprint) = (s.perf, s.output, s.fingerprint);
+        earlier.0.insert(r.id.clone(), r);
+    }
+    earlier
+}
+
+/// Whether `grade` may be reused whole: not when a verdict depends on how
+/// busy the machine was (a perf check over budget, a timeout).
 fn reusable(grade: &Grade) -> bool {
     match grade {
         Grade::BuildFailed(_) => true,
-        Grade::Graded(results) => !results.iter().any(|r| matches!(r.status, Status::TooSlow | Status::TimedOut)),
+        Grade::Graded(results) => !results.iter().any(|r| grade::depends_on_load(r.status)),
     }
 }
 
-/// Stores `grade` under `key`, if it may be reused; a failure to write only
-/// costs the next check its shortcut.
+/// Stores `grade` under `key`; a failure to write only costs the next check
+/// its shortcut.
 pub fn store(ws: &Workspace, level: &Level, key: &Key, grade: &Grade) {
-    if !reusable(grade) {
-        return;
-    }
+    let whole = reusable(grade);
     let grade = match grade {
         Grade::BuildFailed(f) => StoredGrade::BuildFailed {
             tool: f.tool.to_string(),
@@ -176,11 +218,13 @@ pub fn store(ws: &Workspace, level: &Level, key: &Key, grade: &Grade) {
                     duration_ms: r.duration.as_secs_f64() * 1e3,
                     perf: r.perf.clone(),
                     output: r.output.clone(),
+                    fingerprint: r.fingerprint.clone(),
                 })
                 .collect(),
         ),
     };
-    let stored = Stored { schema: SCHEMA, key: key.0.clone(), at: progress::now(), grade };
+    let stored =
+        Stored { schema: SCHEMA, key: key.whole.clone(), base: key.base.clone(), whole, at: progress::now(), grade };
     let path = path(ws, level);
     if let (Ok(text), Some(dir)) = (serde_json::to_string(&stored), path.parent())
         && std::fs::create_dir_all(dir).is_ok()

@@ -648,3 +648,46 @@ fn ts_own_tests_run_as_npm_test_runs_them_and_say_which_failed_or_why_they_canno
     let doc = check_json(dir.path(), &[], 0);
     assert_eq!(status(&doc, "prod.learner-tests"), "pass", "{doc}");
 }
+
+#[test]
+fn ts_a_check_whose_code_did_not_change_keeps_its_verdict_and_the_rest_run_again() {
+    let dir = started_ts();
+    solve_ts(dir.path());
+    let first = check_json(dir.path(), &[], 0);
+    let kept = |doc: &serde_json::Value| -> Vec<String> {
+        run_checks(doc).into_iter().filter(|t| t["kept"] == true).map(|t| t["id"].as_str().unwrap().into()).collect()
+    };
+    assert!(kept(&first).is_empty(), "nothing to keep on a first check: {first}");
+
+    // Only the extension's checks reach selectPostWithAuthor.
+    let right = "return post && author ? { post, author } : undefined;";
+    let copy = "return post && author ? { post: { ...post }, author } : undefined;";
+    plant_ts(dir.path(), right, copy, "");
+    let broken = check_json(dir.path(), &[], 1);
+    assert_eq!(status(&broken, "extension.post-with-author-borrows"), "fail", "{broken}");
+    let kept_now = kept(&broken);
+    // A perf check waits to know; the first cheap checks may run before that is known.
+    assert!(kept_now.iter().any(|id| id == "schema.rename-cost-flat"), "{broken}");
+    assert!(
+        kept_now.iter().all(|id| !id.starts_with("extension.")),
+        "a check that reaches the edit was kept: {broken}"
+    );
+    for id in &kept_now {
+        assert_eq!(status(&broken, id), status(&first, id), "{id} kept another verdict than its own");
+    }
+    let ran: Vec<_> = run_checks(&broken).into_iter().filter(|t| t["kept"] != true).collect();
+    assert!(ran.len() < run_checks(&broken).len() / 2, "most checks should have been kept: {broken}");
+    let types = broken["tests"].as_array().unwrap().iter().filter(|t| t["id"].as_str().unwrap().starts_with("types."));
+    assert!(
+        types.clone().count() > 0 && types.clone().all(|t| t["kept"] != true),
+        "the type cases always run: {broken}"
+    );
+
+    // Put right again: the extension runs again and passes; piped, the note is on stderr.
+    plant_ts(dir.path(), copy, right, "");
+    let out = workshop(dir.path()).arg("check").assert().success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("verdicts kept from your last check"), "{stderr}");
+    let fixed = check_json(dir.path(), &[], 0);
+    assert_eq!(status(&fixed, "extension.post-with-author-borrows"), "pass", "{fixed}");
+}

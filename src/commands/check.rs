@@ -181,13 +181,26 @@ fn grade_one<'c>(
     });
     spinner.finish_and_clear();
     let checked = outcome?;
-    if let (Some(at), Format::Text) = (&checked.reused, format) {
+    let kept = terminal::kept(&checked.graded.grade);
+    let note = match (&checked.reused, format) {
+        (Some(at), Format::Text) => Some(terminal::reused_note(at)),
+        (None, Format::Text) if kept > 0 => Some(terminal::kept_note(kept, grade_size(&checked.graded.grade))),
+        _ => None,
+    };
+    if let Some(note) = note {
         // Said before the report, so the note is the first thing read; piped,
         // on stderr, so what a script reads is the report as it always was.
-        let note = style::dim(&terminal::reused_note(at)).to_string();
+        let note = style::dim(&note).to_string();
         if std::io::stdout().is_terminal() { println!("{note}\n") } else { eprintln!("{note}") }
     }
     Ok(checked)
+}
+
+fn grade_size(grade: &Grade) -> usize {
+    match grade {
+        Grade::Graded(results) => results.len(),
+        Grade::BuildFailed(_) => 0,
+    }
 }
 
 /// One level checked: its outcome, and what may follow it.
@@ -229,8 +242,9 @@ pub fn grade_level<'c>(
     let (grade, reused, pairing, stored) = match cache::load(ws, level, options, &key) {
         Some(reused) => (reused.grade, Some(reused.at), None, None),
         None => {
+            let earlier = cache::earlier(ws, level, options, &key);
             cache::forget(ws, level);
-            let (grade, pairing) = grade::grade_then_pair(ws, level, options, events)?;
+            let (grade, pairing) = grade::grade_then_pair(ws, level, options, &earlier, events)?;
             // Files saved while the check ran are not what was graded.
             let stored = (cache::Key::of(ws, level, options, toolchain) == key).then(|| {
                 cache::store(ws, level, &key, &grade);

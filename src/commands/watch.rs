@@ -332,7 +332,13 @@ impl<'c> Live<'c> {
             Ok((check::Checked { graded, reused, .. }, _)) => {
                 let took = match reused {
                     Some(at) => terminal::reused_note(at),
-                    None => format!("checked in {:.1} s", started.elapsed().as_secs_f64()),
+                    None => match terminal::kept(&graded.grade) {
+                        0 => format!("checked in {:.1} s", started.elapsed().as_secs_f64()),
+                        kept => format!(
+                            "checked in {:.1} s, {kept} verdicts kept (their code did not change)",
+                            started.elapsed().as_secs_f64()
+                        ),
+                    },
                 };
                 match &graded.grade {
                     Grade::BuildFailed(f) => (format!("{} does not compile yet · {took}", style::fail()), Some(f)),

@@ -10,7 +10,7 @@ pub mod typescript;
 pub mod verdict;
 pub mod warmup;
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -136,7 +136,40 @@ pub fn runs(check: &Check, options: &Options) -> bool {
 
 /// Grades `level` in `ws` with the workspace's toolchain.
 pub fn grade(ws: &Workspace, level: &Level, options: &Options, events: Events) -> Result<Grade> {
-    grade_then_pair(ws, level, options, events).map(|(grade, _)| grade)
+    grade_then_pair(ws, level, options, &Earlier::default(), events).map(|(grade, _)| grade)
+}
+
+/// The verdicts of the last check of a level, each with the fingerprint of
+/// the code it ran, by check id.
+#[derive(Default)]
+pub struct Earlier(pub HashMap<String, CheckResult>);
+
+impl Earlier {
+    /// The earlier verdict of `check`, if the code it runs has not changed
+    /// since (`now`, its fingerprint in this build) and the verdict did not
+    /// depend on the machine's load. Waits for the fingerprints only where a
+    /// check costs more to run than they take to compute.
+    fn keeps(&self, check: &Check, harness: &dyn Harness, options: &Options) -> Option<CheckResult> {
+        // `dev check` and `dev mutants` prove every verdict afresh.
+        if options.settle != Settle::Nothing {
+            return None;
+        }
+        let before = self.0.get(&check.id)?;
+        let wait = check.kind == CheckKind::Perf || before.duration >= WORTH_WAITING;
+        let now = harness.fingerprint(check, wait)?;
+        (before.fingerprint.as_ref() == Some(&now) && !depends_on_load(before.status))
+            .then(|| CheckResult { kept: true, ..before.clone() })
+    }
+}
+
+/// A check that took at least this long last time waits for the
+/// fingerprints (a few tenths of a second) rather than running again.
+const WORTH_WAITING: Duration = Duration::from_millis(100);
+
+/// A verdict that may differ on a quieter machine: checking again is then
+/// what the learner is told to do.
+pub fn depends_on_load(status: Status) -> bool {
+    matches!(status, Status::TooSlow | Status::TimedOut)
 }
 
 /// Grades `level` like `grade`, and keeps what a second phase needs to time
@@ -145,6 +178,7 @@ pub fn grade_then_pair<'c>(
     ws: &Workspace,
     level: &'c Level,
     options: &Options,
+    earlier: &Earlier,
     events: Events,
 ) -> Result<(Grade, Option<Pairing<'c>>)> {
     let toolchain = toolchain::of(ws.lang);
@@ -165,7 +199,7 @@ pub fn grade_then_pair<'c>(
                 return Err(e);
             }
         };
-        let grade = grade_built(ws, level, options, events, toolchain, harness.as_ref(), own)?;
+        let grade = grade_built(ws, level, options, earlier, events, toolchain, harness.as_ref(), own)?;
         let pairing = Pairing::of(harness, level, &grade);
         Ok((grade, pairing))
     })
@@ -189,10 +223,12 @@ fn own_tests(ws: &Workspace, level: &Level, toolchain: &dyn Toolchain, events: E
 
 /// Everything after a successful build; `own` is the learner's own tests,
 /// which must be done before anything is measured.
+#[allow(clippy::too_many_arguments)]
 fn grade_built(
     ws: &Workspace,
     level: &Level,
     options: &Options,
+    earlier: &Earlier,
     events: Events,
     toolchain: &dyn Toolchain,
     harness: &dyn Harness,
@@ -214,10 +250,9 @@ fn grade_built(
     {
         harness.pair_with(reference);
     }
-    // Correctness tests and the type cases share the cores; perf checks then
-    // run alone, so nothing of ours competes with their measurements.
-    harness.stage(&perfs.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
     events(Event::Running(tests.len()));
+    // The checks that ran here (not kept, not passed over): their results get this build's fingerprints.
+    let ran: Mutex<Vec<&str>> = Mutex::new(Vec::new());
     let results: Mutex<Vec<CheckResult>> = Mutex::new(Vec::new());
     let queue = Queue::new(&tests);
     let cutoff = Cutoff::default();
@@ -230,12 +265,29 @@ fn grade_built(
     // A type error outranks every result: once a type check that runs
     // alongside has failed, no more checks start.
     let doomed = AtomicBool::new(false);
-    let type_cases = thread::scope(|s| -> Result<Option<TypeCases>> {
+    let (type_cases, perfs) = thread::scope(|s| -> Result<(Option<TypeCases>, Vec<&Check>)> {
         let cf = has_type_cases.then(|| s.spawn(|| harness.type_cases()));
+        // Correctness tests and the type cases share the cores; perf checks
+        // then run alone, so nothing of ours competes with their measurements.
+        // Those whose code changed are staged once that is known.
+        let staged = s.spawn(|| -> Result<Vec<&Check>> {
+            let mut measured = Vec::new();
+            for check in perfs {
+                match earlier.keeps(check, harness, options) {
+                    Some(result) => {
+                        events(Event::Finished(&result));
+                        results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                    }
+                    None => measured.push(check),
+                }
+            }
+            harness.stage(&measured.iter().map(|c| (*c, limits.for_check(c))).collect::<Vec<_>>())?;
+            Ok(measured)
+        });
         s.spawn(|| doomed.store(harness.build_fails().unwrap_or(false), Ordering::Relaxed));
         let mut handles = Vec::new();
         for helper in (0..workers + helpers).map(|w| w >= workers) {
-            let (queue, cutoff, results, doomed) = (&queue, &cutoff, &results, &doomed);
+            let (queue, cutoff, results, doomed, ran) = (&queue, &cutoff, &results, &doomed, &ran);
             handles.push(s.spawn(move || -> Result<()> {
                 let mut mine = VecDeque::new();
                 loop {
@@ -255,11 +307,17 @@ fn grade_built(
                     let Some(check) = mine.pop_front().or_else(|| queue.take(&mut mine)) else {
                         return Ok(());
                     };
+                    if let Some(result) = earlier.keeps(check, harness, options) {
+                        events(Event::Finished(&result));
+                        results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                        continue;
+                    }
                     let settled = options.settle.tests()
                         && failed(&results.lock().unwrap_or_else(|e| e.into_inner()), &check.item);
                     let result = if settled {
                         CheckResult::new(check, Status::Fail, SETTLED.to_string(), Duration::ZERO)
                     } else {
+                        ran.lock().unwrap_or_else(|e| e.into_inner()).push(&check.id);
                         run_test(harness, check, limits, test_timeout, cutoff, toolchain)?
                     };
                     events(Event::Finished(&result));
@@ -270,7 +328,10 @@ fn grade_built(
         for h in handles {
             h.join().map_err(|_| anyhow::anyhow!("a test runner thread panicked"))??;
         }
-        cf.map(|h| h.join().map_err(|_| anyhow::anyhow!("the type checker thread panicked"))?).transpose()
+        let perfs = staged.join().map_err(|_| anyhow::anyhow!("the thread staging the perf checks panicked"))??;
+        let cases =
+            cf.map(|h| h.join().map_err(|_| anyhow::anyhow!("the type checker thread panicked"))?).transpose()?;
+        Ok((cases, perfs))
     })?;
     let own = own.join().map_err(|_| anyhow::anyhow!("the thread running your own tests panicked"))??;
     if run::interrupted() {
@@ -329,6 +390,7 @@ fn grade_built(
         events(Event::Measuring(check));
         let confirm = !options.settle.expects(&check.item);
         let result = measure(harness, check, limits, toolchain, confirm)?;
+        ran.lock().unwrap_or_else(|e| e.into_inner()).push(&check.id);
         if run::interrupted() {
             bail!(INTERRUPTED);
         }
@@ -338,6 +400,7 @@ fn grade_built(
 
     // Back into the order of levels.toml, with the workspace path trimmed.
     let prefix = format!("{}/", ws.root.display());
+    let ran = ran.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut ordered = Vec::new();
     for check in level.checks.iter().filter(|c| runs(c, options)) {
         let Some(pos) = results.iter().position(|r| r.id == check.id) else {
@@ -345,6 +408,9 @@ fn grade_built(
         };
         let mut r = results.swap_remove(pos);
         r.message = r.message.replace(&prefix, "");
+        if ran.contains(&check.id.as_str()) {
+            r.fingerprint = harness.fingerprint(check, true);
+        }
         ordered.push(r);
     }
     Ok(Grade::Graded(ordered))
@@ -741,6 +807,68 @@ mod tests {
         }
     }
 
+    /// A harness that only knows fingerprints: (check id, fingerprint, ready).
+    struct Prints(Vec<(&'static str, &'static str)>, bool);
+
+    impl Harness for Prints {
+        fn list(&self) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+
+        fn run(&self, _check: &Check, _limits: run::Limits) -> Result<RawRun> {
+            unreachable!("only asked for fingerprints")
+        }
+
+        fn pair_with(&self, _reference: PathBuf) {}
+
+        fn type_cases(&self) -> Result<TypeCases> {
+            unreachable!("only asked for fingerprints")
+        }
+
+        fn fingerprint(&self, check: &Check, wait: bool) -> Option<String> {
+            (self.1 || wait).then(|| self.0.iter().find(|(id, _)| *id == check.id).map(|(_, p)| p.to_string()))?
+        }
+    }
+
+    #[test]
+    fn a_verdict_is_kept_only_while_its_code_and_the_machine_cannot_change_it() {
+        let course = Course::embedded(Lang::TypeScript);
+        let towel = course.level("towel").unwrap();
+        let test = towel.checks.iter().find(|c| c.kind == CheckKind::Test).unwrap();
+        let perf = towel.checks.iter().find(|c| c.kind == CheckKind::Perf).unwrap();
+        let earlier = |status: Status, ms: u64| {
+            let mut e = Earlier::default();
+            for c in [test, perf] {
+                let mut r = CheckResult::new(c, status, String::new(), Duration::from_millis(ms));
+                r.fingerprint = Some("a".into());
+                e.0.insert(c.id.clone(), r);
+            }
+            e
+        };
+        let learner = Options { color: false, stress: false, settle: Settle::Nothing };
+        let same = Prints(vec![(leak(&test.id), "a"), (leak(&perf.id), "a")], true);
+        let changed = Prints(vec![(leak(&test.id), "b"), (leak(&perf.id), "b")], true);
+
+        let kept = earlier(Status::Fail, 1).keeps(test, &same, &learner).expect("same code, same verdict");
+        assert!(kept.kept && kept.status == Status::Fail);
+        assert!(earlier(Status::Pass, 1).keeps(test, &changed, &learner).is_none(), "its code changed");
+        assert!(Earlier::default().keeps(test, &same, &learner).is_none(), "nothing to keep");
+        assert!(earlier(Status::TooSlow, 1).keeps(perf, &same, &learner).is_none(), "a verdict of load");
+        assert!(earlier(Status::TimedOut, 1).keeps(test, &same, &learner).is_none(), "a verdict of load");
+        let proving = Options { settle: Settle::Perf, ..learner.clone() };
+        assert!(earlier(Status::Pass, 1).keeps(test, &same, &proving).is_none(), "dev check proves everything");
+
+        // Not ready yet: a cheap check runs rather than wait; a perf check, or a slow one, waits.
+        let later = Prints(same.0.clone(), false);
+        assert!(earlier(Status::Pass, 1).keeps(test, &later, &learner).is_none());
+        assert!(earlier(Status::Pass, 1).keeps(perf, &later, &learner).is_some());
+        assert!(earlier(Status::Pass, 100).keeps(test, &later, &learner).is_some());
+    }
+
+    fn leak(s: &str) -> &'static str {
+        Box::leak(s.to_string().into_boxed_str())
+    }
+
     /// How many of 200 correctness checks ran, and whether the grade said the build failed.
     fn ran_beside_a_type_check(fails: bool) -> (usize, bool) {
         let course = Course::embedded(Lang::TypeScript);
@@ -757,7 +885,17 @@ mod tests {
         let grade = thread::scope(|s| {
             let own = s.spawn(|| Ok(Vec::new()));
             let quiet = |_: Event| {};
-            grade_built(&ws, &level, &options, &quiet, toolchain::of(Lang::TypeScript), &harness, own).unwrap()
+            grade_built(
+                &ws,
+                &level,
+                &options,
+                &Earlier::default(),
+                &quiet,
+                toolchain::of(Lang::TypeScript),
+                &harness,
+                own,
+            )
+            .unwrap()
         });
         (*harness.ran.lock().unwrap(), matches!(grade, Grade::BuildFailed(_)))
     }

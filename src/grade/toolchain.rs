@@ -116,6 +116,14 @@ pub trait Harness: Send + Sync {
     /// verdicts are in, and only perf checks may still run.
     fn release(&self) {}
 
+    /// A fingerprint of the code `check` runs, where the toolchain can tell:
+    /// a check whose fingerprint did not change since the last check keeps
+    /// its verdict, and one without a fingerprint always runs. Without
+    /// `wait`, `None` also when the fingerprints are still being computed.
+    fn fingerprint(&self, _check: &Check, _wait: bool) -> Option<String> {
+        None
+    }
+
     /// Judges the level's type cases (kind = "compile-fail").
     fn type_cases(&self) -> Result<TypeCases>;
 

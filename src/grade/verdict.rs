@@ -92,6 +92,13 @@ pub struct CheckResult {
     /// What the test printed, capped; shown when it failed.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
+    /// The fingerprint of the code the check ran (`Harness::fingerprints`),
+    /// when it ran and the toolchain could tell.
+    #[serde(skip)]
+    pub fingerprint: Option<String>,
+    /// Kept from the last check: the code it runs has not changed since.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -114,6 +121,8 @@ impl CheckResult {
             seed_budget: check.seed_budget.clone(),
             reference_budget: check.reference_budget,
             output: String::new(),
+            fingerprint: None,
+            kept: false,
         }
     }
 

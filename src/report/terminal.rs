@@ -104,6 +104,22 @@ pub fn reused_note(at: &str) -> String {
     format!("Nothing changed since the check at {time} UTC: these are its verdicts. Save a change to check again.")
 }
 
+/// Said when `kept` of the `total` verdicts come from the last check.
+pub fn kept_note(kept: usize, total: usize) -> String {
+    format!(
+        "{kept} of {total} verdicts kept from your last check: the code those checks run has not changed since. \
+         The rest ran again."
+    )
+}
+
+/// How many of a grade's verdicts were kept from the last check.
+pub fn kept(grade: &Grade) -> usize {
+    match grade {
+        Grade::Graded(results) => results.iter().filter(|r| r.kept).count(),
+        Grade::BuildFailed(_) => 0,
+    }
+}
+
 const WARMING: &str = "The hidden checks are compiling in the background while you read, so your first \
     check only has to compile what you change.";
 

@@ -22,6 +22,9 @@ use crate::lang::Lang;
 use crate::progress;
 use crate::workspace::Workspace;
 
+/// Where `impact` splits the checks, inside the build folder.
+pub(super) const IMPACT_DIR: &str = "impact";
+
 /// The type cases: type-checked with the learner's code, never run.
 pub const TYPES_FILE: &str = "types.ts";
 
@@ -29,7 +32,7 @@ pub const TYPES_FILE: &str = "types.ts";
 const UNUSED_EXPECT_ERROR: &str = "TS2578";
 
 /// Neither tool should take long; a hang is a bug to report, not to wait on.
-const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
+pub(super) const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub struct Prepared {
     pub dir: PathBuf,
@@ -73,7 +76,8 @@ fn tsconfig(ws: &Workspace, level: &Level) -> String {
             "isolatedModules": true,
             "forceConsistentCasingInFileNames": true
         },
-        "include": [format!("{}/**/*.ts", learner.display()), "./**/*.ts"]
+        "include": [format!("{}/**/*.ts", learner.display()), "./**/*.ts"],
+        "exclude": [format!("./{IMPACT_DIR}")]
     });
     serde_json::to_string_pretty(&config).expect("a JSON literal serializes")
 }
@@ -124,7 +128,8 @@ fn remove_strays(dir: &Path, wanted: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     for entry in entries {
         let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "run") {
+            // The records of a run, and the impact build's own files (rebuilt whole each check).
+            if path.file_name().is_some_and(|n| n != "run" && n != IMPACT_DIR) {
                 remove_strays(&path, wanted)?;
             }
         } else if path.extension().is_some_and(|e| e == "ts") && !wanted.iter().any(|(p, _)| *p == path) {
@@ -337,6 +342,18 @@ fn prebundled(ws: &Workspace, package: &str) -> Option<PathBuf> {
     renamed.then_some(file)
 }
 
+/// esbuild's arguments that load the `PREBUNDLED` packages from their one-file builds.
+pub(super) fn aliases(ws: &Workspace, prepared: &Prepared) -> Vec<String> {
+    prepared
+        .prebundle
+        .iter()
+        .filter_map(|package| prebundled(ws, package).map(|file| (package, file)))
+        .flat_map(|(package, file)| {
+            [format!("--alias:{package}={}", file.display()), format!("--external:{}", file.display())]
+        })
+        .collect()
+}
+
 /// "You against the reference": the level's checks bundled with the reference
 /// solution in place of the learner's code, which each perf node loads beside
 /// the learner's bundle (`WORKSHOP_REFERENCE`). Minified, from sources that
@@ -355,14 +372,7 @@ pub fn reference_bundle(ws: &Workspace, level: &Level, prepared: &Prepared, buil
     for file in embedded::solution(Lang::TypeScript, &level.id).into_iter().filter(|f| f.path.starts_with("src/")) {
         files.push((PathBuf::from(&file.path), file.contents.to_vec()));
     }
-    let aliases: Vec<String> = prepared
-        .prebundle
-        .iter()
-        .filter_map(|package| prebundled(ws, package).map(|file| (package, file)))
-        .flat_map(|(package, file)| {
-            [format!("--alias:{package}={}", file.display()), format!("--external:{}", file.display())]
-        })
-        .collect();
+    let aliases = aliases(ws, prepared);
     reference_build(ws, &level.id, ".mjs", &files, &aliases, |sources, out| {
         building();
         let tmp = out.with_extension(format!("{}.tmp", std::process::id()));
@@ -387,12 +397,8 @@ pub fn bundle(ws: &Workspace, prepared: &Prepared) -> Result<Option<BuildFailure
         .args(["--bundle", "--platform=node", "--target=node20", "--format=esm", "--packages=external", "--sourcemap"])
         .args(["--log-level=error", "--color=false"])
         .arg(format!("--outfile={}", prepared.bundle.display()))
+        .args(aliases(ws, prepared))
         .current_dir(&ws.root);
-    for package in &prepared.prebundle {
-        if let Some(file) = prebundled(ws, package) {
-            cmd.arg(format!("--alias:{package}={}", file.display())).arg(format!("--external:{}", file.display()));
-        }
-    }
     let raw = tool(&ws.root, cmd, "esbuild")?;
     if raw.exit == Exit::Exited(0) {
         return Ok(None);

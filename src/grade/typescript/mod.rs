@@ -3,10 +3,12 @@
 //! esbuild bundles it with the hidden checks, and node runs them in workers.
 
 mod build;
+mod impact;
 mod node;
 mod own_tests;
 mod worker;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -108,6 +110,8 @@ impl Toolchain for TypeScript {
             thread::spawn(move || build::type_check(&root, &id, &dir))
         };
         let late = LateTypeCheck { thread: Mutex::new(Some(tsc)), result: OnceLock::new() };
+        // The checks split by the code they run: the first checks need not wait for it.
+        let fingerprints = Late::spawn(impact::split(ws, level, &prepared));
         if let Some(failure) = build::bundle(ws, &prepared)? {
             // tsc explains a syntax error better than esbuild does.
             return Ok(Build::Failed(late.wait()?.failure.take().unwrap_or(failure)));
@@ -124,6 +128,7 @@ impl Toolchain for TypeScript {
             pool,
             late,
             staged: run::StagedTests::default(),
+            fingerprints,
         })))
     }
 
@@ -190,6 +195,35 @@ impl Toolchain for TypeScript {
     }
 }
 
+/// A value computed on a thread of its own, for whoever asks first.
+struct Late<T> {
+    thread: Mutex<Option<thread::JoinHandle<T>>>,
+    value: OnceLock<Option<T>>,
+}
+
+impl<T: Send + 'static> Late<T> {
+    fn spawn(f: impl FnOnce() -> T + Send + 'static) -> Late<T> {
+        Late { thread: Mutex::new(Some(thread::spawn(f))), value: OnceLock::new() }
+    }
+
+    /// The value; without `wait`, `None` while it is being computed. `None`
+    /// for good if the thread panicked.
+    fn get(&self, wait: bool) -> Option<&T> {
+        if let Some(value) = self.value.get() {
+            return value.as_ref();
+        }
+        let mut slot = if wait {
+            self.thread.lock().unwrap_or_else(|e| e.into_inner())
+        } else {
+            match self.thread.try_lock() {
+                Ok(slot) if slot.as_ref().is_none_or(|h| h.is_finished()) => slot,
+                _ => return None,
+            }
+        };
+        self.value.get_or_init(|| slot.take().and_then(|h| h.join().ok())).as_ref()
+    }
+}
+
 /// tsc, running on a thread of its own; waited for once.
 struct LateTypeCheck {
     thread: Mutex<Option<thread::JoinHandle<Result<build::Checked>>>>,
@@ -224,6 +258,7 @@ struct TsHarness {
     pool: worker::Pool,
     late: LateTypeCheck,
     staged: run::StagedTests,
+    fingerprints: Late<HashMap<String, String>>,
 }
 
 impl TsHarness {
@@ -242,6 +277,10 @@ impl TsHarness {
 }
 
 impl Harness for TsHarness {
+    fn fingerprint(&self, check: &Check, wait: bool) -> Option<String> {
+        self.fingerprints.get(wait)?.get(&check.id).cloned()
+    }
+
     fn list(&self) -> Result<Vec<String>> {
         let out = self
             .node(Limits { timeout: std::time::Duration::from_secs(30), memory_bytes: 512 << 20 })
