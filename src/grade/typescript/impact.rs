@@ -117,15 +117,16 @@ fn fingerprints(root: &Path, level: &str, build_dir: &Path, aliases: &[String]) 
     let Some(meta) = parsed.and_then(|text| serde_json::from_str::<Meta>(&text).ok()) else {
         return HashMap::new();
     };
-    // The installed packages are outside the bundles: their versions count too.
-    let lock = fs::read(root.join("package-lock.json")).ok();
+    // The installed packages and node itself are outside the bundles: they count too.
+    let node = node::located(&node::node()).and_then(|p| Some((fs::metadata(&p).ok()?.modified().ok()?, p)));
+    let outside = (fs::read(root.join("package-lock.json")).ok(), node);
     let mut prints = HashMap::new();
     for (path, output) in &meta.outputs {
         let Some(entry) = &output.entry_point else { continue };
         let Some(id) = Path::new(entry).file_name().and_then(|n| by_entry.get(n.to_string_lossy().as_ref())) else {
             continue;
         };
-        if let Some(print) = fingerprint(root, path, &meta, &lock) {
+        if let Some(print) = fingerprint(root, path, &meta, &outside) {
             prints.insert(id.clone(), print);
         }
     }
@@ -133,9 +134,9 @@ fn fingerprints(root: &Path, level: &str, build_dir: &Path, aliases: &[String]) 
 }
 
 /// Hashes `path` and every file it imports, transitively, in a fixed order.
-fn fingerprint(root: &Path, path: &str, meta: &Meta, lock: &Option<Vec<u8>>) -> Option<String> {
+fn fingerprint(root: &Path, path: &str, meta: &Meta, outside: &impl Hash) -> Option<String> {
     let mut h = DefaultHasher::new();
-    lock.hash(&mut h);
+    outside.hash(&mut h);
     let mut seen = HashSet::new();
     let mut todo = vec![path.to_string()];
     let mut files: Vec<String> = Vec::new();

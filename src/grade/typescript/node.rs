@@ -65,10 +65,16 @@ pub fn check_installed() -> Result<()> {
 
 /// Whether `program` can start: a path to a file, or a name found on PATH.
 fn findable(program: &str) -> bool {
+    located(program).is_some()
+}
+
+/// The file `program` starts: itself if it is a path, else the first on PATH.
+pub fn located(program: &str) -> Option<PathBuf> {
     if program.contains('/') {
-        return Path::new(program).is_file();
+        return Some(PathBuf::from(program)).filter(|p| p.is_file());
     }
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths).map(|dir| dir.join(program)).find(|p| p.is_file())
 }
 
 /// "v20.20.2" -> 20.
