@@ -224,6 +224,16 @@ impl<T: Send + 'static> Late<T> {
     }
 }
 
+// Never left running: a fingerprint build still writing when the next check
+// starts its own would mix their files.
+impl<T> Drop for Late<T> {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// tsc, running on a thread of its own; waited for once.
 struct LateTypeCheck {
     thread: Mutex<Option<thread::JoinHandle<Result<build::Checked>>>>,
