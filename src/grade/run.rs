@@ -507,13 +507,14 @@ mod tests {
     use super::*;
 
     /// A harness at gates: per test it logs its setup, says it is ready,
-    /// and writes the line it was given (`go` or `skip`) into its record.
+    /// and writes the line it was given (`go` or `skip`) into its record,
+    /// whole at once as the real harnesses do.
     fn gated(dir: &Path, ids: &[&str]) -> Command {
         let script = r#"for id in "$@"; do
             echo "$id" >> setups
             : > "$id.json.ready"
             read -r line || exit 0
-            echo "$line $$" > "$id.json"
+            echo "$line $$" > "$id.json.tmp" && mv "$id.json.tmp" "$id.json"
         done"#;
         let mut command = Command::new("bash");
         command.arg("-c").arg(script).arg("harness").args(ids).current_dir(dir);

@@ -286,11 +286,13 @@ mod tests {
     #[test]
     fn a_check_is_timed_from_when_its_worker_has_loaded() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = pool("1.5", "0.5", dir.path());
-        let run = pool.run("slow.start", None, limits(1000)).unwrap();
-        assert_eq!(run.exit, Exit::Exited(0), "a 0.5 s check with a 1 s limit, in a worker that took 1.5 s to load");
+        // Timed from the start of the worker, the check would take 4.5 s; the
+        // limit leaves a loaded machine 2.5 s of slack.
+        let pool = pool("4", "0.5", dir.path());
+        let run = pool.run("slow.start", None, limits(3000)).unwrap();
+        assert_eq!(run.exit, Exit::Exited(0), "a 0.5 s check with a 3 s limit, in a worker that took 4 s to load");
         assert!(run.record.is_some_and(|r| r.contains("\"slow.start\"")));
-        let again = pool.run("next", None, limits(1000)).unwrap();
+        let again = pool.run("next", None, limits(3000)).unwrap();
         assert_eq!(again.exit, Exit::Exited(0), "the next check, in the same (loaded) worker");
     }
 
