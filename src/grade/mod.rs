@@ -146,9 +146,9 @@ pub struct Earlier(pub HashMap<String, CheckResult>);
 
 impl Earlier {
     /// The earlier verdict of `check`, if the code it runs has not changed
-    /// since (`now`, its fingerprint in this build) and the verdict did not
-    /// depend on the machine's load. Waits for the fingerprints only where a
-    /// check costs more to run than they take to compute.
+    /// since (the same `Harness::fingerprint`) and the verdict did not depend
+    /// on the machine's load. Waits for the fingerprints only where a check
+    /// costs more to run than they take to compute.
     fn keeps(&self, check: &Check, harness: &dyn Harness, options: &Options) -> Option<CheckResult> {
         // `dev check` and `dev mutants` prove every verdict afresh.
         if options.settle != Settle::Nothing {
