@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::course::Level;
+use crate::course::{Check, Level};
 use crate::grade::toolchain::{BuildFailure, Toolchain};
 use crate::grade::verdict::{CheckResult, Perf, Status};
 use crate::grade::{self, Grade, Options};
@@ -114,6 +114,19 @@ struct StoredResult {
     fingerprint: Option<String>,
 }
 
+impl StoredResult {
+    /// The verdict of `check` it stores; `None` if it is damaged.
+    fn result(self, check: &Check) -> Option<CheckResult> {
+        if !self.duration_ms.is_finite() {
+            return None;
+        }
+        let duration = Duration::from_secs_f64(self.duration_ms.max(0.0) / 1e3);
+        let mut r = CheckResult::new(check, self.status, self.message, duration);
+        (r.perf, r.output, r.fingerprint) = (self.perf, self.output, self.fingerprint);
+        Some(r)
+    }
+}
+
 /// Verdicts reused from an earlier check.
 pub struct Reused {
     pub grade: Grade,
@@ -150,15 +163,10 @@ pub fn load(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> Opti
                 return None;
             }
             for (check, s) in expected.into_iter().zip(stored) {
-                if check.id != s.id || !s.duration_ms.is_finite() {
+                if check.id != s.id {
                     return None;
                 }
-                let duration = Duration::from_secs_f64(s.duration_ms.max(0.0) / 1e3);
-                let mut r = CheckResult::new(check, s.status, s.message, duration);
-                r.perf = s.perf;
-                r.output = s.output;
-                r.fingerprint = s.fingerprint;
-                results.push(r);
+                results.push(s.result(check)?);
             }
             Grade::Graded(results)
         }
@@ -177,13 +185,11 @@ pub fn earlier(ws: &Workspace, level: &Level, options: &Options, key: &Key) -> g
     }
     for s in stored {
         let Some(check) = level.checks.iter().find(|c| c.id == s.id && grade::runs(c, options)) else { continue };
-        if s.fingerprint.is_none() || !s.duration_ms.is_finite() {
-            continue;
+        if s.fingerprint.is_some()
+            && let Some(r) = s.result(check)
+        {
+            earlier.0.insert(r.id.clone(), r);
         }
-        let duration = Duration::from_secs_f64(s.duration_ms.max(0.0) / 1e3);
-        let mut r = CheckResult::new(check, s.status, s.message, duration);
-        (r.perf, r.output, r.fingerprint) = (s.perf, s.output, s.fingerprint);
-        earlier.0.insert(r.id.clone(), r);
     }
     earlier
 }
