@@ -6,6 +6,7 @@
 use std::fs;
 
 use assert_cmd::Command;
+use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::*;
 
 mod common;
@@ -13,13 +14,19 @@ use common::repo;
 
 fn dev_check(level: &str, lang: &str) {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("workshop")
+    let out = Command::cargo_bin("workshop")
         .unwrap()
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .env("WORKSHOP_NO_WARMUP", "1")
         .args(["dev", "check", level, "--lang", lang])
-        .assert()
+        .output()
+        .unwrap();
+    // assert_cmd shows the head and tail of a long output: name each problem first.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let problems: Vec<&str> = stdout.lines().filter(|l| l.contains('✗')).collect();
+    assert!(problems.is_empty(), "{level} ({lang}):\n{}", problems.join("\n"));
+    out.assert()
         .success()
         .stdout(predicate::str::contains("✓ stub fails every check"))
         .stdout(predicate::str::contains("✓ solution passes every check"))
