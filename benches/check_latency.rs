@@ -23,7 +23,7 @@
 
 mod common;
 
-use common::{copy_tree, repo};
+use common::{copy_tree, edit_every_check_reaches, repo};
 use rexpect::reader::Regex;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -157,18 +157,8 @@ fn solve_into(dir: &Path, track: &Track) {
     copy_tree(&src, &dir.join(&track.level).join("src"));
 }
 
-/// A real edit: the file's contents change, so the tools must see it again.
-/// In TypeScript it is a statement every check's code reaches, so no verdict
-/// is kept (a comment would keep them all): the bench times the whole run.
 fn edit(dir: &Path, track: &Track, n: usize) {
-    let file = dir.join(&track.level).join(track.main_file());
-    let mut text = fs::read_to_string(&file).unwrap();
-    if track.lang == "typescript" {
-        text.push_str(&format!("(globalThis as Record<string, unknown>).benchEdit = {n};\n"));
-    } else {
-        text.push_str(&format!("// edit {n}\n"));
-    }
-    fs::write(&file, text).unwrap();
+    edit_every_check_reaches(&dir.join(&track.level).join(track.main_file()), n);
 }
 
 /// What a check cannot avoid doing, timed with the same tools.
