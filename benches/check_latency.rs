@@ -1,7 +1,7 @@
 //! How long a learner waits for `workshop check`, against the floor: for
 //! Rust, the same cargo build of learner crate + harness, plus one in-process
 //! harness run; for TypeScript, tsc on the level alongside esbuild's bundle,
-//! plus one in-process `node harness.mjs run-all` of every test.
+//! plus one in-process `node harness.mjs run-group` of every check it runs.
 //!
 //!     cargo bench --bench check_latency                              # every available (level, language) track
 //!     cargo bench --bench check_latency -- towel                     # one level, each of its languages
@@ -188,7 +188,8 @@ fn floor_rust(dir: &Path, level: &str) -> f64 {
 
 /// tsc over the level (the check's own tsconfig) alongside esbuild (the
 /// check's own arguments, bundling into a file of the floor's), then one
-/// `node harness.mjs run-all` of every test, perf tests included.
+/// `node harness.mjs run-group` of every check the grader runs there, perf
+/// checks included (not the opt-in stress checks: `check` leaves them out).
 fn floor_typescript(dir: &Path, level: &str) -> f64 {
     let build = dir.join(".workshop/build").join(level);
     let records = dir.join(".workshop/floor");
@@ -229,15 +230,15 @@ fn floor_typescript(dir: &Path, level: &str) -> f64 {
     let ran = Command::new("node")
         .args(["--enable-source-maps"])
         .arg(&bundle)
-        .arg("run-all")
+        .arg("run-group")
         .arg(&records)
-        .args(perf_budgets(level, "typescript"))
+        .args(harness_checks(level, "typescript"))
         .current_dir(dir)
         .stderr(std::process::Stdio::null())
         .env("NODE_ENV", "development")
         .status()
         .unwrap();
-    assert!(ran.success(), "floor run-all failed");
+    assert!(ran.success(), "floor run-group failed");
     start.elapsed().as_secs_f64()
 }
 
@@ -249,9 +250,10 @@ fn native(dir: &Path, scope: &str, exe: &str) -> PathBuf {
     found.unwrap_or_else(|| panic!("no native binary {scope}/*/{exe}"))
 }
 
-/// `<id>=<budget>` for each perf check of the track, as the grader passes them:
-/// a measurement stops once its verdict is clear.
-fn perf_budgets(level: &str, lang: &str) -> Vec<String> {
+/// The track's harness checks in course order, as `check` runs them: `<id>`,
+/// or `<id>=<budget>` for a perf check (a measurement stops once its verdict
+/// is clear). Stress checks are left out, as `check` leaves them out.
+fn harness_checks(level: &str, lang: &str) -> Vec<String> {
     let text = fs::read_to_string(repo("levels.toml")).unwrap();
     let course: toml::Table = text.parse().unwrap();
     let tables = |v: &toml::Value, key: &str| v.get(key).and_then(|l| l.as_array()).cloned().unwrap_or_default();
@@ -262,8 +264,16 @@ fn perf_budgets(level: &str, lang: &str) -> Vec<String> {
     let track = tracks.iter().find(|t| field(t, "lang") == lang).expect("the track is in levels.toml");
     tables(track, "checks")
         .iter()
-        .filter(|c| field(c, "kind") == "perf")
-        .map(|c| format!("{}={}", field(c, "id"), c.get("budget").and_then(|b| b.as_float()).expect("a perf budget")))
+        .filter(|c| !c.get("stress").and_then(|s| s.as_bool()).unwrap_or(false))
+        .filter_map(|c| match field(c, "kind").as_str() {
+            "" | "test" => Some(field(c, "id")),
+            "perf" => Some(format!(
+                "{}={}",
+                field(c, "id"),
+                c.get("budget").and_then(|b| b.as_float()).expect("a perf budget")
+            )),
+            _ => None,
+        })
         .collect()
 }
 
